@@ -1,0 +1,86 @@
+import { useState, type FormEvent } from 'react';
+import { providerLabel } from '@/lib/format';
+
+// Instructions the local engine understands (DESIGN: colour, brightness, contrast, black and
+// white, sepia, blur, sharpen, rotate, flip, crop/zoom, background colour, border, text).
+export const LOCAL_ENGINE_EXAMPLES = [
+  'make it black and white',
+  'sepia',
+  'rotate 90',
+  'flip horizontally',
+  'increase brightness',
+  'more contrast',
+  'blur',
+  'add a red border',
+  'zoom in',
+];
+
+interface Props {
+  provider: string;
+  isBusy: boolean;
+  isEditing: boolean;
+  isGenerating: boolean;
+  onApplyEdit: (prompt: string, onApplied: () => void) => void;
+  onGenerateNew: () => void;
+}
+
+/** The plan's edit section: "Edit this image:", a text input, Apply Edit and Generate New. */
+export function EditSection({ provider, isBusy, isEditing, isGenerating, onApplyEdit, onGenerateNew }: Props) {
+  const [prompt, setPrompt] = useState('');
+  const trimmed = prompt.trim();
+
+  function submit(event: FormEvent) {
+    event.preventDefault(); // Enter in the input applies the edit
+    if (!trimmed || isBusy) return;
+    onApplyEdit(trimmed, () => setPrompt(''));
+  }
+
+  return (
+    <form className="edit-section" onSubmit={submit} aria-label="Edit this image">
+      <label htmlFor="edit-prompt" className="edit-label">
+        Edit this image:
+      </label>
+      <input
+        id="edit-prompt"
+        type="text"
+        value={prompt}
+        onChange={(e) => setPrompt(e.target.value)}
+        placeholder="Describe one change, e.g. “make it black and white”"
+        autoComplete="off"
+        aria-describedby="edit-hint"
+        readOnly={isBusy}
+      />
+      <div className="row">
+        <button type="submit" className="button button-primary" disabled={isBusy || !trimmed}>
+          {isEditing ? 'Applying…' : 'Apply Edit'}
+        </button>
+        <button type="button" className="button" disabled={isBusy} onClick={onGenerateNew}>
+          {isGenerating ? 'Generating…' : 'Generate New'}
+        </button>
+      </div>
+      <div id="edit-hint" className="hint">
+        {provider === 'local' ? (
+          <>
+            Images come from the <strong>local engine</strong>, an offline renderer that understands simple
+            instructions. Try:{' '}
+            <span className="chips">
+              {LOCAL_ENGINE_EXAMPLES.map((example) => (
+                <button
+                  key={example}
+                  type="button"
+                  className="chip"
+                  disabled={isBusy}
+                  onClick={() => setPrompt(example)}
+                >
+                  {example}
+                </button>
+              ))}
+            </span>
+          </>
+        ) : (
+          <>Each edit changes the current image and keeps the rest. Made by {providerLabel(provider)}.</>
+        )}
+      </div>
+    </form>
+  );
+}
