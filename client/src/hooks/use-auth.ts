@@ -1,10 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { getCurrentUser, login, logout } from '@/api/auth';
 import { ApiError, onUnauthorized } from '@/lib/api-client';
 import type { CurrentUser, LoginRequest } from '@/types/auth';
 
 export const currentUserKey = ['auth', 'me'] as const;
+
+/** Signed out: drop every cached answer of the previous user, keep the (now null) who-am-I. */
+function forgetUser(queryClient: QueryClient) {
+  queryClient.setQueryData(currentUserKey, null);
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== currentUserKey[0] });
+}
 
 async function fetchCurrentUserOrNull(): Promise<CurrentUser | null> {
   try {
@@ -21,10 +27,7 @@ export function useCurrentUser() {
   useEffect(
     () =>
       onUnauthorized(() => {
-        if (queryClient.getQueryData(currentUserKey)) {
-          queryClient.clear();
-          queryClient.setQueryData(currentUserKey, null);
-        }
+        if (queryClient.getQueryData(currentUserKey)) forgetUser(queryClient);
       }),
     [queryClient],
   );
@@ -48,9 +51,6 @@ export function useSignOut() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: logout,
-    onSettled: () => {
-      queryClient.clear();
-      queryClient.setQueryData(currentUserKey, null);
-    },
+    onSettled: () => forgetUser(queryClient),
   });
 }

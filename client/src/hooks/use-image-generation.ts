@@ -59,7 +59,7 @@ export function useImageGeneration(owner: SessionOwner) {
   const onSuccess = (response: ImageSessionResponse, _: unknown, context: OwnerContext | undefined) =>
     storeResponse(queryClient, context?.owner ?? owner, response);
   // A failed edit may mean the session expired or moved on elsewhere: re-read it.
-  const onError = (_: unknown, __: unknown, context: OwnerContext | undefined) =>
+  const onError = (_: Error, __: unknown, context: OwnerContext | undefined) =>
     queryClient.invalidateQueries({ queryKey: ['image-session', context?.owner ?? owner ?? 'self'] });
 
   const generate = useMutation({
