@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { toast } from 'sonner';
 import { useElapsedSeconds } from '@/hooks/use-elapsed-seconds';
 import { useIdentities } from '@/hooks/use-identities';
 import { useImageGeneration } from '@/hooks/use-image-generation';
 import { useUsers } from '@/hooks/use-users';
 import { imageFileName, saveBlob, toPngBlob } from '@/lib/download';
-import { providerLabel } from '@/lib/format';
+import { formatDuration, providerLabel } from '@/lib/format';
 import type { CurrentUser } from '@/types/auth';
 import { EditSection } from './EditSection';
 import { GenerateForm, type GenerateSettings } from './GenerateForm';
@@ -162,32 +162,6 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
               Current image
             </h2>
             {session && (
-              <p className="session-meta small muted">
-                <span>{sessionIdentity?.name ?? 'Unknown identity'}</span>
-                <span>
-                  {session.aspect_ratio} · {session.resolution} · {session.width}×{session.height}
-                </span>
-                <span className="badge badge-provider" title="The image provider that made this image">
-                  {providerLabel(session.provider)}
-                </span>
-              </p>
-            )}
-          </div>
-
-          {generation.isLoadingSession ? (
-            <div className="stage-skeleton" role="status">
-              Loading your session…
-            </div>
-          ) : session ? (
-            <>
-              {session.references_changed && (
-                <ReferencesChangedNotice
-                  identityName={sessionIdentity?.name ?? 'this identity'}
-                  disabled={generation.isBusy}
-                  onGenerateNew={generate}
-                />
-              )}
-
               <div className="toolbar" role="toolbar" aria-label="Image actions">
                 <button
                   type="button"
@@ -219,11 +193,26 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 >
                   Compare
                 </button>
-                <span className="toolbar-spacer" />
                 <button type="button" className="button button-small" onClick={download}>
                   Download PNG
                 </button>
               </div>
+            )}
+          </div>
+
+          {generation.isLoadingSession ? (
+            <div className="stage-skeleton" role="status">
+              Loading your session…
+            </div>
+          ) : session ? (
+            <>
+              {session.references_changed && (
+                <ReferencesChangedNotice
+                  identityName={sessionIdentity?.name ?? 'this identity'}
+                  disabled={generation.isBusy}
+                  onGenerateNew={generate}
+                />
+              )}
 
               <ImageStage
                 src={`data:${session.mime_type};base64,${session.image_base64}`}
@@ -234,11 +223,24 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 elapsedSeconds={elapsed}
                 beforeSrc={showCompare ? parentVersion!.image_url : null}
               />
-              {session.last_prompt && (
-                <p className="small muted last-prompt">
-                  Last change: <q>{session.last_prompt}</q>
-                </p>
-              )}
+              <div className="session-meta small muted">
+                <span className="session-meta-facts">
+                  <span>{sessionIdentity?.name ?? 'Unknown identity'}</span>
+                  <span>
+                    {session.aspect_ratio} · {session.resolution} · {session.width}×{session.height}
+                  </span>
+                  {currentVersion && <span>{formatDuration(currentVersion.duration_ms)}</span>}
+                  <span className="badge badge-provider" title="The image provider that made this image">
+                    {providerLabel(session.provider)}
+                  </span>
+                </span>
+                {session.last_prompt && (
+                  <span className="last-prompt" title={session.last_prompt}>
+                    {currentVersion?.kind === 'generate' ? 'Prompt: ' : 'Last edit: '}
+                    <q>{session.last_prompt}</q>
+                  </span>
+                )}
+              </div>
 
               <EditSection
                 provider={session.provider}
@@ -275,9 +277,14 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 {identities.data?.length
                   ? 'Pick an identity and press Generate. You can then edit the image turn by turn, undo, compare and download.'
                   : user.is_admin
-                    ? 'Create an identity with reference images on the Identities page, then generate an image of it.'
+                    ? 'Create an identity with reference images first, then generate an image of it.'
                     : 'No identities are available yet. Ask an admin to create one.'}
               </p>
+              {user.is_admin && identities.data?.length === 0 && (
+                <Link to="/identities" className="button button-primary">
+                  Create an identity
+                </Link>
+              )}
             </div>
           )}
         </section>
