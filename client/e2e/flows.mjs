@@ -315,11 +315,22 @@ test('a non-admin sees only their own session', async (state) => {
   const admin = shared.admin;
   const email = 'bob@example.com';
   const password = 'Bob-Passw0rd!';
-  const created = await admin.request.post(`${state.baseUrl}/api/v1/admin/users/`, {
-    data: { email, password, is_admin: false },
-  });
-  assertEqual(created.status(), 201, 'admin creates a user');
-  const bob = await created.json();
+  // The admin creates Bob on the Users page (POST /api/v1/admin/users/).
+  await admin.getByRole('link', { name: 'Users' }).click();
+  await admin.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+  await admin.getByLabel('Email').fill(email);
+  await admin.getByLabel('Password').fill(password);
+  await admin.getByRole('button', { name: 'Create user' }).click();
+  await admin.locator('.user-list').getByText(email).waitFor();
+  // A second time is refused, with the server's message.
+  await admin.getByLabel('Email').fill(email);
+  await admin.getByLabel('Password').fill(password);
+  await admin.getByRole('button', { name: 'Create user' }).click();
+  await toast(admin, 'already exists').waitFor();
+  await shot(state, admin, 'users-page');
+  const bob = (await (await admin.request.get(`${state.baseUrl}/api/v1/admin/users/`)).json()).find((u) => u.email === email);
+  assert(bob && !bob.is_admin, 'Bob is a non-admin user');
+  await admin.getByRole('link', { name: 'Images' }).click();
 
   const context = await state.browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();

@@ -3,6 +3,7 @@ import { useCurrentUser } from '@/hooks/use-auth';
 import { IdentitiesPage } from '@/pages/identities/Identities';
 import { ImagesPage } from '@/pages/images/Images';
 import { SignInPage } from '@/pages/sign-in/SignIn';
+import { UsersPage } from '@/pages/users/Users';
 import { AppShell } from './AppShell';
 
 export function AppRoutes() {
@@ -34,6 +35,10 @@ export function AppRoutes() {
         <Route
           path="/identities"
           element={user.is_admin ? <IdentitiesPage /> : <Navigate to="/images" replace />}
+        />
+        <Route
+          path="/users"
+          element={user.is_admin ? <UsersPage user={user} /> : <Navigate to="/images" replace />}
         />
         <Route path="*" element={<Navigate to="/images" replace />} />
       </Route>

@@ -20,9 +20,14 @@ export function AppShell({ user }: { user: CurrentUser }) {
               Images
             </NavLink>
             {user.is_admin && (
-              <NavLink to="/identities" className="nav-link">
-                Identities
-              </NavLink>
+              <>
+                <NavLink to="/identities" className="nav-link">
+                  Identities
+                </NavLink>
+                <NavLink to="/users" className="nav-link">
+                  Users
+                </NavLink>
+              </>
             )}
           </nav>
           <div className="whoami">

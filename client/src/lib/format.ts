@@ -27,3 +27,18 @@ export function ratioParts(aspectRatio: string): [number, number] {
   const [w, h] = aspectRatio.split(':').map(Number);
   return w > 0 && h > 0 ? [w, h] : [16, 9];
 }
+
+/** "in 7 days", "in 3 hours": when something happens, relative to now. */
+export function formatRelative(date: string | Date, now: Date = new Date()): string {
+  const seconds = (new Date(date).getTime() - now.getTime()) / 1000;
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ];
+  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(Math.round(seconds / 60), 'minute');
+}

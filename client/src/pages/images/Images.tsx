@@ -6,7 +6,7 @@ import { useIdentities } from '@/hooks/use-identities';
 import { useImageGeneration } from '@/hooks/use-image-generation';
 import { useUsers } from '@/hooks/use-users';
 import { imageFileName, saveBlob, toPngBlob } from '@/lib/download';
-import { formatDuration, providerLabel } from '@/lib/format';
+import { formatDuration, formatRelative, providerLabel } from '@/lib/format';
 import type { CurrentUser } from '@/types/auth';
 import { EditSection } from './EditSection';
 import { GenerateForm, type GenerateSettings } from './GenerateForm';
@@ -229,7 +229,14 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                   <span>
                     {session.aspect_ratio} · {session.resolution} · {session.width}×{session.height}
                   </span>
-                  {currentVersion && <span>{formatDuration(currentVersion.duration_ms)}</span>}
+                  {currentVersion && (
+                    <span title="How long the provider took">{formatDuration(currentVersion.duration_ms)}</span>
+                  )}
+                  {session.expires_at && (
+                    <span title={`Unused sessions are deleted. This one: ${new Date(session.expires_at).toLocaleString()}`}>
+                      expires {formatRelative(session.expires_at)}
+                    </span>
+                  )}
                   <span className="badge badge-provider" title="The image provider that made this image">
                     {providerLabel(session.provider)}
                   </span>
