@@ -27,9 +27,15 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
 
     public LikenessApiFactory() : this(null, null) { }
 
+    /// <summary>An app with extra configuration and service replacements.</summary>
     /// <param name="settings">Extra configuration (e.g. <c>ImageProvider:Kind</c>, <c>Gemini:BaseUrl</c>).</param>
     /// <param name="configureServices">Replaces services after the app registered its own (e.g. the provider).</param>
-    public LikenessApiFactory(IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices = null)
+    public static LikenessApiFactory With(
+        IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices = null) =>
+        new(settings, configureServices);
+
+    // xunit wants one public constructor on a class fixture; customised apps come from With().
+    private LikenessApiFactory(IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "likeness-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
