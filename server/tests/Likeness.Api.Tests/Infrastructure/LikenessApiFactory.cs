@@ -104,16 +104,23 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    public const string UserPassword = "User-Passw0rd!";
+
     /// <summary>Creates a user through the admin API and returns a client signed in as them.</summary>
     public async Task<(HttpClient Client, Guid UserId)> CreateUserClientAsync(bool isAdmin = false)
     {
+        var (id, email) = await CreateUserAsync(isAdmin);
+        return (await CreateSignedInClientAsync(email, UserPassword), id);
+    }
+
+    /// <summary>Creates a user (password <see cref="UserPassword"/>) through the admin API.</summary>
+    public async Task<(Guid UserId, string Email)> CreateUserAsync(bool isAdmin = false)
+    {
         using var admin = await CreateAdminClientAsync();
         var email = $"user-{Guid.NewGuid():N}@test.local";
-        const string password = "User-Passw0rd!";
-        var response = await admin.PostAsJsonAsync("/api/v1/admin/users/", new { email, password, is_admin = isAdmin });
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/users/", new { email, password = UserPassword, is_admin = isAdmin });
         response.EnsureSuccessStatusCode();
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        return (await CreateSignedInClientAsync(email, password), id);
+        return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), email);
     }
 
     public override async ValueTask DisposeAsync()
