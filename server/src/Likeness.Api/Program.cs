@@ -14,6 +14,10 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Serve on http://127.0.0.1:5080 unless --urls or ASPNETCORE_URLS says otherwise
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+
 // Configure options and the clock
 builder.Services.AddOptions<LikenessOptions>().BindConfiguration(LikenessOptions.Section).ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);

@@ -218,9 +218,11 @@ public sealed class ImageGenerationOrchestrator(
     {
         await EnsureUserExists(userId, cancellationToken);
         var session = await FindActiveSession(userId, cancellationToken) ?? throw ApiProblem.BadRequest(NoActiveSession);
+        var now = Now;
+        if (session.LeaseUntil > now)
+            throw ApiProblem.Conflict(EditRunning);
         var current = await db.ImageVersions.AsNoTracking().FirstAsync(v => v.Id == session.CurrentVersionId, cancellationToken);
         var next = await target(session, current);
-        var now = Now;
         var expires = now + options.Value.SessionIdleTime;
         // One statement: moves only if nobody changed the session meanwhile and no edit holds it.
         var moved = await db.ImageGenerationSessions

@@ -27,9 +27,15 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
 
     public LikenessApiFactory() : this(null, null) { }
 
+    /// <summary>An app with extra configuration and service replacements.</summary>
     /// <param name="settings">Extra configuration (e.g. <c>ImageProvider:Kind</c>, <c>Gemini:BaseUrl</c>).</param>
     /// <param name="configureServices">Replaces services after the app registered its own (e.g. the provider).</param>
-    public LikenessApiFactory(IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices = null)
+    public static LikenessApiFactory With(
+        IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices = null) =>
+        new(settings, configureServices);
+
+    // xunit wants one public constructor on a class fixture; customised apps come from With().
+    private LikenessApiFactory(IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "likeness-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
@@ -98,16 +104,23 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    public const string UserPassword = "User-Passw0rd!";
+
     /// <summary>Creates a user through the admin API and returns a client signed in as them.</summary>
     public async Task<(HttpClient Client, Guid UserId)> CreateUserClientAsync(bool isAdmin = false)
     {
+        var (id, email) = await CreateUserAsync(isAdmin);
+        return (await CreateSignedInClientAsync(email, UserPassword), id);
+    }
+
+    /// <summary>Creates a user (password <see cref="UserPassword"/>) through the admin API.</summary>
+    public async Task<(Guid UserId, string Email)> CreateUserAsync(bool isAdmin = false)
+    {
         using var admin = await CreateAdminClientAsync();
         var email = $"user-{Guid.NewGuid():N}@test.local";
-        const string password = "User-Passw0rd!";
-        var response = await admin.PostAsJsonAsync("/api/v1/admin/users/", new { email, password, is_admin = isAdmin });
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/users/", new { email, password = UserPassword, is_admin = isAdmin });
         response.EnsureSuccessStatusCode();
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        return (await CreateSignedInClientAsync(email, password), id);
+        return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), email);
     }
 
     public override async ValueTask DisposeAsync()
