@@ -1,18 +1,21 @@
 import { useState, type FormEvent } from 'react';
 import { providerLabel } from '@/lib/format';
 
-// Instructions the local engine understands (DESIGN: colour, brightness, contrast, black and
-// white, sepia, blur, sharpen, rotate, flip, crop/zoom, background colour, border, text).
+// A few of the instructions the local engine understands (its full vocabulary is in the
+// server's docs/local-provider.md and in its 422 message); several can be chained with commas.
 export const LOCAL_ENGINE_EXAMPLES = [
   'make it black and white',
   'sepia',
   'rotate 90',
-  'flip horizontally',
-  'increase brightness',
+  'mirror',
+  'brighter',
   'more contrast',
+  'warmer',
   'blur',
-  'add a red border',
   'zoom in',
+  'add a red border',
+  'make the background blue',
+  'add text "Hello"',
 ];
 
 interface Props {
@@ -62,7 +65,7 @@ export function EditSection({ provider, isBusy, isEditing, isGenerating, onApply
         {provider === 'local' ? (
           <>
             Images come from the <strong>local engine</strong>, an offline renderer that understands simple
-            instructions. Try:{' '}
+            instructions, alone or chained (“sepia, then rotate 90”). Try:{' '}
             <span className="chips">
               {LOCAL_ENGINE_EXAMPLES.map((example) => (
                 <button
