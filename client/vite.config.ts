@@ -20,5 +20,6 @@ export default defineConfig({
     setupFiles: ['./test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    testTimeout: 20_000, // whole-page flows on a 2-core CI machine
   },
 });

@@ -245,6 +245,14 @@ export const handlers = [
     return new HttpResponse(null, { status: 204 });
   }),
   http.get('/api/v1/admin/users/', () => HttpResponse.json(fakeApi.users as unknown as JsonBodyType)),
+  http.post('/api/v1/admin/users/', async ({ request }) => {
+    const body = (await request.json()) as { email: string; password: string; is_admin: boolean };
+    if (fakeApi.users.some((u) => u.email === body.email)) return problem(409, 'A user with this email already exists.');
+    if (body.password.length < 8) return problem(400, 'Passwords must be at least 8 characters.');
+    const user = { id: nextId('user'), email: body.email, is_admin: body.is_admin };
+    fakeApi.users.push(user);
+    return HttpResponse.json(user as unknown as JsonBodyType, { status: 201 });
+  }),
   http.get('/api/v1/admin/identities/', () => HttpResponse.json(fakeApi.identities as unknown as JsonBodyType)),
   http.get('/api/v1/identities/', () => HttpResponse.json(fakeApi.identities as unknown as JsonBodyType)),
   http.post('/api/v1/admin/identities/', async ({ request }) => {

@@ -89,6 +89,7 @@ export function useImageGeneration(owner: SessionOwner) {
     hasActiveSession,
     isLoadingSession: sessionQuery.isPending,
     sessionError: sessionQuery.error,
+    refetchSession: sessionQuery.refetch,
     history: hasActiveSession ? historyQuery.data : undefined,
 
     generateImage: generate.mutate,

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { providerLabel } from '@/lib/format';
 
 // A few of the instructions the local engine understands (its full vocabulary is in the
@@ -30,12 +30,19 @@ interface Props {
 /** The plan's edit section: "Edit this image:", a text input, Apply Edit and Generate New. */
 export function EditSection({ provider, isBusy, isEditing, isGenerating, onApplyEdit, onGenerateNew }: Props) {
   const [prompt, setPrompt] = useState('');
+  const input = useRef<HTMLInputElement>(null);
   const trimmed = prompt.trim();
 
   function submit(event: FormEvent) {
     event.preventDefault(); // Enter in the input applies the edit
     if (!trimmed || isBusy) return;
-    onApplyEdit(trimmed, () => setPrompt(''));
+    onApplyEdit(trimmed, () => {
+      setPrompt('');
+      // The Apply Edit button was disabled while the edit ran, which drops keyboard focus:
+      // bring it back to the input so the next instruction can be typed straight away.
+      const active = document.activeElement;
+      if (!active || active === document.body || active.closest('.edit-section')) input.current?.focus();
+    });
   }
 
   return (
@@ -44,6 +51,7 @@ export function EditSection({ provider, isBusy, isEditing, isGenerating, onApply
         Edit this image:
       </label>
       <input
+        ref={input}
         id="edit-prompt"
         type="text"
         value={prompt}
@@ -73,7 +81,10 @@ export function EditSection({ provider, isBusy, isEditing, isGenerating, onApply
                   type="button"
                   className="chip"
                   disabled={isBusy}
-                  onClick={() => setPrompt(example)}
+                  onClick={() => {
+                    setPrompt(example);
+                    input.current?.focus();
+                  }}
                 >
                   {example}
                 </button>

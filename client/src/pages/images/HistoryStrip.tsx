@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { ImageVersion } from '@/types/imageGeneration';
 
 interface Props {
@@ -10,12 +11,18 @@ interface Props {
 /** Every version of the session, oldest first; the current one is marked; click to go back to one. */
 export function HistoryStrip({ versions, currentVersionId, disabled, onSelect }: Props) {
   const numberOf = new Map(versions.map((v, i) => [v.id, i + 1]));
+  const strip = useRef<HTMLOListElement>(null);
+  // Keep the current version in view as the history grows or the user undoes far back.
+  useEffect(() => {
+    const current = strip.current?.querySelector<HTMLElement>('[aria-current="true"]');
+    current?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [currentVersionId, versions.length]);
   return (
     <section className="history" aria-labelledby="history-title">
       <h3 id="history-title" className="section-title">
         History <span className="count">{versions.length}</span>
       </h3>
-      <ol className="history-strip">
+      <ol className="history-strip" ref={strip}>
         {versions.map((version, index) => {
           const number = index + 1;
           const current = version.id === currentVersionId;

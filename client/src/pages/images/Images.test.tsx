@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { ADMIN, ALICE, fakeApi } from '../../../test/fake-api';
+import { http, HttpResponse } from 'msw';
+import { ADMIN, ALICE, fakeApi, server } from '../../../test/fake-api';
 import { renderApp } from '../../../test/render';
 
 const currentImage = () => screen.getByTestId('current-image') as HTMLImageElement;
@@ -146,5 +147,49 @@ describe('Images page', () => {
     expect(await screen.findByText('No active session')).toBeInTheDocument();
     expect(screen.queryByLabelText('User')).not.toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Identities' })).not.toBeInTheDocument();
+  });
+
+  it('returns focus to the input after Apply Edit, and Ctrl+Z inside it does not undo the image', async () => {
+    const user = userEvent.setup();
+    const identity = fakeApi.addIdentity('Ada');
+    const session = fakeApi.startSession(ADMIN.id, identity.id);
+    renderApp();
+    const input = await screen.findByLabelText('Edit this image:');
+    await user.type(input, 'sepia');
+    await user.click(screen.getByRole('button', { name: 'Apply Edit' }));
+    await waitFor(() => expect(session.versions).toHaveLength(2));
+    await waitFor(() => expect(input).toHaveValue(''));
+    await waitFor(() => expect(input).toHaveFocus());
+
+    await user.keyboard('{Control>}z{/Control}');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(session.currentId).toBe(session.versions[1].id);
+  });
+
+  it('fills the input from an example instruction of the local engine', async () => {
+    const user = userEvent.setup();
+    const identity = fakeApi.addIdentity('Ada');
+    fakeApi.startSession(ADMIN.id, identity.id);
+    renderApp();
+    await user.click(await screen.findByRole('button', { name: 'rotate 90' }));
+    expect(screen.getByLabelText('Edit this image:')).toHaveValue('rotate 90');
+    expect(screen.getByRole('button', { name: 'Apply Edit' })).toBeEnabled();
+  });
+
+  it('says so when the session cannot be loaded, and retries', async () => {
+    const user = userEvent.setup();
+    server.use(
+      http.get('/api/v1/admin/identities/image-session/', () =>
+        HttpResponse.json({ detail: 'Image generation failed. Please try again.' }, { status: 500 }),
+        { once: true },
+      ),
+    );
+    const identity = fakeApi.addIdentity('Ada');
+    fakeApi.startSession(ADMIN.id, identity.id);
+    renderApp();
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Could not load the image session');
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByLabelText('Edit this image:')).toBeInTheDocument();
   });
 });

@@ -157,6 +157,11 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
         </aside>
 
         <section className="card session" aria-labelledby="session-title">
+          <p className="visually-hidden" aria-live="polite">
+            {session && !generation.isBusy
+              ? `Showing version ${currentIndex >= 0 ? currentIndex + 1 : ''} of ${versions.length || 1}.`
+              : ''}
+          </p>
           <div className="session-header">
             <h2 id="session-title" className="card-title">
               Current image
@@ -267,6 +272,14 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 />
               )}
             </>
+          ) : generation.sessionError ? (
+            <div className="empty-state" role="alert">
+              <h3>Could not load the image session</h3>
+              <p className="muted">{generation.sessionError.message}</p>
+              <button type="button" className="button" onClick={() => generation.refetchSession()}>
+                Try again
+              </button>
+            </div>
           ) : generation.isGenerating ? (
             <ImageStage
               src={null}
