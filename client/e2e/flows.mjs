@@ -5,6 +5,13 @@ import { assert, assertEqual, eventually, sha, test } from './harness.mjs';
 import { PNG_SIGNATURE, portraitPng } from './png.mjs';
 
 let shotCount = 0;
+/** Every browser context of the suite: generous timeouts, since CI machines are small and busy. */
+async function newContext(state, options) {
+  const context = await state.browser.newContext(options);
+  context.setDefaultTimeout(60_000);
+  return context;
+}
+
 async function shot(state, page, name) {
   shotCount++;
   await page.screenshot({ path: join(state.screenshots, `${String(shotCount).padStart(2, '0')}-${name}.png`) });
@@ -50,7 +57,7 @@ const IDENTITY = 'Ada Lovelace';
 const shared = {};
 
 test('sign in: wrong password shows the server message, right one opens the app', async (state) => {
-  const context = await state.browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const context = await newContext(state, { viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   state.page = page;
   shared.admin = page;
@@ -332,7 +339,7 @@ test('a non-admin sees only their own session', async (state) => {
   assert(bob && !bob.is_admin, 'Bob is a non-admin user');
   await admin.getByRole('link', { name: 'Images' }).click();
 
-  const context = await state.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const context = await newContext(state, { viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   state.page = page;
   shared.bob = page;
@@ -365,7 +372,7 @@ test('a non-admin sees only their own session', async (state) => {
 });
 
 test('phone layout (360 px) and sign out', async (state) => {
-  const context = await state.browser.newContext({
+  const context = await newContext(state, {
     viewport: { width: 360, height: 780 },
     deviceScaleFactor: 2,
     isMobile: true,

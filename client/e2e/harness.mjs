@@ -21,7 +21,11 @@ export async function runAll(context) {
     } catch (error) {
       failed++;
       console.log(`FAIL ${name} (${Date.now() - started} ms)\n     ${String(error?.stack ?? error).split('\n').slice(0, 6).join('\n     ')}`);
-      await context.onFailure?.(name).catch(() => {});
+      try {
+        await context.onFailure?.(name);
+      } catch {
+        // a failure picture is a bonus; never let it stop the suite
+      }
     }
   }
   return { passed, failed };
@@ -38,7 +42,7 @@ export function assertEqual(actual, expected, message) {
 }
 
 /** Polls `fn` until it returns a truthy value (or stops throwing). */
-export async function eventually(fn, { timeout = 15_000, interval = 100, message = 'condition' } = {}) {
+export async function eventually(fn, { timeout = 45_000, interval = 100, message = 'condition' } = {}) {
   const deadline = Date.now() + timeout;
   let lastError;
   while (Date.now() < deadline) {

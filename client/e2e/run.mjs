@@ -115,8 +115,8 @@ async function main() {
     });
     const state = { browser, baseUrl, screenshots, adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD };
     // On a failure, keep a picture of where the flow stopped.
-    state.onFailure = (name) =>
-      state.page.screenshot({ path: join(screenshots, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
+    state.onFailure = async (name) =>
+      state.page?.screenshot({ path: join(screenshots, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
     result = await runAll(state);
   } catch (error) {
     console.error(`E2E setup failed: ${error.message}`);
