@@ -385,6 +385,8 @@ test('phone layout (360 px) and sign out', async (state) => {
   await currentImage(page).waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert(overflow <= 0, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
+  await page.locator('.history-item').first().waitFor();
+  assertEqual(await page.evaluate(() => window.scrollY), 0, 'the page does not jump on load');
   await shot(state, page, 'phone-top');
   await page.getByLabel('Edit this image:').scrollIntoViewIfNeeded();
   await shot(state, page, 'phone-edit');

@@ -56,7 +56,7 @@ export function EditSection({ provider, isBusy, isEditing, isGenerating, onApply
         type="text"
         value={prompt}
         onChange={(e) => setPrompt(e.target.value)}
-        placeholder="Describe one change, e.g. “make it black and white”"
+        placeholder="e.g. make it black and white"
         autoComplete="off"
         aria-describedby="edit-hint"
         readOnly={isBusy}

@@ -14,8 +14,14 @@ export function HistoryStrip({ versions, currentVersionId, disabled, onSelect }:
   const strip = useRef<HTMLOListElement>(null);
   // Keep the current version in view as the history grows or the user undoes far back.
   useEffect(() => {
-    const current = strip.current?.querySelector<HTMLElement>('[aria-current="true"]');
-    current?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+    // Scroll only the strip sideways: scrollIntoView would also scroll the page to the strip.
+    const list = strip.current;
+    const current = list?.querySelector<HTMLElement>('[aria-current="true"]');
+    if (!list || !current) return;
+    const left = current.offsetLeft;
+    if (left < list.scrollLeft) list.scrollLeft = left;
+    else if (left + current.offsetWidth > list.scrollLeft + list.clientWidth)
+      list.scrollLeft = left + current.offsetWidth - list.clientWidth;
   }, [currentVersionId, versions.length]);
   return (
     <section className="history" aria-labelledby="history-title">
