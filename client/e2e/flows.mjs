@@ -72,7 +72,7 @@ test('sign in: wrong password shows the server message, right one opens the app'
   await page.getByLabel('Password').fill(state.adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Images', level: 1 }).waitFor();
-  await page.getByText(state.adminEmail).waitFor();
+  await page.locator('.whoami-email', { hasText: state.adminEmail }).waitFor();
   await page.getByText('No active session').waitFor();
   await shot(state, page, 'images-no-session');
 });

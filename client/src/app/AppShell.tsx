@@ -1,3 +1,4 @@
+import { Logo } from '@/components/Logo';
 import { NavLink, Outlet } from 'react-router';
 import { useSignOut } from '@/hooks/use-auth';
 import type { CurrentUser } from '@/types/auth';
@@ -12,7 +13,7 @@ export function AppShell({ user }: { user: CurrentUser }) {
       <header className="topbar">
         <div className="topbar-inner">
           <NavLink to="/images" className="brand" aria-label="Likeness home">
-            <span className="brand-mark" aria-hidden="true" />
+            <Logo />
             Likeness
           </NavLink>
           <nav aria-label="Main" className="nav">

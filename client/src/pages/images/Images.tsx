@@ -75,6 +75,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   const parentVersion = currentVersion?.parent_id ? versions.find((v) => v.id === currentVersion.parent_id) : undefined;
   const sessionIdentity = identities.data?.find((i) => i.id === session?.session_identity_id);
   const showCompare = comparing && !!parentVersion;
+  const viewedUser = user.is_admin && selectedUserId !== user.id ? users.data?.find((u) => u.id === selectedUserId) : undefined;
 
   function generate() {
     if (!settings.identityId) {
@@ -165,6 +166,11 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
           <div className="session-header">
             <h2 id="session-title" className="card-title">
               Current image
+              {viewedUser && (
+                <span className="badge badge-other-user" title="An admin working on another user's session">
+                  {viewedUser.email}
+                </span>
+              )}
             </h2>
             {session && (
               <div className="toolbar" role="toolbar" aria-label="Image actions">

@@ -1,3 +1,4 @@
+import { Logo } from '@/components/Logo';
 import { useState, type FormEvent } from 'react';
 import { useSignIn } from '@/hooks/use-auth';
 
@@ -15,7 +16,7 @@ export function SignInPage() {
     <main className="signin">
       <form className="card signin-card" onSubmit={submit} aria-labelledby="signin-title">
         <div className="brand brand-large">
-          <span className="brand-mark" aria-hidden="true" />
+          <Logo size={32} />
           Likeness
         </div>
         <h1 id="signin-title" className="signin-title">
