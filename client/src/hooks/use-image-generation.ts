@@ -1,7 +1,7 @@
 // Server state of one user's image session (the plan's useImageGeneration hook). The status
 // query is the single source of truth; every mutation writes its response into it, so
 // `hasActiveSession` and the displayed image always follow the server's latest answer.
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useIsMutating, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { imageSessionApi } from '@/api/imageGeneration';
 import {
@@ -18,6 +18,9 @@ export const imageSessionKeys = {
   all: ['image-session'] as const,
   status: (owner: SessionOwner) => ['image-session', owner ?? 'self', 'status'] as const,
   history: (owner: SessionOwner) => ['image-session', owner ?? 'self', 'history'] as const,
+  /** Mutation keys: what is running survives the page being left and opened again. */
+  change: (owner: SessionOwner, kind?: 'generate' | 'edit' | 'version') =>
+    kind ? (['image-session', owner ?? 'self', 'change', kind] as const) : (['image-session', owner ?? 'self', 'change'] as const),
 };
 
 export interface GenerateImageInput {
@@ -63,26 +66,35 @@ export function useImageGeneration(owner: SessionOwner) {
     queryClient.invalidateQueries({ queryKey: ['image-session', context?.owner ?? owner ?? 'self'] });
 
   const generate = useMutation({
+    mutationKey: imageSessionKeys.change(owner, 'generate'),
     mutationFn: (input: GenerateImageInput) => api.generate(input),
     onMutate,
     onSuccess,
   });
   const edit = useMutation({
+    mutationKey: imageSessionKeys.change(owner, 'edit'),
     mutationFn: (editPrompt: string) => api.edit({ edit_prompt: editPrompt }),
     onMutate,
     onSuccess,
     onError,
   });
-  const undo = useMutation({ mutationFn: () => api.undo(), onMutate, onSuccess, onError });
-  const redo = useMutation({ mutationFn: () => api.redo(), onMutate, onSuccess, onError });
+  const versionKey = imageSessionKeys.change(owner, 'version');
+  const undo = useMutation({ mutationKey: versionKey, mutationFn: () => api.undo(), onMutate, onSuccess, onError });
+  const redo = useMutation({ mutationKey: versionKey, mutationFn: () => api.redo(), onMutate, onSuccess, onError });
   const select = useMutation({
+    mutationKey: versionKey,
     mutationFn: (versionId: string) => api.select(versionId),
     onMutate,
     onSuccess,
     onError,
   });
 
-  const isChangingVersion = undo.isPending || redo.isPending || select.isPending;
+  // Counted across the whole app, not just this component: leaving the page mid-edit and coming
+  // back must still show the edit as running (the server would refuse a second one with a 409).
+  const generating = useIsMutating({ mutationKey: imageSessionKeys.change(owner, 'generate') }) > 0;
+  const editing = useIsMutating({ mutationKey: imageSessionKeys.change(owner, 'edit') }) > 0;
+  const changingVersion = useIsMutating({ mutationKey: versionKey }) > 0;
+  const isChangingVersion = undo.isPending || redo.isPending || select.isPending || changingVersion;
 
   return {
     session,
@@ -93,11 +105,11 @@ export function useImageGeneration(owner: SessionOwner) {
     history: hasActiveSession ? historyQuery.data : undefined,
 
     generateImage: generate.mutate,
-    isGenerating: generate.isPending,
+    isGenerating: generate.isPending || generating,
     generateError: generate.error,
 
     editImage: edit.mutate,
-    isEditing: edit.isPending,
+    isEditing: edit.isPending || editing,
     editError: edit.error,
 
     undo: undo.mutate,
@@ -106,6 +118,6 @@ export function useImageGeneration(owner: SessionOwner) {
     isChangingVersion,
 
     /** Generate, edit, undo, redo or select is running: the session must not be changed again. */
-    isBusy: generate.isPending || edit.isPending || isChangingVersion,
+    isBusy: generate.isPending || generating || edit.isPending || editing || isChangingVersion,
   };
 }

@@ -2,8 +2,10 @@ import { useSearchParams } from 'react-router';
 import { useIdentities } from '@/hooks/use-identities';
 import { CreateIdentityForm } from './CreateIdentityForm';
 import { IdentityDetail } from './IdentityDetail';
+import { useDocumentTitle } from '@/hooks/use-document-title';
 
 export function IdentitiesPage() {
+  useDocumentTitle('Identities');
   const { data: identities, isPending } = useIdentities(true);
   const [params, setParams] = useSearchParams();
   const requested = params.get('id');

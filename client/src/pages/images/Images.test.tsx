@@ -192,4 +192,22 @@ describe('Images page', () => {
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect(await screen.findByLabelText('Edit this image:')).toBeInTheDocument();
   });
+
+  it('still shows a running edit after leaving the page and coming back', async () => {
+    const user = userEvent.setup();
+    const identity = fakeApi.addIdentity('Ada');
+    const session = fakeApi.startSession(ADMIN.id, identity.id);
+    renderApp();
+    fakeApi.delayMs = 800;
+    await user.type(await screen.findByLabelText('Edit this image:'), 'sepia{Enter}');
+    await screen.findByText(/Applying edit…/);
+    await user.click(screen.getByRole('link', { name: 'Identities' }));
+    await screen.findByRole('heading', { name: 'Identities', level: 1 });
+    await user.click(screen.getByRole('link', { name: 'Images' }));
+    expect(await screen.findByText(/Applying edit…/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Generate New' })).toBeDisabled();
+    await waitFor(() => expect(session.versions).toHaveLength(2));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Generate New' })).toBeEnabled());
+    expect(document.title).toBe('Images · Likeness');
+  });
 });

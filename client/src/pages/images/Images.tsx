@@ -14,6 +14,7 @@ import { HistoryStrip } from './HistoryStrip';
 import { ImageStage, stageSizeFromRatio } from './ImageStage';
 import { ReferencesChangedNotice } from './ReferencesChangedNotice';
 import { useUndoRedoShortcuts } from './use-undo-redo-shortcuts';
+import { useDocumentTitle } from '@/hooks/use-document-title';
 
 const DEFAULT_SETTINGS: GenerateSettings = {
   identityId: '',
@@ -34,6 +35,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   const generation = useImageGeneration(owner);
   const { session, history } = generation;
 
+  useDocumentTitle('Images');
   const [settings, setSettings] = useState<GenerateSettings>(DEFAULT_SETTINGS);
   const [comparing, setComparing] = useState(false);
 

@@ -1,8 +1,10 @@
 import { Logo } from '@/components/Logo';
 import { useState, type FormEvent } from 'react';
 import { useSignIn } from '@/hooks/use-auth';
+import { useDocumentTitle } from '@/hooks/use-document-title';
 
 export function SignInPage() {
+  useDocumentTitle('Sign in');
   const signIn = useSignIn();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');

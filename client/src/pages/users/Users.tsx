@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useCreateUser, useUsers } from '@/hooks/use-users';
 import type { CurrentUser } from '@/types/auth';
+import { useDocumentTitle } from '@/hooks/use-document-title';
 
 export function UsersPage({ user: me }: { user: CurrentUser }) {
+  useDocumentTitle('Users');
   const users = useUsers(true);
   const create = useCreateUser();
   const [email, setEmail] = useState('');
