@@ -102,7 +102,8 @@ export function useImageGeneration(owner: SessionOwner) {
     isLoadingSession: sessionQuery.isPending,
     sessionError: sessionQuery.error,
     refetchSession: sessionQuery.refetch,
-    history: hasActiveSession ? historyQuery.data : undefined,
+    // Only the history of the session on screen: right after Generate New the old one is still cached.
+    history: session && historyQuery.data?.session_id === session.session_id ? historyQuery.data : undefined,
 
     generateImage: generate.mutate,
     isGenerating: generate.isPending || generating,
