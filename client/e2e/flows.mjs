@@ -197,6 +197,7 @@ test('a refused edit shows the server message in a toast and keeps the image', a
   assert(text.includes(detail), `toast "${text}" carries the server detail "${detail}"`);
   assertEqual(await currentSrcHash(page), shared.edit2Hash, 'image unchanged after a refusal');
   assertEqual(await editInput(page).inputValue(), instruction, 'the refused instruction stays for fixing');
+  await page.waitForTimeout(600); // let the toast finish sliding in
   await shot(state, page, 'edit-refused');
   await editInput(page).fill('');
 });

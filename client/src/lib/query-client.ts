@@ -7,7 +7,9 @@ import { ApiError } from './api-client';
 // drops back to the sign-in page instead.
 function report(error: unknown) {
   if (error instanceof ApiError && error.status === 401) return;
-  toast.error(error instanceof Error ? error.message : 'Something went wrong.');
+  const message = error instanceof Error ? error.message : 'Something went wrong.';
+  // Long messages (the local engine lists its whole vocabulary) stay long enough to be read.
+  toast.error(message, { duration: Math.max(6_000, message.length * 60) });
 }
 
 export function createQueryClient(): QueryClient {
