@@ -210,4 +210,14 @@ describe('Images page', () => {
     await waitFor(() => expect(screen.getByRole('button', { name: 'Generate New' })).toBeEnabled());
     expect(document.title).toBe('Images · Likeness');
   });
+
+  it('warns about an identity without references and shows the server refusal', async () => {
+    const user = userEvent.setup();
+    fakeApi.addIdentity('Empty', 0);
+    renderApp();
+    expect(await screen.findByText('This identity has no reference images yet.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Generate' }));
+    expect(await screen.findByText('Reference images are required for image generation.')).toBeInTheDocument();
+    expect(screen.getByText('No active session')).toBeInTheDocument();
+  });
 });
