@@ -35,7 +35,7 @@ describe('useImageGeneration', () => {
     await waitFor(() => expect(result.current.hasActiveSession).toBe(true));
     const first = result.current.session!.image_base64;
 
-    fakeApi.delayMs = 50;
+    fakeApi.delayMs = 400; // long enough to observe on a busy machine
     act(() => result.current.editImage('make it black and white'));
     await waitFor(() => expect(result.current.isEditing).toBe(true));
     expect(result.current.isBusy).toBe(true);

@@ -51,7 +51,7 @@ describe('Images page', () => {
     const input = await screen.findByLabelText('Edit this image:');
     const before = currentImage().src;
 
-    fakeApi.delayMs = 300;
+    fakeApi.delayMs = 800;
     await user.type(input, 'make it black and white{Enter}');
     const status = await screen.findByRole('status');
     expect(status).toHaveTextContent(/Applying edit… \d+ s/);
@@ -116,6 +116,9 @@ describe('Images page', () => {
     expect(compare).toHaveAttribute('aria-pressed', 'true');
     expect(screen.getByTestId('compare-before')).toHaveAttribute('src', session.versions[0].image_url);
     expect(screen.getByLabelText('Before/after position')).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    expect(compare).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.queryByTestId('compare-before')).not.toBeInTheDocument();
   });
 
   it('offers Generate New when the references changed', async () => {
@@ -198,7 +201,7 @@ describe('Images page', () => {
     const identity = fakeApi.addIdentity('Ada');
     const session = fakeApi.startSession(ADMIN.id, identity.id);
     renderApp();
-    fakeApi.delayMs = 800;
+    fakeApi.delayMs = 1500;
     await user.type(await screen.findByLabelText('Edit this image:'), 'sepia{Enter}');
     await screen.findByText(/Applying edit…/);
     await user.click(screen.getByRole('link', { name: 'Identities' }));

@@ -97,6 +97,14 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
     generation.editImage(prompt, { onSuccess: onApplied });
   }
 
+  // Escape leaves the before/after comparison.
+  useEffect(() => {
+    if (!comparing) return;
+    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && setComparing(false);
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [comparing]);
+
   const canUndo = !!session?.can_undo && !generation.isBusy;
   const canRedo = !!session?.can_redo && !generation.isBusy;
   useUndoRedoShortcuts({
@@ -202,7 +210,11 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                   aria-pressed={showCompare}
                   onClick={() => setComparing((c) => !c)}
                   disabled={!parentVersion}
-                  title={parentVersion ? 'Compare with the version before' : 'The first version has nothing to compare with'}
+                  title={
+                    parentVersion
+                      ? 'Compare with the version it was made from (Esc to leave)'
+                      : 'The first version has nothing to compare with'
+                  }
                 >
                   Compare
                 </button>
