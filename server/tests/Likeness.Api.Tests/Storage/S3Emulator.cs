@@ -47,6 +47,11 @@ public sealed class S3Emulator : IAsyncDisposable
     /// <summary>Every request as <c>METHOD raw-target</c>, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>Every request's method, raw target and headers (lower-case names), in order.</summary>
+    public ConcurrentQueue<RecordedRequest> Recorded { get; } = new();
+
+    public sealed record RecordedRequest(string Method, string Target, IReadOnlyDictionary<string, string> Headers);
+
     /// <summary>Why each refused request was refused (authentication, unsupported headers, bad bodies).</summary>
     public ConcurrentQueue<string> Refusals { get; } = new();
 
@@ -96,6 +101,8 @@ public sealed class S3Emulator : IAsyncDisposable
         var request = context.Request;
         var rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         Requests.Enqueue($"{request.Method} {rawTarget}");
+        Recorded.Enqueue(new RecordedRequest(request.Method, rawTarget,
+            request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
         var queryStart = rawTarget.IndexOf('?');
         var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
         var rawQuery = queryStart < 0 ? "" : rawTarget[(queryStart + 1)..];

@@ -53,6 +53,35 @@ public sealed class S3ImageStoreTests : IAsyncLifetime
         Assert.Equal("image/png", stored.Value.ContentType);
         Assert.Equal(bytes, stored.Value.Bytes);
         Assert.Empty(_s3.Refusals); // every request was SigV4-signed with the emulator's key, no chunked body, no checksum headers
+
+        // The body went as plain bytes, signed with its SHA-256, which is the key itself.
+        var put = Assert.Single(_s3.Recorded, r => r.Method == "PUT");
+        Assert.StartsWith($"AWS4-HMAC-SHA256 Credential={S3Emulator.AccessKey}/", put.Headers["authorization"]);
+        Assert.Equal(key, put.Headers["x-amz-content-sha256"]);
+        Assert.Equal(bytes.Length.ToString(), put.Headers["content-length"]);
+        Assert.False(put.Headers.ContainsKey("content-encoding"));
+        Assert.DoesNotContain(put.Headers.Keys, h => h.StartsWith("x-amz-checksum-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_sdk_defaults_that_the_store_turns_off_are_what_simple_servers_refuse()
+    {
+        // What the emulator would see without the store's settings: a chunk-signed body, or a flexible checksum.
+        using var client = S3ImageStore.CreateClient(OptionsFor(_s3));
+        var chunked = await Assert.ThrowsAsync<AmazonS3Exception>(() => client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+        {
+            BucketName = S3Emulator.Bucket, Key = "images/chunked", InputStream = new MemoryStream(Image(1)), UseChunkEncoding = true,
+        }));
+        Assert.Equal("NotImplemented", chunked.ErrorCode);
+
+        using var defaults = new AmazonS3Client(S3Emulator.AccessKey, S3Emulator.SecretKey,
+            new AmazonS3Config { ServiceURL = _s3.Url, ForcePathStyle = true, AuthenticationRegion = S3Emulator.Region });
+        var checksummed = await Assert.ThrowsAsync<AmazonS3Exception>(() => defaults.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+        {
+            BucketName = S3Emulator.Bucket, Key = "images/checksummed", InputStream = new MemoryStream(Image(1)), UseChunkEncoding = false,
+        }));
+        Assert.Equal("InvalidArgument", checksummed.ErrorCode);
+        Assert.Empty(_s3.Objects);
     }
 
     [Fact]
