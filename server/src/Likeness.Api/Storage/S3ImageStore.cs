@@ -20,7 +20,7 @@ namespace Likeness.Api.Storage;
 /// PutObject: it both stores an absent object and refreshes a present one in a single request, with no
 /// check-then-act race, and S3 makes the replacement atomic (a reader sees the old or the new bytes, which are
 /// the same). The alternatives cost more: HEAD then PUT is two requests for every new image (the common
-/// case), and HEAD then a self-CopyObject (which S3 only allows with <c>MetadataDirective=REPLACE</c>) is two
+/// case), and HEAD then a self-CopyObject (which S3 refuses unless something changes, e.g. <c>MetadataDirective=REPLACE</c>) is two
 /// requests, the second priced like a PUT, to save re-uploading bytes only for the rare duplicate. On a
 /// bucket with versioning enabled each re-put keeps a noncurrent version: expire those with a lifecycle rule.</para>
 /// <para><b>Plain bytes on the wire.</b> Requests are SigV4-signed with the payload's SHA-256 (which is the
