@@ -108,9 +108,19 @@ public sealed class S3ImageStore : IImageStore, IDisposable
         try
         {
             using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = name }, cancellationToken);
-            using var buffer = new MemoryStream(response.ContentLength is > 0 and < int.MaxValue ? (int)response.ContentLength : 0);
-            await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
-            var bytes = buffer.ToArray();
+            byte[] bytes;
+            var length = response.ContentLength;
+            if (length >= 0 && length <= Array.MaxLength)
+            {
+                bytes = new byte[length];
+                await response.ResponseStream.ReadExactlyAsync(bytes, cancellationToken);
+            }
+            else
+            {
+                using var buffer = new MemoryStream();
+                await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
+                bytes = buffer.ToArray();
+            }
             if (FileSystemImageStore.KeyOf(bytes) != key)
             {
                 _logger.LogError("The S3 object {ObjectName} in bucket {Bucket} does not hash to its key: it is corrupt", name, _bucket);
