@@ -35,6 +35,22 @@ class FakeApi {
   sessions = new Map<string, Session>();
   /** Milliseconds each generate/edit takes, to observe loading states. */
   delayMs = 0;
+  private gate: Promise<void> | null = null;
+
+  /** Holds every generate/edit until the returned function is called. */
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.gate = null;
+      release();
+    };
+  }
+
+  async wait() {
+    if (this.gate) await this.gate;
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+  }
 
   reset() {
     this.signedIn = ADMIN;
@@ -42,6 +58,7 @@ class FakeApi {
     this.identities = [];
     this.sessions.clear();
     this.delayMs = 0;
+    this.gate = null;
     counter = 0;
   }
 
@@ -142,7 +159,7 @@ class FakeApi {
 
 export const fakeApi = new FakeApi();
 
-const wait = () => (fakeApi.delayMs ? new Promise((r) => setTimeout(r, fakeApi.delayMs)) : Promise.resolve());
+const wait = () => fakeApi.wait();
 
 /** Resolves whose session a request means: admin paths name `user_id`, self paths mean the signed-in user. */
 function owner(admin: boolean, userId: string | null | undefined): string | Response {

@@ -35,10 +35,11 @@ describe('useImageGeneration', () => {
     await waitFor(() => expect(result.current.hasActiveSession).toBe(true));
     const first = result.current.session!.image_base64;
 
-    fakeApi.delayMs = 400; // long enough to observe on a busy machine
+    const release = fakeApi.hold();
     act(() => result.current.editImage('make it black and white'));
     await waitFor(() => expect(result.current.isEditing).toBe(true));
     expect(result.current.isBusy).toBe(true);
+    release();
     await waitFor(() => expect(result.current.isEditing).toBe(false));
     expect(result.current.session!.image_base64).not.toBe(first);
     expect(result.current.session!.can_undo).toBe(true);

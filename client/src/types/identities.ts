@@ -7,6 +7,7 @@ export interface ReferenceImage {
   size_bytes: number;
   sha256: string;
   order: number;
+  file_name?: string | null;
   created_at: string;
   url: string;
 }

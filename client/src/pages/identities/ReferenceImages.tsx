@@ -46,7 +46,12 @@ export function ReferenceImages({ identity }: { identity: Identity }) {
         <ul className="reference-grid">
           {images.map((image, index) => (
             <li key={image.id} className="reference-tile">
-              <img src={image.url} alt={`Reference image ${index + 1}`} loading="lazy" />
+              <img
+                src={image.url}
+                alt={`Reference image ${index + 1}`}
+                title={image.file_name ?? undefined}
+                loading="lazy"
+              />
               <span className="reference-meta small">
                 {image.width}×{image.height} · {formatBytes(image.size_bytes)}
               </span>

@@ -3,6 +3,9 @@ import { ASPECT_RATIOS, RESOLUTIONS, type AspectRatio, type Resolution } from '@
 import type { Identity } from '@/types/identities';
 import type { User } from '@/types/auth';
 
+/** How many reference thumbnails to show under the identity picker. */
+const PEEK = 6;
+
 export interface GenerateSettings {
   identityId: string;
   additionalPrompt: string;
@@ -92,6 +95,18 @@ export function GenerateForm({
         </select>
         {noReferences && (
           <p className="hint hint-warning">This identity has no reference images yet.</p>
+        )}
+        {selectedIdentity && selectedIdentity.reference_images.length > 0 && (
+          <ul className="reference-peek" aria-label={`Reference images of ${selectedIdentity.name}`}>
+            {selectedIdentity.reference_images.slice(0, PEEK).map((image) => (
+              <li key={image.id}>
+                <img src={image.url} alt="" loading="lazy" />
+              </li>
+            ))}
+            {selectedIdentity.reference_images.length > PEEK && (
+              <li className="reference-peek-more">+{selectedIdentity.reference_images.length - PEEK}</li>
+            )}
+          </ul>
         )}
       </div>
 

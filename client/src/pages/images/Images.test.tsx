@@ -51,12 +51,13 @@ describe('Images page', () => {
     const input = await screen.findByLabelText('Edit this image:');
     const before = currentImage().src;
 
-    fakeApi.delayMs = 800;
+    const release = fakeApi.hold();
     await user.type(input, 'make it black and white{Enter}');
     const status = await screen.findByRole('status');
     expect(status).toHaveTextContent(/Applying edit… \d+ s/);
     expect(screen.getByRole('button', { name: 'Applying…' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Generate New' })).toBeDisabled();
+    release();
 
     await waitFor(() => expect(currentImage().src).not.toBe(before));
     expect(input).toHaveValue('');
@@ -201,7 +202,7 @@ describe('Images page', () => {
     const identity = fakeApi.addIdentity('Ada');
     const session = fakeApi.startSession(ADMIN.id, identity.id);
     renderApp();
-    fakeApi.delayMs = 1500;
+    const release = fakeApi.hold();
     await user.type(await screen.findByLabelText('Edit this image:'), 'sepia{Enter}');
     await screen.findByText(/Applying edit…/);
     await user.click(screen.getByRole('link', { name: 'Identities' }));
@@ -209,6 +210,7 @@ describe('Images page', () => {
     await user.click(screen.getByRole('link', { name: 'Images' }));
     expect(await screen.findByText(/Applying edit…/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Generate New' })).toBeDisabled();
+    release();
     await waitFor(() => expect(session.versions).toHaveLength(2));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Generate New' })).toBeEnabled());
     expect(document.title).toBe('Images · Likeness');
