@@ -62,7 +62,13 @@ async function main() {
   }
   if (!process.env.E2E_SKIP_BUILD) {
     console.log('Building the client into the server wwwroot…');
-    execFileSync('npm', ['run', 'build'], { cwd: clientDir, stdio: 'inherit' });
+    try {
+      execFileSync('npm', ['run', 'build'], { cwd: clientDir, stdio: 'inherit' });
+    } catch {
+      console.error('The client build failed.');
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    }
   }
   rmSync(screenshots, { recursive: true, force: true });
   mkdirSync(screenshots, { recursive: true });
