@@ -78,7 +78,7 @@ public static partial class LocalEditInstructions
             return $" {QuoteOpen}{quotes.Count - 1}{QuoteClose} ";
         });
         text = text.Replace('\u2019', '\'').Replace('\u2018', '\'');
-        text = BlackAndWhiteRegex().Replace(text, " black-and-white ");
+        text = BlackAndWhiteRegex().Replace(text, $" {BlackAndWhite} ");
 
         var instructions = new List<EditInstruction>();
         var unknown = new List<string>();
@@ -105,8 +105,14 @@ public static partial class LocalEditInstructions
     private const char QuoteOpen = '\uE000';
     private const char QuoteClose = '\uE001';
 
-    private static string RestoreQuotes(string segment, List<string> quotes) =>
-        QuotePlaceholderRegex().Replace(segment, m => $"\"{quotes[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)]}\"");
+    /// <summary>Stands for "black and white" (and "b&amp;w") so that its "and" is not taken for a separator.</summary>
+    private const char BlackAndWhite = '\uE002';
+
+    private static string RestoreQuotes(string segment, List<string> quotes)
+    {
+        var spaced = WhitespaceRegex().Replace(segment, " ").Replace(BlackAndWhite.ToString(), "black and white");
+        return QuotePlaceholderRegex().Replace(spaced, m => $"\"{quotes[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)]}\"");
+    }
 
     private static List<string> Tokenize(string segment, out float strength)
     {
@@ -115,7 +121,7 @@ public static partial class LocalEditInstructions
         var tokens = new List<string>();
         foreach (Match m in TokenRegex().Matches(lower))
         {
-            var token = m.Value.TrimEnd('\u00B0');
+            var token = m.Value[0] == BlackAndWhite ? "black-and-white" : m.Value.TrimEnd('\u00B0');
             if (!Filler.Contains(token))
                 tokens.Add(token);
         }
@@ -438,7 +444,10 @@ public static partial class LocalEditInstructions
     [GeneratedRegex(@"[,;!?\r\n]|(?<!\d)\.|\.(?!\d)|&|\b(?:and|then|also|plus|afterwards|finally|next|after that|followed by)\b", RegexOptions.IgnoreCase)]
     private static partial Regex SeparatorRegex();
 
-    [GeneratedRegex("\uE000\\d+\uE001|#[0-9a-f]{6}\\b|[0-9]+-[a-z]+|[+-]?\\d+(?:\\.\\d+)?(?:x|%|\u00B0)?|[a-z0-9]+(?:-[a-z0-9]+)*")]
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhitespaceRegex();
+
+    [GeneratedRegex("\uE002|\uE000\\d+\uE001|#[0-9a-f]{6}\\b|[0-9]+-[a-z]+|[+-]?\\d+(?:\\.\\d+)?(?:x|%|\u00B0)?|[a-z0-9]+(?:-[a-z0-9]+)*")]
     private static partial Regex TokenRegex();
 
     [GeneratedRegex(@"\b(?:a\s+lot|much|very|way|lots|significantly|dramatically|strongly|heavily|extremely|really|super|considerably|far)\b")]
