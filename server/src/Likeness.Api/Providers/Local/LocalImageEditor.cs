@@ -329,6 +329,7 @@ public static class LocalImageEditor
             Seed(y * w + w - 1);
         }
 
+        var seeds = tail;
         const int tolerance = 30;
         while (head < tail)
         {
@@ -340,7 +341,8 @@ public static class LocalImageEditor
             if (i < n - w) Visit(pixels, visited, queue, ref tail, i, i + w, tolerance);
         }
 
-        if (tail < n * 0.03)
+        // The edge pixels themselves are always in; a real background spreads well beyond them.
+        if (tail < Math.Max(n * 0.03, seeds * 3.0))
         {
             throw new ImageRequestDeclinedException(
                 "Could not find a plain background to recolour in this image (the local image engine recolours the plain area touching the image's edges).");

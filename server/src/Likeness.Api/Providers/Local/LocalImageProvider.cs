@@ -100,11 +100,13 @@ public sealed class LocalImageProvider : IImageProvider
     private ProviderImage Edit(IReadOnlyList<EditInstruction> instructions, ProviderImage previousImage, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        using var previous = LocalImaging.Decode(previousImage.Bytes, "previous image");
+        var previous = LocalImaging.Decode(previousImage.Bytes, "previous image");
+        var (width, height) = (previous.Width, previous.Height);
+        // ApplyAll takes ownership of the decoded bitmap (it may edit it in place or dispose it).
         using var edited = LocalImageEditor.ApplyAll(previous, instructions, cancellationToken);
         var png = LocalImaging.EncodePng(edited);
         logger.LogInformation("Local engine applied {Instructions} to a {Width}x{Height} image in {Elapsed} ms",
-            string.Join(", ", instructions.Select(i => i.Operation)), previous.Width, previous.Height, stopwatch.ElapsedMilliseconds);
+            string.Join(", ", instructions.Select(i => i.Operation)), width, height, stopwatch.ElapsedMilliseconds);
         return new ProviderImage(png, "image/png");
     }
 }

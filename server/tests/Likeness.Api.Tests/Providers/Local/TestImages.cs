@@ -43,6 +43,16 @@ internal static class TestImages
             canvas.DrawRect(SKRect.Create(width * 0.55f, height * 0.2f, width * 0.1f, height * 0.6f), bar);
         });
 
+    /// <summary>Vertical mid-tone stripes, 4 px wide: lots of edges that can be softened or sharpened.</summary>
+    public static ProviderImage Stripes(int width, int height) =>
+        Draw(width, height, canvas =>
+        {
+            canvas.Clear(new SKColor(80, 90, 100));
+            using var paint = new SKPaint { Color = new SKColor(170, 160, 150) };
+            for (var x = 0; x < width; x += 8)
+                canvas.DrawRect(SKRect.Create(x, 0, 4, height), paint);
+        });
+
     public static ProviderImage Draw(int width, int height, Action<SKCanvas> draw, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
     {
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
