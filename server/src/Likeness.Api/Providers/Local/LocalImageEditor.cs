@@ -297,8 +297,10 @@ public static class LocalImageEditor
     }
 
     /// <summary>
-    /// Repaints the background: the area reachable from the image's edges through small colour steps
-    /// (a flood fill seeded with every edge pixel), keeping its shading around the new colour.
+    /// Repaints the background: the area reachable from the image's edges through small colour steps (a flood
+    /// fill seeded with every edge pixel) that also stays close to the colour of the edge pixel it started from,
+    /// so it follows gradients but does not leak into the subject through soft edges. Its shading is kept
+    /// around the new colour.
     /// </summary>
     private static SKBitmap Background(SKBitmap source, NamedColor color)
     {
@@ -307,38 +309,30 @@ public static class LocalImageEditor
         var pixels = result.GetPixelSpan();
         var visited = new bool[n];
         var queue = new int[n];
-        int head = 0, tail = 0;
-
-        void Seed(int i)
-        {
-            if (!visited[i])
-            {
-                visited[i] = true;
-                queue[tail++] = i;
-            }
-        }
+        var origin = new int[n]; // the edge pixel each region pixel was reached from
+        var tail = 0;
 
         for (var x = 0; x < w; x++)
         {
-            Seed(x);
-            Seed((h - 1) * w + x);
+            Seed(visited, queue, origin, ref tail, x);
+            Seed(visited, queue, origin, ref tail, (h - 1) * w + x);
         }
         for (var y = 0; y < h; y++)
         {
-            Seed(y * w);
-            Seed(y * w + w - 1);
+            Seed(visited, queue, origin, ref tail, y * w);
+            Seed(visited, queue, origin, ref tail, y * w + w - 1);
         }
 
         var seeds = tail;
-        const int tolerance = 30;
+        var head = 0;
         while (head < tail)
         {
             var i = queue[head++];
             var x = i % w;
-            if (x > 0) Visit(pixels, visited, queue, ref tail, i, i - 1, tolerance);
-            if (x < w - 1) Visit(pixels, visited, queue, ref tail, i, i + 1, tolerance);
-            if (i >= w) Visit(pixels, visited, queue, ref tail, i, i - w, tolerance);
-            if (i < n - w) Visit(pixels, visited, queue, ref tail, i, i + w, tolerance);
+            if (x > 0) Visit(pixels, visited, queue, origin, ref tail, i, i - 1);
+            if (x < w - 1) Visit(pixels, visited, queue, origin, ref tail, i, i + 1);
+            if (i >= w) Visit(pixels, visited, queue, origin, ref tail, i, i - w);
+            if (i < n - w) Visit(pixels, visited, queue, origin, ref tail, i, i + w);
         }
 
         // The edge pixels themselves are always in; a real background spreads well beyond them.
@@ -367,14 +361,32 @@ public static class LocalImageEditor
         return result;
     }
 
-    private static void Visit(Span<byte> pixels, bool[] visited, int[] queue, ref int tail, int from, int to, int tolerance)
+    private static void Seed(bool[] visited, int[] queue, int[] origin, ref int tail, int i)
+    {
+        if (visited[i])
+            return;
+        visited[i] = true;
+        origin[i] = i;
+        queue[tail++] = i;
+    }
+
+    /// <summary>Largest colour step (sum of channel differences) between neighbouring background pixels.</summary>
+    private const int StepTolerance = 24;
+
+    /// <summary>Largest distance from the edge pixel a background pixel was reached from.</summary>
+    private const int DriftTolerance = 120;
+
+    private static void Visit(Span<byte> pixels, bool[] visited, int[] queue, int[] origin, ref int tail, int from, int to)
     {
         if (visited[to])
             return;
-        int p = to * 4, q = from * 4;
-        if (Math.Abs(pixels[p] - pixels[q]) + Math.Abs(pixels[p + 1] - pixels[q + 1]) + Math.Abs(pixels[p + 2] - pixels[q + 2]) > tolerance)
+        int p = to * 4, q = from * 4, s = origin[from] * 4;
+        if (Math.Abs(pixels[p] - pixels[q]) + Math.Abs(pixels[p + 1] - pixels[q + 1]) + Math.Abs(pixels[p + 2] - pixels[q + 2]) > StepTolerance)
+            return;
+        if (Math.Abs(pixels[p] - pixels[s]) + Math.Abs(pixels[p + 1] - pixels[s + 1]) + Math.Abs(pixels[p + 2] - pixels[s + 2]) > DriftTolerance)
             return;
         visited[to] = true;
+        origin[to] = origin[from];
         queue[tail++] = to;
     }
 

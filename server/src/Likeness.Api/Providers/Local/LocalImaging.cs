@@ -209,6 +209,9 @@ internal static class LocalImaging
         if (truncated && lines.Count > 0)
         {
             var last = lines[^1];
+            // Drop whole words first, so the line does not end in half a word.
+            while (font.MeasureText(last + "\u2026") > maxWidth && last.LastIndexOf(' ') > 0)
+                last = last[..last.LastIndexOf(' ')];
             while (last.Length > 0 && font.MeasureText(last + "\u2026") > maxWidth)
                 last = last[..^1];
             lines[^1] = last.TrimEnd() + "\u2026";
