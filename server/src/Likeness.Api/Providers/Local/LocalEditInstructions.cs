@@ -130,10 +130,26 @@ public static partial class LocalEditInstructions
 
     private static EditInstruction? Interpret(List<string> tokens, List<string> quotes, string phrase, float strength)
     {
-        var result = Match(tokens, quotes, phrase, strength);
+        var result = MatchWithAmount(tokens, quotes, phrase, strength);
         if (result is null && tokens.Count > 1 && LeadingVerbs.Contains(tokens[0]))
-            result = Match(tokens.Skip(1).ToList(), quotes, phrase, strength);
+            result = MatchWithAmount(tokens.Skip(1).ToList(), quotes, phrase, strength);
         return result;
+    }
+
+    /// <summary>"brighter by 20%", "increase the contrast 40%": a percentage sets the strength (20% = normal).</summary>
+    private static EditInstruction? MatchWithAmount(List<string> tokens, List<string> quotes, string phrase, float strength)
+    {
+        var result = Match(tokens, quotes, phrase, strength);
+        if (result is not null || tokens.Count < 2 || !tokens[^1].EndsWith('%')
+            || !float.TryParse(tokens[^1].AsSpan(0, tokens[^1].Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var percent)
+            || percent <= 0)
+            return result;
+        result = Match(tokens.Take(tokens.Count - 1).ToList(), quotes, phrase, Math.Clamp(percent / 20f, 0.1f, 3f));
+        return result?.Operation is EditOperation.Rotate or EditOperation.FlipHorizontal or EditOperation.FlipVertical
+            or EditOperation.Invert or EditOperation.Grayscale or EditOperation.Sepia or EditOperation.Text or EditOperation.Background
+            or EditOperation.Border or EditOperation.Zoom
+            ? null
+            : result;
     }
 
     private static EditInstruction? Match(List<string> t, List<string> quotes, string phrase, float strength)
@@ -305,9 +321,9 @@ public static partial class LocalEditInstructions
             "less saturated", "less vivid", "less vibrant", "less colorful", "less colourful", "softer colours",
             "softer colors", "weaker colours", "weaker colors");
         Add(EditOperation.Warmer, "warmer", "warm", "warm up", "warmer tones", "warm tones", "warmer colours",
-            "warmer colors", "warm colours", "warm colors", "less cool", "less cold");
+            "warmer colors", "warm colours", "warm colors", "less cool", "less cold", "warm glow", "golden hour", "warmer light");
         Add(EditOperation.Cooler, "cooler", "cool", "colder", "cold", "cool down", "cooler tones", "cool tones",
-            "cooler colours", "cooler colors", "cool colours", "cool colors", "less warm");
+            "cooler colours", "cooler colors", "cool colours", "cool colors", "less warm", "cooler light", "icy");
         Add(EditOperation.Blur, "blur", "blurry", "blurred", "blurrier", "blur out", "soften", "softer", "soft",
             "soft focus", "out focus", "out-of-focus", "unfocused", "defocus", "gaussian blur", "less sharp", "fuzzy",
             "blurred out");

@@ -228,6 +228,17 @@ public class LocalEditInstructionsTests
     }
 
     [Theory]
+    [InlineData("increase brightness by 20%", EditOperation.Brighter, 1f)]
+    [InlineData("brighter by 10%", EditOperation.Brighter, 0.5f)]
+    [InlineData("increase the contrast by 40%", EditOperation.MoreContrast, 2f)]
+    public void A_percentage_sets_the_strength(string prompt, EditOperation operation, float strength)
+    {
+        var instruction = Assert.Single(LocalEditInstructions.Parse(prompt));
+        Assert.Equal(operation, instruction.Operation);
+        Assert.Equal(strength, instruction.Strength, 3);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("\n\t")]
@@ -273,6 +284,9 @@ public class LocalEditInstructionsTests
     [InlineData("add text \"\"")]
     [InlineData("blorange tint")]
     [InlineData("don't blur")]
+    [InlineData("rotate 50%")]
+    [InlineData("invert 30%")]
+    [InlineData("blur the background")]
     public void Nothing_is_silently_ignored(string prompt)
     {
         Assert.Throws<ImageRequestDeclinedException>(() => LocalEditInstructions.Parse(prompt));

@@ -289,6 +289,30 @@ public class LocalImageProviderEditTests
     }
 
     [Fact]
+    public async Task Background_colour_follows_a_gradient_but_does_not_leak_into_a_soft_edged_subject()
+    {
+        var previous = TestImages.Draw(160, 120, canvas =>
+        {
+            using var shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(160, 120),
+                [new SKColor(90, 100, 80), new SKColor(40, 50, 45)], SKShaderTileMode.Clamp);
+            using var paint = new SKPaint { Shader = shader };
+            canvas.DrawRect(SKRect.Create(160, 120), paint);
+            using var blur = SKImageFilter.CreateBlur(3, 3);
+            using var subject = new SKPaint { Color = new SKColor(240, 200, 60), ImageFilter = blur, IsAntialias = true };
+            canvas.DrawCircle(80, 60, 30, subject);
+        });
+        using var result = await Edit("make the background red", previous);
+
+        foreach (var (x, y) in new[] { (0, 0), (159, 119), (5, 60), (150, 10) })
+        {
+            var c = result.GetPixel(x, y);
+            Assert.True(c.Red > 150 && c.Green < 90 && c.Blue < 90, $"background pixel {x},{y} is {c}");
+        }
+        Assert.Equal(new SKColor(240, 200, 60), result.GetPixel(80, 60));
+        Assert.Equal(new SKColor(240, 200, 60), result.GetPixel(80, 40));
+    }
+
+    [Fact]
     public async Task Background_colour_is_declined_when_there_is_no_plain_background()
     {
         var random = new Random(42);
