@@ -433,6 +433,41 @@ public class LocalImageProviderEditTests
     }
 
     [Fact]
+    public async Task A_jpeg_is_edited_the_way_it_is_displayed_with_its_exif_orientation()
+    {
+        // Stored 60 x 40 with a red left half; EXIF orientation 6 means "display rotated 90 degrees clockwise".
+        var stored = TestImages.Draw(60, 40, canvas =>
+        {
+            canvas.Clear(SKColors.White);
+            using var paint = new SKPaint { Color = SKColors.Red };
+            canvas.DrawRect(SKRect.Create(0, 0, 30, 40), paint);
+        }, SKEncodedImageFormat.Jpeg);
+        var oriented = new ProviderImage(WithExifOrientation(stored.Bytes, 6), "image/jpeg");
+
+        using var result = await Edit("brighter", oriented);
+
+        Assert.Equal((40, 60), (result.Width, result.Height));
+        // The red half is now on top.
+        Assert.True(result.GetPixel(20, 10).Red > 200 && result.GetPixel(20, 10).Green < 150);
+        Assert.True(result.GetPixel(20, 50).Green > 200);
+    }
+
+    private static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
+    {
+        byte[] tiff =
+        [
+            (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, first IFD at 8
+            0, 1, // one entry
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, (byte)(orientation >> 8), (byte)orientation, 0, 0, // Orientation, SHORT, 1
+            0, 0, 0, 0, // no next IFD
+        ];
+        byte[] exifHeader = [(byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0];
+        var length = 2 + exifHeader.Length + tiff.Length;
+        byte[] app1 = [0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. exifHeader, .. tiff];
+        return [.. jpeg.AsSpan(0, 2), .. app1, .. jpeg.AsSpan(2)];
+    }
+
+    [Fact]
     public async Task Keeps_transparency()
     {
         var previous = TestImages.Draw(40, 40, canvas =>
