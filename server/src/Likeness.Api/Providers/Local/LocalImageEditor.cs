@@ -2,7 +2,7 @@ using SkiaSharp;
 
 namespace Likeness.Api.Providers.Local;
 
-/// <summary>Applies parsed <see cref="EditInstruction"/>s to a bitmap, one new bitmap per instruction.</summary>
+/// <summary>Applies parsed <see cref="EditInstruction"/>s to a bitmap, in order (consecutive colour operations in one pass).</summary>
 public static class LocalImageEditor
 {
     /// <summary>
@@ -14,15 +14,26 @@ public static class LocalImageEditor
         var current = image;
         try
         {
+            float[]? pending = null; // consecutive colour operations, fused into one matrix and one pass
             foreach (var instruction in instructions)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (ColorMatrixFor(instruction) is { } matrix)
+                {
+                    pending = pending is null ? matrix : Compose(matrix, pending);
+                    continue;
+                }
+                if (pending is not null)
+                {
+                    current = ColorMatrix(current, pending);
+                    pending = null;
+                }
                 var next = Apply(current, instruction);
                 if (!ReferenceEquals(next, current))
                     current.Dispose();
                 current = next;
             }
-            return current;
+            return pending is null ? current : ColorMatrix(current, pending);
         }
         catch
         {
@@ -31,27 +42,56 @@ public static class LocalImageEditor
         }
     }
 
+    /// <summary>The colour matrix of a pure colour operation, or null for any other operation.</summary>
+    internal static float[]? ColorMatrixFor(EditInstruction instruction)
+    {
+        var s = instruction.Strength;
+        return instruction.Operation switch
+        {
+            EditOperation.Grayscale => Grayscale(),
+            EditOperation.Sepia => Sepia(),
+            EditOperation.Brighter => Brighter(Math.Min(0.22f * s, 0.6f)),
+            EditOperation.Darker => Scale(1f - Math.Min(0.22f * s, 0.6f)),
+            EditOperation.MoreContrast => Contrast(1f + 0.35f * s),
+            EditOperation.LessContrast => Contrast(1f / (1f + 0.35f * s)),
+            EditOperation.MoreSaturation => Saturation(1f + 0.5f * s),
+            EditOperation.LessSaturation => Saturation(1f / (1f + 0.6f * s)),
+            EditOperation.Warmer => Warmth(0.08f * s),
+            EditOperation.Cooler => Warmth(-0.08f * s),
+            EditOperation.Invert => Invert(),
+            EditOperation.Tint => Tint(instruction.Color!.Value, Math.Min(0.25f * s, 0.7f)),
+            _ => null,
+        };
+    }
+
+    /// <summary>The 4x5 colour matrix that applies <paramref name="first"/> and then <paramref name="second"/>.</summary>
+    private static float[] Compose(float[] second, float[] first)
+    {
+        var result = new float[20];
+        for (var row = 0; row < 4; row++)
+        {
+            for (var col = 0; col < 5; col++)
+            {
+                float sum = col == 4 ? second[row * 5 + 4] : 0;
+                for (var k = 0; k < 4; k++)
+                    sum += second[row * 5 + k] * first[k * 5 + col];
+                result[row * 5 + col] = sum;
+            }
+        }
+        return result;
+    }
+
     /// <summary>
     /// Applies one instruction. Colour operations, borders, text and background work in place and return
     /// <paramref name="source"/>; geometric operations and filters return a new bitmap and leave it unchanged.
     /// </summary>
     public static SKBitmap Apply(SKBitmap source, EditInstruction instruction)
     {
+        if (ColorMatrixFor(instruction) is { } matrix)
+            return ColorMatrix(source, matrix);
         var s = instruction.Strength;
         return instruction.Operation switch
         {
-            EditOperation.Grayscale => ColorMatrix(source, Grayscale()),
-            EditOperation.Sepia => ColorMatrix(source, Sepia()),
-            EditOperation.Brighter => ColorMatrix(source, Brighter(Math.Min(0.22f * s, 0.6f))),
-            EditOperation.Darker => ColorMatrix(source, Scale(1f - Math.Min(0.22f * s, 0.6f))),
-            EditOperation.MoreContrast => ColorMatrix(source, Contrast(1f + 0.35f * s)),
-            EditOperation.LessContrast => ColorMatrix(source, Contrast(1f / (1f + 0.35f * s))),
-            EditOperation.MoreSaturation => ColorMatrix(source, Saturation(1f + 0.5f * s)),
-            EditOperation.LessSaturation => ColorMatrix(source, Saturation(1f / (1f + 0.6f * s))),
-            EditOperation.Warmer => ColorMatrix(source, Warmth(0.08f * s)),
-            EditOperation.Cooler => ColorMatrix(source, Warmth(-0.08f * s)),
-            EditOperation.Invert => ColorMatrix(source, Invert()),
-            EditOperation.Tint => ColorMatrix(source, Tint(instruction.Color!.Value, Math.Min(0.25f * s, 0.7f))),
             EditOperation.Blur => Blur(source, s),
             EditOperation.Sharpen => Sharpen(source, s),
             EditOperation.Rotate => Rotate(source, instruction.Degrees),

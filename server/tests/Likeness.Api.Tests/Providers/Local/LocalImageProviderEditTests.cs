@@ -382,6 +382,34 @@ public class LocalImageProviderEditTests
     }
 
     [Fact]
+    public async Task Order_matters_between_colour_operations_too()
+    {
+        var previous = TestImages.Photo(96, 64);
+        using var grayThenTint = await Edit("black and white, then tint it green", previous);
+        using var tintThenGray = await Edit("tint it green, then black and white", previous);
+
+        var c = tintThenGray.GetPixel(20, 50);
+        Assert.True(c.Red == c.Green && c.Green == c.Blue, $"{c} is not grey");
+        var d = grayThenTint.GetPixel(20, 50);
+        Assert.True(d.Green > d.Red + 10, $"{d} is not green-tinted");
+    }
+
+    [Fact]
+    public async Task Colour_operations_in_one_prompt_equal_the_same_operations_one_by_one()
+    {
+        var previous = TestImages.Photo(96, 64);
+        using var together = await Edit("darker, then invert, then less contrast", previous);
+        var step = previous;
+        foreach (var prompt in new[] { "darker", "invert", "less contrast" })
+            step = await provider.EditImage(prompt, step, [], "16:9", "1K");
+        using var oneByOne = TestImages.Decode(step);
+
+        for (var y = 0; y < 64; y += 3)
+            for (var x = 0; x < 96; x += 3)
+                TestImages.AssertNear(oneByOne.GetPixel(x, y), together.GetPixel(x, y), 2);
+    }
+
+    [Fact]
     public async Task Edits_are_deterministic()
     {
         var previous = TestImages.Photo(120, 80);
