@@ -10,7 +10,8 @@ export function AppProviders({ children, queryClient }: { children: React.ReactN
   return (
     <QueryClientProvider client={client}>
       {children}
-      <Toaster position="top-right" richColors closeButton duration={6000} />
+      {/* Top centre: clear of the image toolbar (top right of the session card) and the edit input. */}
+      <Toaster position="top-center" richColors closeButton duration={6000} />
     </QueryClientProvider>
   );
 }

@@ -9,7 +9,7 @@ function report(error: unknown) {
   if (error instanceof ApiError && error.status === 401) return;
   const message = error instanceof Error ? error.message : 'Something went wrong.';
   // Long messages (the local engine lists its whole vocabulary) stay long enough to be read.
-  toast.error(message, { duration: Math.max(6_000, message.length * 60) });
+  toast.error(message, { duration: Math.min(15_000, Math.max(6_000, message.length * 40)) });
 }
 
 export function createQueryClient(): QueryClient {
