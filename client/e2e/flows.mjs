@@ -372,7 +372,7 @@ test('a non-admin sees only their own session', async (state) => {
   state.page = admin;
 });
 
-test('phone layout (360 px) and sign out', async (state) => {
+test('phone (360 px) and wide (1920 px) layouts, and sign out', async (state) => {
   const context = await newContext(state, {
     viewport: { width: 360, height: 780 },
     deviceScaleFactor: 2,
@@ -395,6 +395,18 @@ test('phone layout (360 px) and sign out', async (state) => {
   await page.getByRole('img', { name: 'Reference image 1' }).waitFor();
   await shot(state, page, 'phone-identities');
   await context.close();
+
+  const wide = await newContext(state, {
+    viewport: { width: 1920, height: 1080 },
+    storageState: await shared.admin.context().storageState(),
+  });
+  const widePage = await wide.newPage();
+  state.page = widePage;
+  await widePage.goto(`${state.baseUrl}/images`);
+  await currentImage(widePage).waitFor();
+  await widePage.locator('.history-item img').first().waitFor();
+  await shot(state, widePage, 'wide');
+  await wide.close();
 
   state.page = shared.admin;
   await shared.admin.getByRole('button', { name: 'Sign out' }).click();
