@@ -140,7 +140,18 @@ public static class IdentitiesApi
             throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType,
                 "Send the images as multipart/form-data, one or more parts named 'files'.");
 
-        var form = await request.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException
+                                  && !cancellationToken.IsCancellationRequested)
+        {
+            // A body that claims to be multipart but is not (cut short, no parts) is the client's mistake, not a 500.
+            throw ApiProblem.BadRequest(
+                "The upload is not a readable multipart/form-data body. Send one or more images as multipart parts named 'files'.");
+        }
         var files = form.Files.GetFiles("files");
         if (files.Count == 0)
             throw ApiProblem.BadRequest("No files were sent. Send one or more images as multipart parts named 'files'.");
@@ -156,9 +167,10 @@ public static class IdentitiesApi
         foreach (var file in files)
         {
             var name = string.IsNullOrWhiteSpace(file.FileName) ? "The file" : $"\"{Path.GetFileName(file.FileName)}\"";
+            // Rounded up, so a file just over the limit never reads as "10 MB".
             if (file.Length > ReferenceImages.MaxBytes)
                 throw new ApiProblem(StatusCodes.Status413PayloadTooLarge,
-                    $"{name} is {file.Length / (1024.0 * 1024):0.#} MB; a reference image may be at most 10 MB.");
+                    $"{name} is {Math.Ceiling(file.Length * 10.0 / (1024 * 1024)) / 10:0.#} MB; a reference image may be at most 10 MB.");
             if (file.Length == 0)
                 throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, $"{name} is empty.");
 
