@@ -135,7 +135,7 @@ public static class IdentitiesApi
         Guid id, HttpRequest request, LikenessDbContext db, IImageStore store, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var identity = await FindIdentity(db, id, tracking: true);
+        var identity = await FindIdentity(db, id);
         if (!request.HasFormContentType)
             throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType,
                 "Send the images as multipart/form-data, one or more parts named 'files'.");
@@ -190,25 +190,49 @@ public static class IdentitiesApi
             accepted.Add((file, bytes, facts));
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var order = identity.ReferenceImages.Count == 0 ? 0 : identity.ReferenceImages.Max(r => r.Order) + 1;
-        var added = new List<ReferenceImage>();
-        foreach (var (file, bytes, facts) in accepted)
+        // Two uploads at once must not both pass the limit: each claims the identity by moving its updated_at
+        // from the value it checked the count against, in the transaction that adds the rows. The loser of a
+        // race re-reads and re-checks (its files are already validated), so parallel uploads that fit all land.
+        for (var attempt = 1; ; attempt++)
         {
-            var key = await store.PutAsync(bytes, cancellationToken);
-            var image = new ReferenceImage
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var state = await db.Identities.AsNoTracking().Where(i => i.Id == id)
+                .Select(i => new { i.UpdatedAt, Count = i.ReferenceImages.Count(), MaxOrder = i.ReferenceImages.Max(r => (int?)r.Order) })
+                .FirstOrDefaultAsync(cancellationToken) ?? throw ApiProblem.NotFound(IdentityNotFound);
+            if (state.Count + accepted.Count > ReferenceImages.MaxPerIdentity)
+                throw ApiProblem.BadRequest(
+                    $"An identity can have at most {ReferenceImages.MaxPerIdentity} reference images; " +
+                    $"this one has {state.Count} and {accepted.Count} more were sent.");
+            var now = time.GetUtcNow().UtcDateTime;
+            var claimed = await db.Identities.Where(i => i.Id == id && i.UpdatedAt == state.UpdatedAt)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.UpdatedAt, now), cancellationToken);
+            if (claimed == 0)
             {
-                Id = Guid.NewGuid(), IdentityId = identity.Id, StorageKey = key, MimeType = facts.MimeType,
-                Width = facts.Width, Height = facts.Height, SizeBytes = bytes.Length, Sha256 = key,
-                Order = order++, FileName = Path.GetFileName(file.FileName), CreatedAt = now,
-            };
-            db.ReferenceImages.Add(image);
-            added.Add(image);
+                await transaction.RollbackAsync(cancellationToken);
+                if (attempt < 5)
+                    continue;
+                throw ApiProblem.Conflict("The identity's reference images are being changed by another request. Try again.");
+            }
+
+            var order = (state.MaxOrder ?? -1) + 1;
+            var added = new List<ReferenceImage>();
+            foreach (var (file, bytes, facts) in accepted)
+            {
+                var key = await store.PutAsync(bytes, cancellationToken);
+                var image = new ReferenceImage
+                {
+                    Id = Guid.NewGuid(), IdentityId = id, StorageKey = key, MimeType = facts.MimeType,
+                    Width = facts.Width, Height = facts.Height, SizeBytes = bytes.Length, Sha256 = key,
+                    Order = order++, FileName = Path.GetFileName(file.FileName), CreatedAt = now,
+                };
+                db.ReferenceImages.Add(image);
+                added.Add(image);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return TypedResults.Created($"/api/v1/admin/identities/{id}/reference-images/",
+                added.Select(ReferenceImageResponse.From).ToList());
         }
-        identity.UpdatedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/admin/identities/{id}/reference-images/",
-            added.Select(ReferenceImageResponse.From).ToList());
     }
 
     private static async Task<Identity> FindIdentity(LikenessDbContext db, Guid id, bool tracking = false)

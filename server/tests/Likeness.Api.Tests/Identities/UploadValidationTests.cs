@@ -179,6 +179,25 @@ public class UploadValidationTests(ClassFactory factory) : IClassFixture<ClassFa
     }
 
     [Fact]
+    public async Task Concurrent_uploads_never_take_an_identity_past_14()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var id = await admin.CreateIdentityAsync(referenceCount: 0);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => admin.UploadReferenceImagesAsync(id, Pngs(6))));
+
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.Created);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+            Assert.True(refused.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict,
+                $"Expected 400 or 409, got {(int)refused.StatusCode}: {await refused.Content.ReadAsStringAsync()}");
+        var list = (await (await admin.GetAsync($"/api/v1/admin/identities/{id}/reference-images/")).JsonAsync()).EnumerateArray().ToList();
+        Assert.True(list.Count <= 14, $"The identity has {list.Count} reference images.");
+        Assert.Equal(responses.Count(r => r.StatusCode == HttpStatusCode.Created) * 6, list.Count);
+        var orders = list.Select(i => i.GetProperty("order").GetInt32()).ToList();
+        Assert.Equal(orders.Count, orders.Distinct().Count());
+    }
+
+    [Fact]
     public async Task An_upload_without_a_files_part_is_400()
     {
         using var admin = await factory.CreateAdminClientAsync();
