@@ -124,6 +124,23 @@ public class ReferenceImagesTests(ClassFactory factory) : IClassFixture<ClassFac
     }
 
     [Fact]
+    public async Task Download_answers_304_to_a_matching_etag()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var id = await admin.CreateIdentityAsync(referenceCount: 0);
+        var png = ImageFiles.UniquePng();
+        var imageId = (await UploadAsync(admin, id, png))[0];
+        var first = await admin.GetAsync($"{ImagesOf(id)}{imageId}/");
+        Assert.Equal($"\"{ImageFiles.Sha256(png)}\"", first.Headers.ETag?.Tag);
+
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{ImagesOf(id)}{imageId}/");
+        request.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        var again = await admin.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+    }
+
+    [Fact]
     public async Task Download_of_an_unknown_image_or_through_another_identity_is_404()
     {
         using var admin = await factory.CreateAdminClientAsync();

@@ -109,6 +109,31 @@ public class UsersApiTests(ClassFactory factory) : IClassFixture<ClassFactory>
     }
 
     [Fact]
+    public async Task An_email_identity_refuses_is_400_with_its_reason()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+
+        var response = await admin.PostAsJsonAsync(Users, new { email = "someone@", password = Password });
+
+        await response.AssertProblemContainsAsync(HttpStatusCode.BadRequest, "Email 'someone@' is invalid.");
+        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("email", out _));
+    }
+
+    [Fact]
+    public async Task Passwords_never_reach_the_logs()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var email = NewEmail();
+        const string secret = "Sekrit-Passw0rd-4-Logs!";
+        await admin.PostAsJsonAsync(Users, new { email, password = secret });
+        using var client = factory.CreateClient();
+        await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = secret });
+        await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = secret + "x" });
+
+        Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains(secret));
+    }
+
+    [Fact]
     public async Task A_missing_password_is_400()
     {
         using var admin = await factory.CreateAdminClientAsync();
