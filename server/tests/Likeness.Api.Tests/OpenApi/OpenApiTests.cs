@@ -67,6 +67,34 @@ public class OpenApiTests(ClassFactory factory) : IClassFixture<ClassFactory>
         Assert.Contains("session_identity_id", sessionFields);
     }
 
+    [Fact]
+    public async Task The_openapi_document_lists_only_real_api_paths()
+    {
+        using var client = factory.CreateClient();
+        var document = await (await client.GetAsync("/openapi/v1.json")).JsonAsync();
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.All(paths, p => Assert.StartsWith("/api/v1/", p));
+        Assert.DoesNotContain(paths, p => p.Contains("{path}") || p.Contains("*"));
+    }
+
+    [Fact]
+    public async Task The_upload_is_documented_as_multipart()
+    {
+        using var client = factory.CreateClient();
+        var document = await (await client.GetAsync("/openapi/v1.json")).JsonAsync();
+
+        var upload = document.GetProperty("paths").EnumerateObject()
+            .Single(p => p.Name.TrimEnd('/') == "/api/v1/admin/identities/{id}/reference-images").Value.GetProperty("post");
+
+        Assert.True(upload.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+        var statuses = upload.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+        Assert.Contains("413", statuses);
+        Assert.Contains("415", statuses);
+        Assert.Contains("422", statuses);
+    }
+
     [Theory]
     [InlineData("/scalar")]
     [InlineData("/scalar/")]

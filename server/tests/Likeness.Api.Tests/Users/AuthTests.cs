@@ -44,6 +44,19 @@ public class AuthTests(ClassFactory factory) : IClassFixture<ClassFactory>
     }
 
     [Fact]
+    public async Task Auth_paths_answer_with_a_trailing_slash_too()
+    {
+        using var client = factory.CreateClient();
+
+        var login = await client.PostAsJsonAsync("/api/v1/auth/login/",
+            new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.JsonAsync()).GetProperty("access_token").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/auth/me/")).StatusCode);
+    }
+
+    [Fact]
     public async Task Login_email_is_not_case_sensitive()
     {
         using var client = factory.CreateClient();
