@@ -44,6 +44,66 @@ public class BootstrapAdminTests
     }
 
     [Fact]
+    public async Task The_generated_password_is_printed_only_on_the_first_start()
+    {
+        // Two starts of the app on the same data folder and database.
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "likeness-tests", Guid.NewGuid().ToString("N"));
+        var settings = new Dictionary<string, string?> { ["Admin:Password"] = "", ["Likeness:DataDirectory"] = dataDirectory };
+        string? postgresDatabase = null;
+        if (LikenessApiFactory.IsPostgres)
+        {
+            postgresDatabase = $"likeness_test_{Guid.NewGuid():N}";
+            settings["ConnectionStrings:Default"] = new Npgsql.NpgsqlConnectionStringBuilder(
+                Environment.GetEnvironmentVariable("LIKENESS_TEST_POSTGRES")) { Database = postgresDatabase }.ConnectionString;
+        }
+        try
+        {
+            string first;
+            await using (var factory = new LikenessApiFactory(settings))
+                first = StartAndReadConsole(factory);
+            var password = Regex.Match(first, @"Password: (\S+)").Groups[1].Value;
+            Assert.NotEmpty(password);
+
+            await using var restarted = new LikenessApiFactory(settings);
+            var second = StartAndReadConsole(restarted);
+
+            Assert.DoesNotContain("Password:", second);
+            using var admin = await restarted.CreateSignedInClientAsync(LikenessApiFactory.AdminEmail, password);
+            var users = (await (await admin.GetAsync("/api/v1/admin/users/")).JsonAsync()).EnumerateArray().ToList();
+            Assert.Single(users, u => u.GetProperty("email").GetString() == LikenessApiFactory.AdminEmail);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+            if (postgresDatabase is not null)
+            {
+                Npgsql.NpgsqlConnection.ClearAllPools();
+                await using var connection = new Npgsql.NpgsqlConnection(Environment.GetEnvironmentVariable("LIKENESS_TEST_POSTGRES"));
+                await connection.OpenAsync();
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{postgresDatabase}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+    }
+
+    private static string StartAndReadConsole(LikenessApiFactory factory)
+    {
+        var original = Console.Out;
+        var printed = new StringWriter();
+        Console.SetOut(printed);
+        try
+        {
+            _ = factory.Server;
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        return printed.ToString();
+    }
+
+    [Fact]
     public async Task A_configured_password_is_used_and_nothing_is_printed()
     {
         var original = Console.Out;
