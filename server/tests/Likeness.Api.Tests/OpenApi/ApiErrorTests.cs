@@ -115,6 +115,17 @@ public class ApiErrorTests(ClassFactory factory) : IClassFixture<ClassFactory>
     }
 
     [Fact]
+    public async Task A_post_without_any_body_says_what_it_needs()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+
+        var response = await admin.PostAsync("/api/v1/admin/identities/", null);
+
+        // No content type at all: routing refuses it before the body is read.
+        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "Send the request body as application/json.");
+    }
+
+    [Fact]
     public async Task A_patch_with_a_malformed_body_changes_nothing()
     {
         using var admin = await factory.CreateAdminClientAsync();
