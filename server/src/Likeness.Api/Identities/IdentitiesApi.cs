@@ -223,7 +223,7 @@ public static class IdentitiesApi
                 {
                     Id = Guid.NewGuid(), IdentityId = id, StorageKey = key, MimeType = facts.MimeType,
                     Width = facts.Width, Height = facts.Height, SizeBytes = bytes.Length, Sha256 = key,
-                    Order = order++, FileName = Path.GetFileName(file.FileName), CreatedAt = now,
+                    Order = order++, FileName = ShortFileName(file.FileName), CreatedAt = now,
                 };
                 db.ReferenceImages.Add(image);
                 added.Add(image);
@@ -233,6 +233,21 @@ public static class IdentitiesApi
             return TypedResults.Created($"/api/v1/admin/identities/{id}/reference-images/",
                 added.Select(ReferenceImageResponse.From).ToList());
         }
+    }
+
+    /// <summary>
+    /// The client's file name without its folders, cut to the 255 characters the column holds (keeping the
+    /// extension): it is only shown back, so a long one is shortened rather than refused with a database error.
+    /// </summary>
+    private static string? ShortFileName(string? fileName)
+    {
+        var name = Path.GetFileName(fileName);
+        if (name is null || name.Length <= 255)
+            return name;
+        var extension = Path.GetExtension(name);
+        if (extension.Length > 16)
+            extension = "";
+        return name[..(255 - extension.Length)] + extension;
     }
 
     private static async Task<Identity> FindIdentity(LikenessDbContext db, Guid id, bool tracking = false)

@@ -56,6 +56,21 @@ public class ReferenceImagesTests(ClassFactory factory) : IClassFixture<ClassFac
     }
 
     [Fact]
+    public async Task A_very_long_file_name_is_kept_short_rather_than_refused()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var id = await admin.CreateIdentityAsync(referenceCount: 0);
+        var name = new string('n', 400) + ".png";
+
+        var response = await admin.UploadReferenceImagesAsync(id, [(name, ImageFiles.UniquePng(), "image/png")]);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var stored = (await response.JsonAsync())[0].GetProperty("file_name").GetString()!;
+        Assert.True(stored.Length <= 255, $"file_name is {stored.Length} characters.");
+        Assert.EndsWith(".png", stored);
+    }
+
+    [Fact]
     public async Task List_returns_the_images_in_upload_order_across_uploads()
     {
         using var admin = await factory.CreateAdminClientAsync();

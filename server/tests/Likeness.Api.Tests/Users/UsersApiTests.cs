@@ -134,6 +134,18 @@ public class UsersApiTests(ClassFactory factory) : IClassFixture<ClassFactory>
     }
 
     [Fact]
+    public async Task An_email_longer_than_256_characters_is_400()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var email = new string('a', 250) + "@test.local";
+
+        var response = await admin.PostAsJsonAsync(Users, new { email, password = Password });
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Email may be at most 256 characters.");
+        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("email", out _));
+    }
+
+    [Fact]
     public async Task A_missing_password_is_400()
     {
         using var admin = await factory.CreateAdminClientAsync();
