@@ -264,6 +264,10 @@ public static class IdentitiesApi
         if (string.IsNullOrEmpty(name))
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Name is required.",
                 new Dictionary<string, string[]> { ["name"] = ["Name is required."] });
+        // PostgreSQL refuses a NUL in text (a 500), and no name needs a tab or a line break.
+        if (name.Any(char.IsControl))
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "Name may not contain control characters.",
+                new Dictionary<string, string[]> { ["name"] = ["Name may not contain control characters."] });
         if (name.Length > 200)
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Name may be at most 200 characters.",
                 new Dictionary<string, string[]> { ["name"] = ["Name may be at most 200 characters."] });
@@ -273,6 +277,9 @@ public static class IdentitiesApi
     private static string CheckDescription(string? description)
     {
         description = description?.Trim() ?? "";
+        if (description.Contains('\0'))
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "Description may not contain NUL characters.",
+                new Dictionary<string, string[]> { ["description"] = ["Description may not contain NUL characters."] });
         if (description.Length > 4000)
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Description may be at most 4000 characters.",
                 new Dictionary<string, string[]> { ["description"] = ["Description may be at most 4000 characters."] });

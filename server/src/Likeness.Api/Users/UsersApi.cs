@@ -30,7 +30,7 @@ public static class UsersApi
         group.MapPost("/", async Task<Created<UserResponse>> (CreateUserRequest request, UserManager<User> users, TimeProvider time) =>
         {
             var email = request.Email?.Trim();
-            if (string.IsNullOrEmpty(email) || !email.Contains('@'))
+            if (string.IsNullOrEmpty(email) || !email.Contains('@') || email.Any(char.IsControl))
                 throw new ApiProblem(StatusCodes.Status400BadRequest, "A valid email is required.",
                     new Dictionary<string, string[]> { ["email"] = ["A valid email is required."] });
             // Identity does not check the length; the column holds 256, and PostgreSQL refuses more with a 500.

@@ -82,6 +82,32 @@ public class IdentitiesApiTests(ClassFactory factory) : IClassFixture<ClassFacto
     }
 
     [Fact]
+    public async Task A_nul_character_is_refused_with_a_400_not_a_database_error()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var id = await admin.CreateIdentityAsync(referenceCount: 0, name: "Clean");
+
+        var badName = await admin.PostAsJsonAsync(Identities, new { name = "Ada\u0000Lovelace" });
+        var badDescription = await admin.PostAsJsonAsync(Identities, new { name = "Ada", description = "one\u0000two" });
+        var badPatch = await admin.PatchAsJsonAsync($"{Identities}{id}/", new { name = "x\u0000" });
+
+        await badName.AssertProblemAsync(HttpStatusCode.BadRequest, "Name may not contain control characters.");
+        await badDescription.AssertProblemAsync(HttpStatusCode.BadRequest, "Description may not contain NUL characters.");
+        await badPatch.AssertProblemAsync(HttpStatusCode.BadRequest, "Name may not contain control characters.");
+    }
+
+    [Fact]
+    public async Task A_description_keeps_its_line_breaks()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+
+        var response = await admin.PostAsJsonAsync(Identities, new { name = "Lines", description = "first line\nsecond\tline" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("first line\nsecond\tline", (await response.JsonAsync()).GetProperty("description").GetString());
+    }
+
+    [Fact]
     public async Task List_shows_every_identity_newest_first()
     {
         using var admin = await factory.CreateAdminClientAsync();

@@ -81,6 +81,16 @@ public class AuthTests(ClassFactory factory) : IClassFixture<ClassFactory>
         await unknownEmail.AssertProblemAsync(HttpStatusCode.Unauthorized, InvalidCredentials);
     }
 
+    [Fact]
+    public async Task An_email_with_a_nul_character_is_just_a_wrong_sign_in()
+    {
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "admin\u0000@test.local", password = "x" });
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, InvalidCredentials);
+    }
+
     [Theory]
     [InlineData(null, "x")]
     [InlineData("someone@test.local", null)]

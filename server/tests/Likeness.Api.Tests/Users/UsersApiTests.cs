@@ -146,6 +146,17 @@ public class UsersApiTests(ClassFactory factory) : IClassFixture<ClassFactory>
     }
 
     [Fact]
+    public async Task An_email_with_a_nul_character_is_400()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+
+        var response = await admin.PostAsJsonAsync(Users, new { email = "nul\u0000@test.local", password = Password });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("email", out _));
+    }
+
+    [Fact]
     public async Task A_missing_password_is_400()
     {
         using var admin = await factory.CreateAdminClientAsync();
