@@ -236,12 +236,15 @@ public static class IdentitiesApi
     }
 
     /// <summary>
-    /// The client's file name without its folders, cut to the 255 characters the column holds (keeping the
-    /// extension): it is only shown back, so a long one is shortened rather than refused with a database error.
+    /// The client's file name without its folders or control characters (PostgreSQL refuses a NUL), cut to the
+    /// 255 characters the column holds (keeping the extension): it is only shown back, so an odd one is cleaned
+    /// rather than refused with a database error.
     /// </summary>
     private static string? ShortFileName(string? fileName)
     {
         var name = Path.GetFileName(fileName);
+        if (name is not null && name.Any(char.IsControl))
+            name = string.Concat(name.Where(c => !char.IsControl(c)));
         if (name is null || name.Length <= 255)
             return name;
         var extension = Path.GetExtension(name);

@@ -71,6 +71,28 @@ public class ReferenceImagesTests(ClassFactory factory) : IClassFixture<ClassFac
     }
 
     [Fact]
+    public async Task A_file_name_with_control_characters_is_cleaned_rather_than_refused()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var id = await admin.CreateIdentityAsync(referenceCount: 0);
+        // Written by hand: HttpClient will not put a NUL into a part's headers.
+        var png = ImageFiles.UniquePng();
+        byte[] body =
+        [
+            .. "--xyz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"fa\u0000ce.png\"\r\nContent-Type: image/png\r\n\r\n"u8,
+            .. png,
+            .. "\r\n--xyz--\r\n"u8,
+        ];
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
+
+        var response = await admin.PostAsync(ImagesOf(id), content);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("face.png", (await response.JsonAsync())[0].GetProperty("file_name").GetString());
+    }
+
+    [Fact]
     public async Task List_returns_the_images_in_upload_order_across_uploads()
     {
         using var admin = await factory.CreateAdminClientAsync();
