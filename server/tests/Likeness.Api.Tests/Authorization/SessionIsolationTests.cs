@@ -1,7 +1,7 @@
 namespace Likeness.Api.Tests.Authorization;
 
 /// <summary>A user can never read or change another user's image session, not even by guessing a version id.</summary>
-public class SessionIsolationTests(ClassFactory factory) : IClassFixture<ClassFactory>
+public class SessionIsolationTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
     private const string NoActiveSession = "No active image session. Please generate an image first.";
     private const string VersionNotFound = "Image version not found.";

@@ -1,7 +1,7 @@
 namespace Likeness.Api.Tests.Identities;
 
 /// <summary>Creating, reading, listing, renaming and deleting identities through the admin API.</summary>
-public class IdentitiesApiTests(ClassFactory factory) : IClassFixture<ClassFactory>
+public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
     private const string Identities = "/api/v1/admin/identities/";
 

@@ -1,7 +1,7 @@
 namespace Likeness.Api.Tests.Identities;
 
 /// <summary>Uploading, listing, downloading and deleting reference images, and what the image store keeps.</summary>
-public class ReferenceImagesTests(ClassFactory factory) : IClassFixture<ClassFactory>
+public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
     private static string ImagesOf(Guid identityId) => $"/api/v1/admin/identities/{identityId}/reference-images/";
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 namespace Likeness.Api.Tests.Identities;
 
 /// <summary>What an upload of reference images refuses, and that a refused upload stores nothing.</summary>
-public class UploadValidationTests(ClassFactory factory) : IClassFixture<ClassFactory>
+public class UploadValidationTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
     private const string NotAnImage = "is not a PNG, JPEG or WebP image. Only those types are accepted.";
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 namespace Likeness.Api.Tests.OpenApi;
 
 /// <summary>What the API answers to requests it cannot route or read: always a problem with a message.</summary>
-public class ApiErrorTests(ClassFactory factory) : IClassFixture<ClassFactory>
+public class ApiErrorTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
     private const string NotJson = "The request body is not valid JSON for this endpoint.";
 

@@ -1,7 +1,7 @@
 namespace Likeness.Api.Tests.OpenApi;
 
 /// <summary>The OpenAPI document and the Scalar UI.</summary>
-public class OpenApiTests(ClassFactory factory) : IClassFixture<ClassFactory>
+public class OpenApiTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
     [Fact]
     public async Task The_openapi_document_is_served_and_lists_the_plans_paths()

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Likeness.Api.Tests.Users;
 
 /// <summary>Signing in with a bearer token or the browser cookie, refreshing, signing out, lockout, who am I.</summary>
-public class AuthTests(ClassFactory factory) : IClassFixture<ClassFactory>
+public class AuthTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
     private const string InvalidCredentials = "Invalid email or password.";
     private const string LockedOut = "Too many failed sign-in attempts. Try again later.";

@@ -15,7 +15,7 @@ public class BootstrapAdminTests
         var original = Console.Out;
         var printed = new StringWriter();
         Console.SetOut(printed);
-        await using var factory = new LikenessApiFactory(new Dictionary<string, string?> { ["Admin:Password"] = "" });
+        await using var factory = LikenessApiFactory.With(new Dictionary<string, string?> { ["Admin:Password"] = "" });
         string console;
         try
         {
@@ -59,12 +59,12 @@ public class BootstrapAdminTests
         try
         {
             string first;
-            await using (var factory = new LikenessApiFactory(settings))
+            await using (var factory = LikenessApiFactory.With(settings))
                 first = StartAndReadConsole(factory);
             var password = Regex.Match(first, @"Password: (\S+)").Groups[1].Value;
             Assert.NotEmpty(password);
 
-            await using var restarted = new LikenessApiFactory(settings);
+            await using var restarted = LikenessApiFactory.With(settings);
             var second = StartAndReadConsole(restarted);
 
             Assert.DoesNotContain("Password:", second);

@@ -1,7 +1,7 @@
 namespace Likeness.Api.Tests.Users;
 
 /// <summary>Admins list and create users; the bootstrap admin is there from the first start.</summary>
-public class UsersApiTests(ClassFactory factory) : IClassFixture<ClassFactory>
+public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
     private const string Users = "/api/v1/admin/users/";
     private const string Password = "User-Passw0rd!";
