@@ -12,10 +12,18 @@ public static class ImagePrompts
     {
         var parts = new List<string> { $"An image of {identity.Name}." };
         if (!string.IsNullOrWhiteSpace(identity.Description))
-            parts.Add(identity.Description.Trim().TrimEnd('.') + ".");
+            parts.Add(Sentence(identity.Description));
         if (!string.IsNullOrWhiteSpace(additionalPrompt))
-            parts.Add(additionalPrompt.Trim());
+            parts.Add(Sentence(additionalPrompt));
         parts.Add("Keep the likeness of the reference images.");
         return string.Join(" ", parts);
+    }
+
+    /// <summary>Trimmed, first letter upper-case, ending in a full stop unless it already ends a sentence.</summary>
+    private static string Sentence(string text)
+    {
+        text = text.Trim();
+        text = char.ToUpperInvariant(text[0]) + text[1..];
+        return text[^1] is '.' or '!' or '?' ? text : text + ".";
     }
 }
