@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 API := server/src/Likeness.Api
+# Data (SQLite file and images) lives in ./data unless Likeness__DataDirectory says otherwise.
+export Likeness__DataDirectory ?= $(CURDIR)/data
 SLN := server/Likeness.slnx
 # Postgres runs the API suites again; the provider unit tests do not touch the database.
 DB_FILTER := FullyQualifiedName!~Providers.Local&FullyQualifiedName!~Gemini.Provider
