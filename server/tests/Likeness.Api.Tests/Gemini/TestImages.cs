@@ -18,14 +18,19 @@ public static class TestImages
     /// <summary>Random pixels: the worst case for every codec, so the size budget has work to do.</summary>
     public static ProviderImage Noise(int width, int height, int seed)
     {
-        var random = new Random(seed);
         var pixels = new byte[width * height * 4];
-        random.NextBytes(pixels);
-        for (var i = 3; i < pixels.Length; i += 4)
-            pixels[i] = 255;
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(pixels.AsSpan());
+        var state = (uint)seed * 2654435761u | 1;
+        for (var i = 0; i < words.Length; i++)
+        {
+            state ^= state << 13; state ^= state >> 17; state ^= state << 5; // xorshift32: fast, seeded
+            words[i] = state | 0xFF000000; // opaque
+        }
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        // zlib level 0 (stored): random pixels do not compress anyway, and storing keeps the tests fast.
+        using var pixmap = bitmap.PeekPixels();
+        using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.NoFilters, 0));
         return new ProviderImage(data.ToArray(), "image/png");
     }
 

@@ -12,6 +12,7 @@ internal static class GeminiRequestBudget
 {
     public const int ReencodeQuality = 90;
     public const int DownsizeQuality = 85;
+    /// <summary>Largest scale of one downsizing step (a quarter of the side at least).</summary>
     public const double DownsizeStep = 0.75;
     public const int MinLongSide = 256;
 
@@ -54,7 +55,7 @@ internal static class GeminiRequestBudget
             }
         }
 
-        // 2. Downsize, largest first, a quarter of the side at a time.
+        // 2. Downsize, largest first, by about as much as the excess asks (at most halving the side per step).
         while (size > maxBytes)
         {
             var i = Largest(images, k => true);
@@ -64,8 +65,11 @@ internal static class GeminiRequestBudget
                 throw new ImageProviderFailedException(
                     $"The request cannot be brought under {Mb(maxBytes)}: it is {Mb(size)} with every image at " +
                     $"{MinLongSide} px or less. Actions so far: {string.Join("; ", actions)}");
-            var width = Math.Max(1, (int)Math.Round(bitmap.Width * DownsizeStep));
-            var height = Math.Max(1, (int)Math.Round(bitmap.Height * DownsizeStep));
+            var current = (double)Base64Length(images[i].Bytes.Length);
+            var wanted = Math.Max(current - (size - maxBytes), current / 4);
+            var scale = Math.Clamp(Math.Sqrt(wanted / current) * 0.95, 0.5, DownsizeStep);
+            var width = Math.Max(1, (int)Math.Round(bitmap.Width * scale));
+            var height = Math.Max(1, (int)Math.Round(bitmap.Height * scale));
             using var smaller = bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul),
                 new SKSamplingOptions(SKCubicResampler.Mitchell));
             var jpeg = EncodeJpeg(smaller, DownsizeQuality);
