@@ -1,5 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Likeness.Api;
+using Likeness.Api.Data;
+using Likeness.Api.Identities;
+using Likeness.Api.ImageGeneration;
+using Likeness.Api.Problems;
+using Likeness.Api.Providers;
+using Likeness.Api.Storage;
+using Likeness.Api.Users;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Identity;
+using Scalar.AspNetCore;
+
 var builder = WebApplication.CreateBuilder(args);
+
+// Serve on http://127.0.0.1:5080 unless --urls or ASPNETCORE_URLS says otherwise
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+
+// Configure options and the clock
+builder.Services.AddOptions<LikenessOptions>().BindConfiguration(LikenessOptions.Section).ValidateOnStart();
+builder.Services.AddSingleton(TimeProvider.System);
+
+// Configure the database (SQLite by default, PostgreSQL by configuration)
+builder.Services.AddLikenessDatabase(builder.Configuration);
+
+// Configure users, sign-in (cookie for the browser, bearer token for API clients) and the Admin policy
+builder.Services.AddIdentityApiEndpoints<User>(o =>
+    {
+        o.User.RequireUniqueEmail = true;
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+    })
+    .AddRoles<IdentityRole<Guid>>()
+    .AddEntityFrameworkStores<LikenessDbContext>();
+builder.Services.ConfigureApplicationCookie(o =>
+{
+    o.Cookie.Name = "likeness";
+    o.Cookie.SameSite = SameSiteMode.Lax;
+    o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = 401; return Task.CompletedTask; };
+    o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = 403; return Task.CompletedTask; };
+});
+builder.Services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
+
+// Configure images: the store, the provider, the orchestration and the expiry cleaner
+builder.Services.AddSingleton<IImageStore, FileSystemImageStore>();
+builder.Services.AddImageProvider(builder.Configuration);
+builder.Services.AddScoped<ImageJanitor>();
+builder.Services.AddScoped<ImageGenerationOrchestrator>();
+builder.Services.AddScoped<ExpiredSessionCleaner>();
+builder.Services.AddHostedService<ExpiredSessionCleanupService>();
+builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 160L * 1024 * 1024);
+
+// Configure JSON (snake_case, as the plan's fields are), errors as problem details, and OpenAPI
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+});
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddOpenApi();
+
 var app = builder.Build();
+
+// `dotnet Likeness.Api.dll migrate` applies migrations and creates the bootstrap admin, then exits
+if (args.Contains("migrate") || app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LikenessOptions>>().Value.MigrateOnStartup)
+    await Startup.MigrateAndSeedAsync(app.Services, app.Configuration);
+if (args.Contains("migrate"))
+    return;
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+
+// Configure the APIs
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapAuth();
+var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(Roles.Admin);
+admin.MapUsers();
+admin.MapAdminIdentities();
+admin.MapAdminImageGeneration();
+var identities = app.MapGroup("/api/v1/identities").RequireAuthorization();
+identities.MapUserIdentities();
+identities.MapUserImageGeneration();
+
+// Unknown API paths are 404 problems; every other path is the single-page app
+app.MapFallback("/api/{**path}", () => Results.Problem("No such API endpoint.", statusCode: 404));
+app.MapFallbackToFile("index.html");
+
 app.Run();
 
 public partial class Program;

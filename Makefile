@@ -1,0 +1,50 @@
+# Likeness: `make run` sets everything up and serves; `make test` runs every suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+API := server/src/Likeness.Api
+SLN := server/Likeness.slnx
+# Postgres runs the API suites again; the provider unit tests do not touch the database.
+DB_FILTER := FullyQualifiedName!~Providers.Local&FullyQualifiedName!~Gemini.Provider
+
+.PHONY: run restore client migrate serve test test-server test-server-sqlite test-server-postgres test-client test-e2e bench clean
+
+## run: restore, build the client, migrate, create the bootstrap admin, serve on http://127.0.0.1:5080
+run: restore client migrate serve
+
+restore:
+	dotnet restore $(SLN)
+
+client:
+	cd client && npm ci --no-audit --no-fund && npm run build
+
+migrate:
+	dotnet run --project $(API) -c Release --no-launch-profile -- migrate
+
+serve:
+	dotnet run --project $(API) -c Release --no-launch-profile --no-build
+
+## test: the API suites on SQLite and PostgreSQL, the client's unit tests, the end-to-end suite
+test: test-server test-client test-e2e
+
+test-server: test-server-sqlite test-server-postgres
+
+test-server-sqlite: restore
+	dotnet test $(SLN) --no-restore
+
+test-server-postgres: restore
+	scripts/with-postgres.sh dotnet test $(SLN) --no-restore --filter "$(DB_FILTER)"
+
+test-client:
+	cd client && npm ci --no-audit --no-fund && npm test
+
+test-e2e:
+	scripts/ensure-chromium.sh
+	cd client && npm run build && npm run e2e
+
+## bench: speed and memory of the image engine and the API (BenchmarkDotNet)
+bench:
+	dotnet run --project server/bench/Likeness.Bench -c Release -- --filter '*'
+
+clean:
+	rm -rf server/src/*/bin server/src/*/obj server/tests/*/bin server/tests/*/obj client/node_modules $(API)/wwwroot

@@ -1,0 +1,94 @@
+using Likeness.Api.Identities;
+using Likeness.Api.ImageGeneration;
+using Likeness.Api.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Likeness.Api.Data;
+
+/// <summary>
+/// The product's database. Provider-specific subclasses (<see cref="SqliteLikenessDbContext"/>,
+/// <see cref="PostgresLikenessDbContext"/>) exist only so each keeps its own migrations.
+/// </summary>
+public abstract class LikenessDbContext(DbContextOptions options)
+    : IdentityDbContext<User, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Identity> Identities => Set<Identity>();
+    public DbSet<ReferenceImage> ReferenceImages => Set<ReferenceImage>();
+    public DbSet<ImageGenerationSession> ImageGenerationSessions => Set<ImageGenerationSession>();
+    public DbSet<ImageVersion> ImageVersions => Set<ImageVersion>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        // Every time is UTC; SQLite forgets the kind, so say it on the way back.
+        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configuration.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Identity>(e =>
+        {
+            e.ToTable("identities");
+            e.Property(i => i.Name).HasMaxLength(200);
+            e.Property(i => i.Description).HasMaxLength(4000);
+            e.HasMany(i => i.ReferenceImages).WithOne().HasForeignKey(r => r.IdentityId)
+                .OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ReferenceImage>(e =>
+        {
+            e.ToTable("reference_images");
+            e.Property(r => r.StorageKey).HasMaxLength(64);
+            e.Property(r => r.MimeType).HasMaxLength(32);
+            e.Property(r => r.Sha256).HasMaxLength(64);
+            e.Property(r => r.FileName).HasMaxLength(255);
+            e.HasIndex(r => new { r.IdentityId, r.Order });
+            e.HasIndex(r => r.StorageKey);
+        });
+
+        builder.Entity<ImageGenerationSession>(e =>
+        {
+            e.ToTable("image_generation_sessions");
+            e.HasIndex(s => s.UserId).IsUnique();
+            e.HasOne<User>().WithOne().HasForeignKey<ImageGenerationSession>(s => s.UserId)
+                .OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Identity>().WithMany().HasForeignKey(s => s.IdentityId)
+                .OnDelete(DeleteBehavior.SetNull);
+            e.Property(s => s.ReferenceImagesHash).HasMaxLength(64);
+            e.Property(s => s.AspectRatio).HasMaxLength(8);
+            e.Property(s => s.Resolution).HasMaxLength(8);
+            e.HasMany(s => s.Versions).WithOne().HasForeignKey(v => v.SessionId)
+                .OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(s => s.ExpiresAt);
+        });
+
+        builder.Entity<ImageVersion>(e =>
+        {
+            e.ToTable("image_versions");
+            e.Property(v => v.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(v => v.Provider).HasMaxLength(32);
+            e.Property(v => v.AspectRatio).HasMaxLength(8);
+            e.Property(v => v.Resolution).HasMaxLength(8);
+            e.Property(v => v.ImageKey).HasMaxLength(64);
+            e.Property(v => v.ThumbnailKey).HasMaxLength(64);
+            e.Property(v => v.MimeType).HasMaxLength(32);
+            e.HasIndex(v => new { v.SessionId, v.CreatedAt });
+            e.HasIndex(v => v.ImageKey);
+            e.HasIndex(v => v.ThumbnailKey);
+        });
+    }
+}
+
+public sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+public sealed class SqliteLikenessDbContext(DbContextOptions<SqliteLikenessDbContext> options)
+    : LikenessDbContext(options);
+
+public sealed class PostgresLikenessDbContext(DbContextOptions<PostgresLikenessDbContext> options)
+    : LikenessDbContext(options);

@@ -1,0 +1,16 @@
+using Likeness.Api.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace Likeness.Api.Data;
+
+public static class Startup
+{
+    /// <summary>Applies EF Core migrations and makes sure the Admin role and the bootstrap admin exist.</summary>
+    public static async Task MigrateAndSeedAsync(IServiceProvider services, IConfiguration configuration)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LikenessDbContext>();
+        await db.Database.MigrateAsync();
+        await BootstrapAdmin.EnsureAsync(scope.ServiceProvider, configuration, scope.ServiceProvider.GetRequiredService<TimeProvider>());
+    }
+}

@@ -1,0 +1,236 @@
+using Likeness.Api.Data;
+using Likeness.Api.Problems;
+using Likeness.Api.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.EntityFrameworkCore;
+
+namespace Likeness.Api.Identities;
+
+/// <summary>Identities and their reference images: admins manage them, every signed-in user can pick one.</summary>
+public static class IdentitiesApi
+{
+    public const string IdentityNotFound = "Identity not found.";
+    public const string ReferenceImageNotFound = "Reference image not found.";
+
+    // 14 files of 10 MB plus multipart overhead.
+    private const long MaxUploadRequestBytes = ReferenceImages.MaxPerIdentity * ReferenceImages.MaxBytes + 1024 * 1024;
+
+    public static RouteGroupBuilder MapAdminIdentities(this RouteGroupBuilder admin)
+    {
+        var group = admin.MapGroup("/identities").WithTags("Identities");
+
+        group.MapGet("/", ListIdentities).WithSummary("List identities");
+
+        group.MapPost("/", async Task<Created<IdentityResponse>> (CreateIdentityRequest request, LikenessDbContext db, TimeProvider time) =>
+        {
+            var name = RequireName(request.Name);
+            var now = time.GetUtcNow().UtcDateTime;
+            var identity = new Identity
+            {
+                Id = Guid.NewGuid(), Name = name, Description = CheckDescription(request.Description),
+                CreatedAt = now, UpdatedAt = now,
+            };
+            db.Identities.Add(identity);
+            await db.SaveChangesAsync();
+            return TypedResults.Created($"/api/v1/admin/identities/{identity.Id}/", IdentityResponse.From(identity));
+        })
+        .WithSummary("Create an identity")
+        .ProducesValidationProblem();
+
+        group.MapGet("/{id:guid}/", async Task<Ok<IdentityResponse>> (Guid id, LikenessDbContext db) =>
+            TypedResults.Ok(IdentityResponse.From(await FindIdentity(db, id))))
+            .WithSummary("Read an identity").ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPatch("/{id:guid}/", async Task<Ok<IdentityResponse>> (
+            Guid id, UpdateIdentityRequest request, LikenessDbContext db, TimeProvider time) =>
+        {
+            var identity = await FindIdentity(db, id, tracking: true);
+            if (request.Name is not null)
+                identity.Name = RequireName(request.Name);
+            if (request.Description is not null)
+                identity.Description = CheckDescription(request.Description);
+            identity.UpdatedAt = time.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync();
+            return TypedResults.Ok(IdentityResponse.From(identity));
+        })
+        .WithSummary("Rename or re-describe an identity").ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapDelete("/{id:guid}/", async Task<NoContent> (Guid id, LikenessDbContext db, ImageJanitor janitor) =>
+        {
+            var keys = await db.ReferenceImages.Where(r => r.IdentityId == id).Select(r => r.StorageKey).ToListAsync();
+            if (await db.Identities.Where(i => i.Id == id).ExecuteDeleteAsync() == 0)
+                throw ApiProblem.NotFound(IdentityNotFound);
+            await janitor.DeleteUnreferencedAsync(keys);
+            return TypedResults.NoContent();
+        })
+        .WithSummary("Delete an identity and its reference images").ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/{id:guid}/reference-images/", UploadReferenceImages)
+            .WithSummary("Upload reference images (multipart, parts named 'files')")
+            .Accepts<IFormFileCollection>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithMetadata(new RequestSizeLimitMetadata(MaxUploadRequestBytes))
+            .DisableAntiforgery();
+
+        group.MapGet("/{id:guid}/reference-images/", async Task<Ok<List<ReferenceImageResponse>>> (Guid id, LikenessDbContext db) =>
+        {
+            var identity = await FindIdentity(db, id);
+            return TypedResults.Ok(identity.ReferenceImages.OrderBy(r => r.Order).Select(ReferenceImageResponse.From).ToList());
+        })
+        .WithSummary("List an identity's reference images");
+
+        group.MapGet("/{id:guid}/reference-images/{imageId:guid}/", DownloadReferenceImage)
+            .WithSummary("Download a reference image");
+
+        group.MapDelete("/{id:guid}/reference-images/{imageId:guid}/", async Task<NoContent> (
+            Guid id, Guid imageId, LikenessDbContext db, ImageJanitor janitor, TimeProvider time) =>
+        {
+            var image = await db.ReferenceImages.AsNoTracking()
+                .FirstOrDefaultAsync(r => r.Id == imageId && r.IdentityId == id)
+                ?? throw ApiProblem.NotFound(ReferenceImageNotFound);
+            await db.ReferenceImages.Where(r => r.Id == imageId).ExecuteDeleteAsync();
+            await db.Identities.Where(i => i.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.UpdatedAt, time.GetUtcNow().UtcDateTime));
+            await janitor.DeleteUnreferencedAsync([image.StorageKey]);
+            return TypedResults.NoContent();
+        })
+        .WithSummary("Delete a reference image");
+
+        return group;
+    }
+
+    /// <summary>Read-only routes for every signed-in user: pick an identity, see its references.</summary>
+    public static RouteGroupBuilder MapUserIdentities(this RouteGroupBuilder identities)
+    {
+        identities.MapGet("/", ListIdentities).WithTags("Identities").WithSummary("List identities to generate images of");
+        identities.MapGet("/{id:guid}/reference-images/{imageId:guid}/", DownloadReferenceImage)
+            .WithTags("Identities").WithSummary("Download a reference image");
+        return identities;
+    }
+
+    private static async Task<Ok<List<IdentityResponse>>> ListIdentities(LikenessDbContext db)
+    {
+        var identities = await db.Identities.AsNoTracking().Include(i => i.ReferenceImages)
+            .OrderByDescending(i => i.CreatedAt).ToListAsync();
+        return TypedResults.Ok(identities.Select(IdentityResponse.From).ToList());
+    }
+
+    private static async Task<FileContentHttpResult> DownloadReferenceImage(
+        Guid id, Guid imageId, LikenessDbContext db, IImageStore store, CancellationToken cancellationToken)
+    {
+        var image = await db.ReferenceImages.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.Id == imageId && r.IdentityId == id, cancellationToken)
+            ?? throw ApiProblem.NotFound(ReferenceImageNotFound);
+        var bytes = await store.GetAsync(image.StorageKey, cancellationToken)
+            ?? throw ApiProblem.NotFound(ReferenceImageNotFound);
+        return TypedResults.File(bytes, image.MimeType, fileDownloadName: null,
+            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{image.Sha256}\""));
+    }
+
+    private static async Task<Created<List<ReferenceImageResponse>>> UploadReferenceImages(
+        Guid id, HttpRequest request, LikenessDbContext db, IImageStore store, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var identity = await FindIdentity(db, id, tracking: true);
+        if (!request.HasFormContentType)
+            throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType,
+                "Send the images as multipart/form-data, one or more parts named 'files'.");
+
+        var form = await request.ReadFormAsync(cancellationToken);
+        var files = form.Files.GetFiles("files");
+        if (files.Count == 0)
+            throw ApiProblem.BadRequest("No files were sent. Send one or more images as multipart parts named 'files'.");
+
+        var existing = identity.ReferenceImages.Count;
+        if (existing + files.Count > ReferenceImages.MaxPerIdentity)
+            throw ApiProblem.BadRequest(
+                $"An identity can have at most {ReferenceImages.MaxPerIdentity} reference images; " +
+                $"this one has {existing} and {files.Count} more were sent.");
+
+        // Validate every file before storing any, so an upload is all or nothing.
+        var accepted = new List<(IFormFile File, byte[] Bytes, ImageFacts Facts)>();
+        foreach (var file in files)
+        {
+            var name = string.IsNullOrWhiteSpace(file.FileName) ? "The file" : $"\"{Path.GetFileName(file.FileName)}\"";
+            if (file.Length > ReferenceImages.MaxBytes)
+                throw new ApiProblem(StatusCodes.Status413PayloadTooLarge,
+                    $"{name} is {file.Length / (1024.0 * 1024):0.#} MB; a reference image may be at most 10 MB.");
+            if (file.Length == 0)
+                throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, $"{name} is empty.");
+
+            using var buffer = new MemoryStream((int)file.Length);
+            await file.CopyToAsync(buffer, cancellationToken);
+            var bytes = buffer.ToArray();
+            if (ImageInspector.SniffMimeType(bytes) is null)
+                throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType,
+                    $"{name} is not a PNG, JPEG or WebP image. Only those types are accepted.");
+            var facts = ImageInspector.Decode(bytes, ReferenceImages.MaxPixels, out var tooManyPixels);
+            if (tooManyPixels)
+                throw new ApiProblem(StatusCodes.Status413PayloadTooLarge,
+                    $"{name} is {facts!.Width}×{facts.Height} pixels; a reference image may be at most 40 megapixels.");
+            if (facts is null)
+                throw new ApiProblem(StatusCodes.Status422UnprocessableEntity,
+                    $"{name} could not be decoded: the image is corrupt or incomplete.");
+            accepted.Add((file, bytes, facts));
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var order = identity.ReferenceImages.Count == 0 ? 0 : identity.ReferenceImages.Max(r => r.Order) + 1;
+        var added = new List<ReferenceImage>();
+        foreach (var (file, bytes, facts) in accepted)
+        {
+            var key = await store.PutAsync(bytes, cancellationToken);
+            var image = new ReferenceImage
+            {
+                Id = Guid.NewGuid(), IdentityId = identity.Id, StorageKey = key, MimeType = facts.MimeType,
+                Width = facts.Width, Height = facts.Height, SizeBytes = bytes.Length, Sha256 = key,
+                Order = order++, FileName = Path.GetFileName(file.FileName), CreatedAt = now,
+            };
+            db.ReferenceImages.Add(image);
+            added.Add(image);
+        }
+        identity.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/admin/identities/{id}/reference-images/",
+            added.Select(ReferenceImageResponse.From).ToList());
+    }
+
+    private static async Task<Identity> FindIdentity(LikenessDbContext db, Guid id, bool tracking = false)
+    {
+        var query = db.Identities.Include(i => i.ReferenceImages).AsQueryable();
+        if (!tracking)
+            query = query.AsNoTracking();
+        return await query.FirstOrDefaultAsync(i => i.Id == id) ?? throw ApiProblem.NotFound(IdentityNotFound);
+    }
+
+    private static string RequireName(string? name)
+    {
+        name = name?.Trim();
+        if (string.IsNullOrEmpty(name))
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "Name is required.",
+                new Dictionary<string, string[]> { ["name"] = ["Name is required."] });
+        if (name.Length > 200)
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "Name may be at most 200 characters.",
+                new Dictionary<string, string[]> { ["name"] = ["Name may be at most 200 characters."] });
+        return name;
+    }
+
+    private static string CheckDescription(string? description)
+    {
+        description = description?.Trim() ?? "";
+        if (description.Length > 4000)
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "Description may be at most 4000 characters.",
+                new Dictionary<string, string[]> { ["description"] = ["Description may be at most 4000 characters."] });
+        return description;
+    }
+}
+
+/// <summary>Endpoint metadata that raises Kestrel's request body limit for one endpoint.</summary>
+internal sealed class RequestSizeLimitMetadata(long maxRequestBodySize) : IRequestSizeLimitMetadata
+{
+    public long? MaxRequestBodySize { get; } = maxRequestBodySize;
+}

@@ -1,0 +1,29 @@
+namespace Likeness.Api.Identities;
+
+/// <summary>A person, character or brand, described by a name, a description and reference images.</summary>
+public class Identity
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public string Description { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public List<ReferenceImage> ReferenceImages { get; set; } = [];
+}
+
+/// <summary>One reference image of an identity. The bytes live in the image store under <see cref="StorageKey"/>.</summary>
+public class ReferenceImage
+{
+    public Guid Id { get; set; }
+    public Guid IdentityId { get; set; }
+    public required string StorageKey { get; set; }
+    public required string MimeType { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public long SizeBytes { get; set; }
+    /// <summary>Lower-case hex SHA-256 of the bytes.</summary>
+    public required string Sha256 { get; set; }
+    public int Order { get; set; }
+    public string? FileName { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

@@ -1,0 +1,49 @@
+using Likeness.Api.Data;
+using Likeness.Api.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Likeness.Api.ImageGeneration;
+
+/// <summary>Deletes expired sessions (with their versions) and every image nothing refers to any more.</summary>
+public sealed class ExpiredSessionCleaner(LikenessDbContext db, ImageJanitor janitor, TimeProvider time, ILogger<ExpiredSessionCleaner> logger)
+{
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        // A session an edit is still holding is left for the next round.
+        var expired = db.ImageGenerationSessions.Where(s => s.ExpiresAt <= now && (s.LeaseUntil == null || s.LeaseUntil < now));
+        var versions = db.ImageVersions.Where(v => expired.Any(s => s.Id == v.SessionId));
+        var keys = await versions.Select(v => v.ImageKey).Concat(versions.Select(v => v.ThumbnailKey)).ToListAsync(cancellationToken);
+        var deleted = await expired.ExecuteDeleteAsync(cancellationToken);
+        await janitor.DeleteUnreferencedAsync(keys, cancellationToken);
+        var swept = await janitor.SweepAsync(cancellationToken);
+        if (deleted > 0 || swept > 0)
+            logger.LogInformation("Deleted {Sessions} expired image sessions and swept {Images} orphaned images", deleted, swept);
+        return deleted;
+    }
+}
+
+/// <summary>Runs <see cref="ExpiredSessionCleaner"/> every <c>Likeness:CleanupInterval</c>.</summary>
+public sealed class ExpiredSessionCleanupService(
+    IServiceScopeFactory scopes, IOptions<LikenessOptions> options, TimeProvider time, ILogger<ExpiredSessionCleanupService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CleanupInterval, time);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<ExpiredSessionCleaner>().RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Cleaning up expired image sessions failed; trying again next round");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

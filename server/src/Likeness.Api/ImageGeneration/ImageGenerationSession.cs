@@ -1,0 +1,53 @@
+namespace Likeness.Api.ImageGeneration;
+
+/// <summary>
+/// A user's one image session (the plan's model). Every generate and edit is an <see cref="ImageVersion"/>;
+/// <see cref="CurrentVersionId"/> is the image the next edit starts from. Generate New replaces the session.
+/// </summary>
+public class ImageGenerationSession
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    /// <summary>Null when the identity was deleted after the session started (SET NULL).</summary>
+    public Guid? IdentityId { get; set; }
+    public Guid? CurrentVersionId { get; set; }
+    public string LastPrompt { get; set; } = "";
+    /// <summary>SHA-256 over the ordered reference image hashes when the session started.</summary>
+    public string ReferenceImagesHash { get; set; } = "";
+    public required string AspectRatio { get; set; }
+    public required string Resolution { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    /// <summary>Idle expiry, pushed forward by every use.</summary>
+    public DateTime ExpiresAt { get; set; }
+    /// <summary>Set while an edit (or undo/redo/select) holds the session; serializes changes across processes.</summary>
+    public DateTime? LeaseUntil { get; set; }
+    public List<ImageVersion> Versions { get; set; } = [];
+}
+
+public enum ImageVersionKind
+{
+    Generate,
+    Edit,
+}
+
+/// <summary>One turn of a session: the image a generate or an edit produced.</summary>
+public class ImageVersion
+{
+    public Guid Id { get; set; }
+    public Guid SessionId { get; set; }
+    /// <summary>The version this one was edited from; null for the generated root.</summary>
+    public Guid? ParentVersionId { get; set; }
+    public ImageVersionKind Kind { get; set; }
+    public string Prompt { get; set; } = "";
+    public required string Provider { get; set; }
+    public required string AspectRatio { get; set; }
+    public required string Resolution { get; set; }
+    public required string ImageKey { get; set; }
+    public required string ThumbnailKey { get; set; }
+    public required string MimeType { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public long DurationMs { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

@@ -1,0 +1,17 @@
+namespace Likeness.Api.Problems;
+
+/// <summary>
+/// A request the API refuses, with the status and the message the user sees (problem details'
+/// <c>detail</c>). Thrown by features, turned into <c>application/problem+json</c> in one place.
+/// </summary>
+public sealed class ApiProblem(int status, string detail, IDictionary<string, string[]>? errors = null)
+    : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string Detail { get; } = detail;
+    public IDictionary<string, string[]>? Errors { get; } = errors;
+
+    public static ApiProblem BadRequest(string detail) => new(StatusCodes.Status400BadRequest, detail);
+    public static ApiProblem NotFound(string detail) => new(StatusCodes.Status404NotFound, detail);
+    public static ApiProblem Conflict(string detail) => new(StatusCodes.Status409Conflict, detail);
+}

@@ -1,0 +1,51 @@
+using Likeness.Api.Providers;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Likeness.Api.Problems;
+
+/// <summary>Turns the exceptions features throw into RFC 9457 problem details with the user's message.</summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public const string ImageGenerationFailed = "Image generation failed. Please try again.";
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, detail, errors) = exception switch
+        {
+            ApiProblem p => (p.Status, p.Detail, p.Errors),
+            ImageRequestDeclinedException d => (StatusCodes.Status422UnprocessableEntity, d.Message, null),
+            ImageProviderFailedException => (StatusCodes.Status500InternalServerError, ImageGenerationFailed, null),
+            BadHttpRequestException b => (b.StatusCode, BadRequestDetail(b), null),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "The request was cancelled.", null),
+            _ => (StatusCodes.Status500InternalServerError, "Something went wrong on the server.", (IDictionary<string, string[]>?)null),
+        };
+
+        if (exception is ImageProviderFailedException)
+            logger.LogError(exception, "Image provider failed: {Reason}", exception.Message);
+        else if (status >= 500 && status != 499)
+            logger.LogError(exception, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);
+
+        if (context.RequestAborted.IsCancellationRequested)
+            return true;
+
+        context.Response.StatusCode = status;
+        var problem = errors is null
+            ? new ProblemDetails { Status = status, Detail = detail }
+            : new ValidationProblemDetails(errors) { Status = status, Detail = detail };
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static string BadRequestDetail(BadHttpRequestException exception) =>
+        exception.InnerException is System.Text.Json.JsonException
+            ? "The request body is not valid JSON for this endpoint."
+            : exception.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "The request body is too large."
+                : "The request is malformed.";
+}

@@ -1,0 +1,79 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace Likeness.Api.Storage;
+
+/// <summary>Keeps images as files under <c>{DataDirectory}/images/ab/abcdef…</c>.</summary>
+public sealed class FileSystemImageStore : IImageStore
+{
+    private readonly string _root;
+
+    public FileSystemImageStore(IOptions<LikenessOptions> options)
+    {
+        _root = Path.Combine(options.Value.FullDataDirectory, "images");
+        Directory.CreateDirectory(_root);
+    }
+
+    public static string KeyOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    public async Task<string> PutAsync(byte[] bytes, CancellationToken cancellationToken = default)
+    {
+        var key = KeyOf(bytes);
+        var path = PathOf(key);
+        if (File.Exists(path))
+        {
+            // Touch it so a concurrent orphan sweep sees it as fresh.
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+            return key;
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Write to a temporary file and move it into place, so a reader never sees half an image.
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
+        File.Move(temporary, path, overwrite: true);
+        return key;
+    }
+
+    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<(string Key, DateTime WrittenAt)> ListAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = Path.GetFileName(file);
+            if (IsKey(name))
+                yield return (name, File.GetLastWriteTimeUtc(file));
+        }
+        await Task.CompletedTask;
+    }
+
+    private string PathOf(string key)
+    {
+        if (!IsKey(key))
+            throw new ArgumentException("Not an image key.", nameof(key));
+        return Path.Combine(_root, key[..2], key);
+    }
+
+    private static bool IsKey(string value) =>
+        value.Length == 64 && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+}

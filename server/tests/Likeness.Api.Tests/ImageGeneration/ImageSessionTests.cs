@@ -1,0 +1,222 @@
+using Likeness.Api.ImageGeneration;
+
+namespace Likeness.Api.Tests.ImageGeneration;
+
+/// <summary>The plan's step 6 and its error table, through the HTTP API.</summary>
+public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
+{
+    private const string Generate = "/api/v1/identities/generate-image/";
+    private const string Edit = "/api/v1/identities/edit-image/";
+    private const string Status = "/api/v1/identities/image-session/";
+    private const string AdminGenerate = "/api/v1/admin/identities/generate-image/";
+    private const string AdminEdit = "/api/v1/admin/identities/edit-image/";
+
+    [Fact]
+    public async Task Generate_then_two_edits_each_apply_to_the_previous_image()
+    {
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+
+        var generated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, aspect_ratio = "16:9", resolution = "1K" })).JsonAsync();
+        Assert.True(generated.GetProperty("has_active_session").GetBoolean());
+        Assert.Equal(identityId, generated.GetProperty("session_identity_id").GetGuid());
+        using (var image = TestImages.Decode(generated.GetProperty("image_base64").GetString()!))
+            Assert.Equal((1024, 576), (image.Width, image.Height));
+        Assert.False(generated.GetProperty("can_undo").GetBoolean());
+
+        var rotated = await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" });
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var rotatedBody = await rotated.JsonAsync();
+        using (var image = TestImages.Decode(rotatedBody.GetProperty("image_base64").GetString()!))
+        {
+            Assert.Equal((576, 1024), (image.Width, image.Height));
+            Assert.True(TestImages.MaxSaturation(image) > 10, "the generated canvas has colour before black and white");
+        }
+        Assert.True(rotatedBody.GetProperty("can_undo").GetBoolean());
+
+        var grey = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "black and white" })).JsonAsync();
+        using (var image = TestImages.Decode(grey.GetProperty("image_base64").GetString()!))
+        {
+            Assert.Equal((576, 1024), (image.Width, image.Height)); // still rotated: applied to the previous image
+            Assert.Equal(0, TestImages.MaxSaturation(image));
+        }
+        Assert.Equal("black and white", grey.GetProperty("last_prompt").GetString());
+
+        // The status endpoint restores exactly this image after a reload.
+        var status = await client.GetFromJsonAsync<JsonElement>(Status);
+        Assert.Equal(grey.GetProperty("version_id").GetGuid(), status.GetProperty("version_id").GetGuid());
+        Assert.Equal(grey.GetProperty("image_base64").GetString(), status.GetProperty("image_base64").GetString());
+    }
+
+    [Fact]
+    public async Task Generate_again_replaces_the_session_and_deletes_its_images()
+    {
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+
+        var first = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", additional_prompt = "first" })).JsonAsync();
+        var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).JsonAsync();
+        var firstImage = await client.GetAsync(first.GetProperty("image_url").GetString());
+        Assert.Equal(HttpStatusCode.OK, firstImage.StatusCode);
+
+        var second = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", additional_prompt = "second" })).JsonAsync();
+        Assert.NotEqual(first.GetProperty("session_id").GetGuid(), second.GetProperty("session_id").GetGuid());
+        Assert.False(second.GetProperty("can_undo").GetBoolean());
+        Assert.Equal("1:1", second.GetProperty("aspect_ratio").GetString());
+
+        var history = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/history/");
+        Assert.Single(history.GetProperty("versions").EnumerateArray());
+        // The old session's versions are gone, and so are their images.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(edited.GetProperty("image_url").GetString())).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(first.GetProperty("image_url").GetString())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Edit_without_a_session_is_the_plans_400()
+    {
+        var (client, _) = await factory.CreateUserClientAsync();
+        var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" });
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+
+        var status = await client.GetFromJsonAsync<JsonElement>(Status);
+        Assert.False(status.GetProperty("has_active_session").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("session_identity_id").ValueKind);
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("image_base64").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(null)]
+    public async Task Edit_with_an_empty_prompt_is_400_and_changes_nothing(string? prompt)
+    {
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        var generated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).JsonAsync();
+
+        var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = prompt });
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.EditPromptRequired);
+        var status = await client.GetFromJsonAsync<JsonElement>(Status);
+        Assert.Equal(generated.GetProperty("version_id").GetGuid(), status.GetProperty("version_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Edit_naming_another_identity_is_400()
+    {
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        var otherId = await admin.CreateIdentityAsync(name: "Grace");
+        await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
+
+        var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert", identity_id = otherId });
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.DifferentIdentity);
+        var same = await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert", identity_id = identityId });
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+    }
+
+    [Fact]
+    public async Task Generate_without_reference_images_is_400()
+    {
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync(referenceCount: 0);
+        var response = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.ReferenceImagesRequired);
+    }
+
+    [Fact]
+    public async Task Admin_endpoints_answer_404_for_an_unknown_user()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        var nobody = Guid.NewGuid();
+        await (await admin.PostAsJsonAsync(AdminGenerate, new { user_id = nobody, identity_id = identityId, resolution = "1K" }))
+            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+        await (await admin.PostAsJsonAsync(AdminEdit, new { user_id = nobody, edit_prompt = "invert" }))
+            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+        await (await admin.GetAsync($"/api/v1/admin/identities/image-session/?user_id={nobody}"))
+            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+    }
+
+    [Fact]
+    public async Task Generate_for_an_unknown_identity_is_404()
+    {
+        var (client, _) = await factory.CreateUserClientAsync();
+        await (await client.PostAsJsonAsync(Generate, new { identity_id = Guid.NewGuid(), resolution = "1K" }))
+            .AssertProblemAsync(HttpStatusCode.NotFound, "Identity not found.");
+    }
+
+    [Theory]
+    [InlineData("{\"identity_id\":\"IDENTITY\",\"aspect_ratio\":\"7:5\"}", "aspect_ratio must be one of 1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9.")]
+    [InlineData("{\"identity_id\":\"IDENTITY\",\"resolution\":\"8K\"}", "resolution must be one of 1K, 2K, 4K.")]
+    [InlineData("{\"identity_id\":\"not-a-uuid\"}", "identity_id must be a UUID.")]
+    [InlineData("{\"additional_prompt\":\"hello\"}", "identity_id is required.")]
+    public async Task Bad_generate_parameters_are_400_with_the_allowed_values(string body, string detail)
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        var content = new StringContent(body.Replace("IDENTITY", identityId.ToString()), System.Text.Encoding.UTF8, "application/json");
+        await (await admin.PostAsync(Generate, content)).AssertProblemAsync(HttpStatusCode.BadRequest, detail);
+    }
+
+    [Fact]
+    public async Task Admin_endpoints_need_a_valid_user_id()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        await (await admin.PostAsJsonAsync(AdminEdit, new { user_id = "nope", edit_prompt = "invert" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "user_id must be a UUID.");
+        await (await admin.PostAsJsonAsync(AdminEdit, new { edit_prompt = "invert" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "user_id is required.");
+        await (await admin.GetAsync("/api/v1/admin/identities/image-session/"))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "user_id is required.");
+    }
+
+    [Fact]
+    public async Task Admin_tests_different_users_and_each_user_sees_only_their_own_session()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        var (alice, aliceId) = await factory.CreateUserClientAsync();
+        var (bob, bobId) = await factory.CreateUserClientAsync();
+
+        var forAlice = await (await admin.PostAsJsonAsync(AdminGenerate, new { user_id = aliceId, identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).JsonAsync();
+        var aliceEdit = await (await admin.PostAsJsonAsync(AdminEdit, new { user_id = aliceId, edit_prompt = "rotate 180" })).JsonAsync();
+        Assert.True(aliceEdit.GetProperty("has_active_session").GetBoolean());
+
+        // Alice sees the session the admin made for her; Bob has none, and editing gives him the plan's 400.
+        var aliceStatus = await alice.GetFromJsonAsync<JsonElement>(Status);
+        Assert.Equal(aliceEdit.GetProperty("version_id").GetGuid(), aliceStatus.GetProperty("version_id").GetGuid());
+        Assert.False((await bob.GetFromJsonAsync<JsonElement>(Status)).GetProperty("has_active_session").GetBoolean());
+        await (await bob.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+        var adminOnBob = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/admin/identities/image-session/?user_id={bobId}");
+        Assert.False(adminOnBob.GetProperty("has_active_session").GetBoolean());
+
+        // Bob cannot fetch Alice's versions by id.
+        var versionId = forAlice.GetProperty("version_id").GetGuid();
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"/api/v1/identities/image-session/versions/{versionId}/image/")).StatusCode);
+        await (await bob.PostAsJsonAsync("/api/v1/identities/image-session/select/", new { version_id = versionId }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+
+        // Alice's own edits continue her session.
+        var aliceOwn = await alice.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });
+        Assert.Equal(HttpStatusCode.OK, aliceOwn.StatusCode);
+    }
+
+    [Fact]
+    public async Task Responses_use_the_plans_snake_case_field_names()
+    {
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        var body = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).Content.ReadAsStringAsync();
+        var root = JsonDocument.Parse(body).RootElement;
+        foreach (var field in new[] { "image_base64", "has_active_session", "session_identity_id", "version_id", "can_undo", "can_redo", "references_changed", "expires_at" })
+            Assert.True(root.TryGetProperty(field, out _), $"missing {field} in {body[..Math.Min(300, body.Length)]}");
+        Assert.EndsWith("Z", root.GetProperty("expires_at").GetString());
+    }
+}

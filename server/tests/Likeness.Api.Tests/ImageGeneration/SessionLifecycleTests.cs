@@ -1,0 +1,226 @@
+using Likeness.Api.Data;
+using Likeness.Api.ImageGeneration;
+using Likeness.Api.Providers;
+using Likeness.Api.Providers.Local;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Likeness.Api.Tests.ImageGeneration;
+
+/// <summary>Provider failures, concurrent edits, expiry, orphaned images and reference changes; each on a fresh app.</summary>
+public sealed class SessionLifecycleTests
+{
+    private const string Generate = "/api/v1/identities/generate-image/";
+    private const string Edit = "/api/v1/identities/edit-image/";
+    private const string Status = "/api/v1/identities/image-session/";
+
+    private static LikenessApiFactory WithScriptedProvider(out ScriptedImageProvider provider)
+    {
+        var scripted = provider = new ScriptedImageProvider(new LocalImageProvider());
+        return LikenessApiFactory.With(null, services =>
+        {
+            services.RemoveAll<IImageProvider>();
+            services.AddSingleton<IImageProvider>(scripted);
+        });
+    }
+
+    private static async Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartAsync(LikenessApiFactory factory)
+    {
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        var generated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).JsonAsync();
+        return (client, identityId, generated);
+    }
+
+    [Fact]
+    public async Task A_failing_provider_leaves_the_session_exactly_as_it_was()
+    {
+        await using var factory = WithScriptedProvider(out var provider);
+        var (client, identityId, generated) = await StartAsync(factory);
+        var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).JsonAsync();
+        var before = await client.GetStringAsync(Status);
+
+        provider.Failure = new ImageProviderFailedException("upstream is down");
+        await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" }))
+            .AssertProblemAsync(HttpStatusCode.InternalServerError, "Image generation failed. Please try again.");
+        Assert.Equal(before, await client.GetStringAsync(Status));
+        Assert.Contains("upstream is down", factory.Logs.All);
+
+        // A failed Generate New keeps the old session too.
+        await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" }))
+            .AssertProblemAsync(HttpStatusCode.InternalServerError, "Image generation failed. Please try again.");
+        Assert.Equal(before, await client.GetStringAsync(Status));
+
+        provider.Failure = new ImageRequestDeclinedException("The image service declined this request for safety reasons.");
+        await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" }))
+            .AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "The image service declined this request for safety reasons.");
+        Assert.Equal(before, await client.GetStringAsync(Status));
+
+        provider.Failure = null;
+        var after = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
+        Assert.Equal(edited.GetProperty("version_id").GetGuid(),
+            (await client.GetFromJsonAsync<JsonElement>($"{Status}history/")).GetProperty("versions").EnumerateArray()
+                .Single(v => v.GetProperty("id").GetGuid() == after.GetProperty("version_id").GetGuid()).GetProperty("parent_id").GetGuid());
+        Assert.NotEqual(generated.GetProperty("version_id").GetGuid(), after.GetProperty("version_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task An_instruction_the_local_engine_does_not_know_is_a_422_that_changes_nothing()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _, _) = await StartAsync(factory);
+        var before = await client.GetStringAsync(Status);
+        var detail = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "make the jacket red" }))
+            .AssertProblemContainsAsync(HttpStatusCode.UnprocessableEntity, "make the jacket red", "black and white");
+        Assert.Contains("rotate", detail);
+        Assert.Equal(before, await client.GetStringAsync(Status));
+    }
+
+    [Fact]
+    public async Task Concurrent_edits_never_lose_one_and_the_second_gets_a_clear_409()
+    {
+        await using var factory = WithScriptedProvider(out var provider);
+        var (client, _, generated) = await StartAsync(factory);
+
+        provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = provider.Calls;
+        var first = client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" });
+        while (provider.Calls == calls)
+            await Task.Delay(10); // the first edit is inside the provider, holding the session
+
+        await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
+            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+        await (await client.PostAsync($"{Status}undo/", null))
+            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+
+        provider.Gate.SetResult();
+        provider.Gate = null;
+        var firstBody = await (await first).JsonAsync();
+        Assert.Equal(generated.GetProperty("version_id").GetGuid(),
+            (await client.GetFromJsonAsync<JsonElement>($"{Status}history/")).GetProperty("versions")[1].GetProperty("parent_id").GetGuid());
+
+        // Once the first finished, the next edit builds on it.
+        var second = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).JsonAsync();
+        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
+        Assert.Equal(3, history.GetProperty("versions").GetArrayLength());
+        Assert.Equal(firstBody.GetProperty("version_id").GetGuid(), history.GetProperty("versions")[2].GetProperty("parent_id").GetGuid());
+        Assert.Equal(second.GetProperty("version_id").GetGuid(), history.GetProperty("current_version_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Many_simultaneous_edits_each_succeed_or_get_409_and_the_history_holds_every_success()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _, _) = await StartAsync(factory);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })));
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        var succeeded = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
+        Assert.True(succeeded >= 1);
+        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
+        Assert.Equal(1 + succeeded, history.GetProperty("versions").GetArrayLength());
+        // Each success is a child of the one before: a single line, nothing overwritten.
+        var versions = history.GetProperty("versions").EnumerateArray().ToList();
+        for (var i = 1; i < versions.Count; i++)
+            Assert.Equal(versions[i - 1].GetProperty("id").GetGuid(), versions[i].GetProperty("parent_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Sessions_expire_after_the_idle_time_and_the_cleaner_leaves_no_orphaned_images()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (_, email) = await factory.CreateUserAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        // Bearer tokens live an hour on the same clock, so sign in again after each jump.
+        Task<HttpClient> SignIn() => factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
+        var client = await SignIn();
+        await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
+        await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });
+        var expiresAt = (await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("expires_at").GetDateTime();
+        Assert.InRange(expiresAt - DateTime.UtcNow, TimeSpan.FromDays(6.9), TimeSpan.FromDays(7.1));
+
+        // Use extends it.
+        factory.Clock.Advance(TimeSpan.FromDays(6));
+        client = await SignIn();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"{Status}undo/", null)).StatusCode);
+        factory.Clock.Advance(TimeSpan.FromDays(6));
+        client = await SignIn();
+        Assert.True((await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("has_active_session").GetBoolean());
+
+        factory.Clock.Advance(TimeSpan.FromDays(2));
+        client = await SignIn();
+        Assert.False((await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("has_active_session").GetBoolean());
+        await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<ExpiredSessionCleaner>().RunOnceAsync());
+            var db = scope.ServiceProvider.GetRequiredService<LikenessDbContext>();
+            Assert.Equal(0, await db.ImageGenerationSessions.CountAsync());
+            Assert.Equal(0, await db.ImageVersions.CountAsync());
+        }
+        AssertStoreHoldsOnlyReferencedImages(factory);
+    }
+
+    [Fact]
+    public async Task Generate_new_and_identity_deletion_leave_no_orphaned_images()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, identityId, _) = await StartAsync(factory);
+        await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });
+        await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" });
+        await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" });
+        AssertStoreHoldsOnlyReferencedImages(factory);
+
+        using var admin = await factory.CreateAdminClientAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/")).StatusCode);
+        var status = await client.GetFromJsonAsync<JsonElement>(Status);
+        Assert.True(status.GetProperty("has_active_session").GetBoolean()); // SET NULL: the session survives
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("session_identity_id").ValueKind);
+        await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.ReferenceImagesRequired);
+        AssertStoreHoldsOnlyReferencedImages(factory);
+    }
+
+    [Fact]
+    public async Task Changed_reference_images_are_reported_and_edits_use_the_new_ones()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, identityId, generated) = await StartAsync(factory);
+        Assert.False(generated.GetProperty("references_changed").GetBoolean());
+
+        using var admin = await factory.CreateAdminClientAsync();
+        var upload = await admin.UploadReferenceImagesAsync(identityId, [("new.png", TestImages.Png(80, 80, SkiaSharp.SKColors.Teal), "image/png")]);
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+
+        Assert.True((await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("references_changed").GetBoolean());
+        var edited = await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        Assert.True((await edited.JsonAsync()).GetProperty("references_changed").GetBoolean());
+
+        // Removing it again restores the hash the session started with.
+        var imageId = (await upload.JsonAsync())[0].GetProperty("id").GetGuid();
+        await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/reference-images/{imageId}/");
+        Assert.False((await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("references_changed").GetBoolean());
+
+        await admin.UploadReferenceImagesAsync(identityId, [("again.png", TestImages.Png(81, 80, SkiaSharp.SKColors.Teal), "image/png")]);
+        var regenerated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).JsonAsync();
+        Assert.False(regenerated.GetProperty("references_changed").GetBoolean());
+    }
+
+    /// <summary>Every file in the store is referenced by a reference image or an image version, and vice versa.</summary>
+    private static void AssertStoreHoldsOnlyReferencedImages(LikenessApiFactory factory)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<LikenessDbContext>();
+        var referenced = db.ReferenceImages.Select(r => r.StorageKey).ToList()
+            .Concat(db.ImageVersions.Select(v => v.ImageKey).ToList())
+            .Concat(db.ImageVersions.Select(v => v.ThumbnailKey).ToList())
+            .ToHashSet();
+        var stored = Directory.EnumerateFiles(factory.ImagesDirectory, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToHashSet();
+        Assert.Equal(referenced.OrderBy(k => k), stored.OrderBy(k => k));
+    }
+}

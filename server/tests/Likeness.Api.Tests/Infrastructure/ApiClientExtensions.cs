@@ -1,0 +1,61 @@
+using System.Net.Http.Headers;
+using SkiaSharp;
+
+namespace Likeness.Api.Tests.Infrastructure;
+
+/// <summary>Calls the API the way a client does, and reads its snake_case answers.</summary>
+public static class ApiClientExtensions
+{
+    /// <summary>Creates an identity and uploads <paramref name="referenceCount"/> small reference PNGs.</summary>
+    public static async Task<Guid> CreateIdentityAsync(this HttpClient admin, int referenceCount = 2, string name = "Ada")
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/identities/", new { name, description = "A test identity" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        if (referenceCount > 0)
+        {
+            SKColor[] colours = [SKColors.OrangeRed, SKColors.SeaGreen, SKColors.RoyalBlue, SKColors.Gold, SKColors.Purple];
+            var files = Enumerable.Range(0, referenceCount)
+                .Select(i => ($"ref{i}.png", TestImages.Png(96 + i, 128, colours[i % colours.Length]), "image/png"));
+            var upload = await admin.UploadReferenceImagesAsync(id, files);
+            Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        }
+        return id;
+    }
+
+    public static Task<HttpResponseMessage> UploadReferenceImagesAsync(
+        this HttpClient admin, Guid identityId, IEnumerable<(string FileName, byte[] Bytes, string ContentType)> files)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (fileName, bytes, contentType) in files)
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            form.Add(part, "files", fileName);
+        }
+        return admin.PostAsync($"/api/v1/admin/identities/{identityId}/reference-images/", form);
+    }
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    /// <summary>Asserts the status and that the body is problem details with exactly this detail.</summary>
+    public static async Task AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string detail)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(detail, JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
+    }
+
+    /// <summary>Asserts the status and that the problem's detail contains every fragment.</summary>
+    public static async Task<string> AssertProblemContainsAsync(this HttpResponseMessage response, HttpStatusCode status, params string[] fragments)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        var detail = JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()!;
+        foreach (var fragment in fragments)
+            Assert.Contains(fragment, detail);
+        return detail;
+    }
+}

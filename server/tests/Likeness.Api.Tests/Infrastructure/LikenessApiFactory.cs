@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using Likeness.Api.Providers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Likeness.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a fresh data folder and a fresh database: SQLite by default, PostgreSQL when the
+/// environment says <c>LIKENESS_TEST_DATABASE=Postgres</c> (with <c>LIKENESS_TEST_POSTGRES</c> as the
+/// server's connection string; `make test` sets both). Only what must be swapped is swapped: the data
+/// folder, the database, the clock, and, for a few tests, the image provider.
+/// </summary>
+public class LikenessApiFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@test.local";
+    public const string AdminPassword = "Admin-Passw0rd!";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
+    private readonly string? _postgresDatabase;
+
+    public LikenessApiFactory() : this(null, null) { }
+
+    /// <summary>An app with extra configuration and service replacements.</summary>
+    /// <param name="settings">Extra configuration (e.g. <c>ImageProvider:Kind</c>, <c>Gemini:BaseUrl</c>).</param>
+    /// <param name="configureServices">Replaces services after the app registered its own (e.g. the provider).</param>
+    public static LikenessApiFactory With(
+        IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices = null) =>
+        new(settings, configureServices);
+
+    // xunit wants one public constructor on a class fixture; customised apps come from With().
+    private LikenessApiFactory(IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices)
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "likeness-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        _configureServices = configureServices;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Likeness:DataDirectory"] = DataDirectory,
+            ["Likeness:CleanupInterval"] = "1.00:00:00",
+            ["Admin:Email"] = AdminEmail,
+            ["Admin:Password"] = AdminPassword,
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+        };
+        if (IsPostgres)
+        {
+            _postgresDatabase = $"likeness_test_{Guid.NewGuid():N}";
+            var connection = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _postgresDatabase };
+            _settings["Database:Provider"] = "Postgres";
+            _settings["ConnectionStrings:Default"] = connection.ConnectionString;
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            _settings[key] = value;
+    }
+
+    public static bool IsPostgres =>
+        string.Equals(Environment.GetEnvironmentVariable("LIKENESS_TEST_DATABASE"), "Postgres", StringComparison.OrdinalIgnoreCase);
+
+    private static string PostgresServer =>
+        Environment.GetEnvironmentVariable("LIKENESS_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("LIKENESS_TEST_POSTGRES must hold the test server's connection string.");
+
+    /// <summary>The data folder of this app: the SQLite file and <c>images/</c>.</summary>
+    public string DataDirectory { get; }
+
+    public string ImagesDirectory => Path.Combine(DataDirectory, "images");
+
+    /// <summary>Every log line the app wrote, formatted, for assertions.</summary>
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>The app's clock: move it forward to expire sessions.</summary>
+    public TestClock Clock { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+            _configureServices?.Invoke(services);
+        });
+    }
+
+    /// <summary>A client signed in with a bearer token as the bootstrap admin.</summary>
+    public Task<HttpClient> CreateAdminClientAsync() => CreateSignedInClientAsync(AdminEmail, AdminPassword);
+
+    public async Task<HttpClient> CreateSignedInClientAsync(string email, string password)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public const string UserPassword = "User-Passw0rd!";
+
+    /// <summary>Creates a user through the admin API and returns a client signed in as them.</summary>
+    public async Task<(HttpClient Client, Guid UserId)> CreateUserClientAsync(bool isAdmin = false)
+    {
+        var (id, email) = await CreateUserAsync(isAdmin);
+        return (await CreateSignedInClientAsync(email, UserPassword), id);
+    }
+
+    /// <summary>Creates a user (password <see cref="UserPassword"/>) through the admin API.</summary>
+    public async Task<(Guid UserId, string Email)> CreateUserAsync(bool isAdmin = false)
+    {
+        using var admin = await CreateAdminClientAsync();
+        var email = $"user-{Guid.NewGuid():N}@test.local";
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/users/", new { email, password = UserPassword, is_admin = isAdmin });
+        response.EnsureSuccessStatusCode();
+        return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), email);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (_postgresDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(PostgresServer);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The system clock, moved forward by <see cref="Advance"/>.</summary>
+public sealed class TestClock : TimeProvider
+{
+    private long _offsetTicks;
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+}
+
+/// <summary>An <see cref="ILoggerProvider"/> that keeps every formatted message (and exception) in memory.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyList<string> Lines => _lines.ToArray();
+
+    public string All => string.Join("\n", _lines);
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose() { }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : "\n" + exception)}");
+    }
+}
+
+/// <summary>A provider for tests that must see the provider fail, or be slow.</summary>
+public sealed class ScriptedImageProvider(IImageProvider inner) : IImageProvider
+{
+    /// <summary>Thrown by the next calls while set.</summary>
+    public Exception? Failure { get; set; }
+
+    /// <summary>Each call waits for this before answering (to hold an edit open).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public int Calls;
+
+    public string Name => inner.Name;
+
+    public async Task<ProviderImage> GenerateImage(string prompt, IReadOnlyList<ProviderImage> referenceImages, string aspectRatio, string resolution, CancellationToken cancellationToken = default)
+    {
+        await Before(cancellationToken);
+        return await inner.GenerateImage(prompt, referenceImages, aspectRatio, resolution, cancellationToken);
+    }
+
+    public async Task<ProviderImage> EditImage(string editPrompt, ProviderImage previousImage, IReadOnlyList<ProviderImage> referenceImages, string aspectRatio, string resolution, CancellationToken cancellationToken = default)
+    {
+        await Before(cancellationToken);
+        return await inner.EditImage(editPrompt, previousImage, referenceImages, aspectRatio, resolution, cancellationToken);
+    }
+
+    private async Task Before(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Calls);
+        if (Gate is { } gate)
+            await gate.Task.WaitAsync(cancellationToken);
+        if (Failure is { } failure)
+            throw failure;
+    }
+}
