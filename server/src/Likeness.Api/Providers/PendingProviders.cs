@@ -1,4 +1,5 @@
-// TEMPORARY stand-ins so the core builds before the Local and Gemini providers land. Deleted on merge.
+// TEMPORARY stand-in so the core builds before the Local provider lands. Deleted on merge.
+// (The Gemini stand-in was deleted when the Gemini provider landed.)
 using SkiaSharp;
 namespace Likeness.Api.Providers.Local
 {
@@ -22,13 +23,5 @@ namespace Likeness.Api.Providers.Local
             using var img = SKImage.FromBitmap(rotated);
             return Task.FromResult(new ProviderImage(img.Encode(SKEncodedImageFormat.Png, 100).ToArray(), "image/png"));
         }
-    }
-}
-namespace Likeness.Api.Providers
-{
-    public static class PendingGemini
-    {
-        public static IServiceCollection AddGeminiImageProvider(this IServiceCollection services, IConfiguration configuration) =>
-            throw new InvalidOperationException("The Gemini provider has not landed yet.");
     }
 }

@@ -11,8 +11,8 @@ namespace Likeness.Api.Tests.Gemini;
 /// </summary>
 public sealed class GeminiEmulatorTests : GeminiTestBase
 {
-    private static readonly string Png = Convert.ToBase64String(TestImages.Solid(64, 64, SKColors.Teal).Bytes);
-    private static readonly string Jpeg = Convert.ToBase64String(TestImages.Solid(64, 64, SKColors.Teal, SKEncodedImageFormat.Jpeg).Bytes);
+    private static readonly string Png = Convert.ToBase64String(GeminiTestImages.Solid(64, 64, SKColors.Teal).Bytes);
+    private static readonly string Jpeg = Convert.ToBase64String(GeminiTestImages.Solid(64, 64, SKColors.Teal, SKEncodedImageFormat.Jpeg).Bytes);
 
     private static JsonObject ValidBody() => new()
     {

@@ -7,7 +7,7 @@ namespace Likeness.Api.Tests.Gemini;
 public sealed class GeminiFaultTests : GeminiTestBase
 {
     private Task<ProviderImage> Generate(GeminiProviderHost host, CancellationToken ct = default) =>
-        host.Provider.GenerateImage("Ada in the rain", TestImages.References(2), "1:1", "1K", ct);
+        host.Provider.GenerateImage("Ada in the rain", GeminiTestImages.References(2), "1:1", "1K", ct);
 
     [Theory]
     [InlineData(429)]
@@ -99,7 +99,7 @@ public sealed class GeminiFaultTests : GeminiTestBase
     [Fact]
     public async Task A_slow_answer_times_out_per_attempt_and_the_next_attempt_succeeds()
     {
-        using var host = Host(("Gemini:TimeoutSeconds", "2"));
+        using var host = Host(("Gemini:TimeoutSeconds", "3")); // generous: the machine may be busy
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(10)));
 
         var image = await Generate(host);

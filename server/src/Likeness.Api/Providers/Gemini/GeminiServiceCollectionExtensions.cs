@@ -3,9 +3,11 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using Likeness.Api.Providers.Gemini;
 using Polly.Timeout;
 
-namespace Likeness.Api.Providers.Gemini;
+// In the namespace of IImageProvider, where ImageProviderServiceCollectionExtensions calls it.
+namespace Likeness.Api.Providers;
 
 public static class GeminiServiceCollectionExtensions
 {

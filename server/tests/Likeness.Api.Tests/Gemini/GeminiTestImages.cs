@@ -4,7 +4,7 @@ using SkiaSharp;
 namespace Likeness.Api.Tests.Gemini;
 
 /// <summary>Small images made in memory for the Gemini tests.</summary>
-public static class TestImages
+public static class GeminiTestImages
 {
     public static ProviderImage Solid(int width, int height, SKColor color, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
     {
@@ -30,7 +30,7 @@ public static class TestImages
         System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
         // zlib level 0 (stored): random pixels do not compress anyway, and storing keeps the tests fast.
         using var pixmap = bitmap.PeekPixels();
-        using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.NoFilters, 0));
+        using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.NoFilters, 0))!;
         return new ProviderImage(data.ToArray(), "image/png");
     }
 

@@ -4,11 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace Likeness.Api.Tests.Gemini;
 
 /// <summary>A logger provider that keeps every message (Trace and up), with exceptions, for assertions.</summary>
-public sealed class CapturedLogs : ILoggerProvider
+public sealed class GeminiLogCapture : ILoggerProvider
 {
-    private readonly ConcurrentQueue<CapturedLog> _entries = new();
+    private readonly ConcurrentQueue<GeminiLogEntry> _entries = new();
 
-    public IReadOnlyList<CapturedLog> Entries => _entries.ToArray();
+    public IReadOnlyList<GeminiLogEntry> Entries => _entries.ToArray();
 
     public string AllText => string.Join("\n", _entries.Select(e => e.ToString()));
 
@@ -16,16 +16,16 @@ public sealed class CapturedLogs : ILoggerProvider
 
     public void Dispose() { }
 
-    private sealed class Logger(string category, ConcurrentQueue<CapturedLog> entries) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<GeminiLogEntry> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => true;
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new CapturedLog(category, logLevel, formatter(state, exception), exception));
+            entries.Enqueue(new GeminiLogEntry(category, logLevel, formatter(state, exception), exception));
     }
 }
 
-public sealed record CapturedLog(string Category, LogLevel Level, string Message, Exception? Exception)
+public sealed record GeminiLogEntry(string Category, LogLevel Level, string Message, Exception? Exception)
 {
     public override string ToString() => $"{Level} {Category}: {Message}{(Exception is null ? "" : "\n" + Exception)}";
 }
