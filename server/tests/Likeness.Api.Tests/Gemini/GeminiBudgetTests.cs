@@ -18,7 +18,7 @@ public sealed class GeminiBudgetTests : GeminiTestBase
         Emulator.ForceMode = EmulatorMode.Edit;
         var stopwatch = Stopwatch.StartNew();
 
-        var image = await host.Provider.EditImage("make it brighter", previous, references, "16:9", "1K");
+        var image = await host.Provider.EditImage("brighter", previous, references, "16:9", "1K");
 
         var call = Assert.Single(Emulator.Calls);
         Assert.Equal(200, call.StatusCode);

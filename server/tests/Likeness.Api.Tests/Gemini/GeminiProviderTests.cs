@@ -43,19 +43,20 @@ public sealed class GeminiProviderTests : GeminiTestBase
         var references = GeminiTestImages.References(2);
 
         var first = await host.Provider.GenerateImage("Ada on a beach", references, "1:1", "1K");
-        var second = await host.Provider.EditImage("make it warmer", first, references, "1:1", "1K");
-        var third = await host.Provider.EditImage("add a border", second, references, "1:1", "1K");
+        var second = await host.Provider.EditImage("warmer", first, references, "1:1", "1K");
+        var third = await host.Provider.EditImage("add a red border", second, references, "1:1", "1K");
 
         var calls = Emulator.Calls;
         Assert.Equal(3, calls.Count);
         Assert.Equal([EmulatorMode.Generate, EmulatorMode.Edit, EmulatorMode.Edit], calls.Select(c => c.Mode));
         Assert.Equal("text, image, image, image", calls[1].Shape);
-        Assert.Equal("make it warmer", calls[1].Parts[0].Text);
+        Assert.Equal("warmer", calls[1].Parts[0].Text);
         Assert.Equal(Sha(first), calls[1].Parts[1].Sha256);
         Assert.Equal(references.Select(Sha), calls[1].Images.Skip(1).Select(i => i.Sha256));
-        Assert.Equal("add a border", calls[2].Parts[0].Text);
+        Assert.Equal("add a red border", calls[2].Parts[0].Text);
         Assert.Equal(Sha(second), calls[2].Parts[1].Sha256);
-        Assert.Equal(3, new[] { Sha(first), Sha(second), Sha(third) }.Distinct().Count());
+        // Edits compound: each edit's input is the previous answer, and the answer is what the engine made.
+        Assert.Equal(calls[2].ResponseImage!.Sha256, Sha(third));
     }
 
     [Fact]

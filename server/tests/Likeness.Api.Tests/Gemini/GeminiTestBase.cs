@@ -1,4 +1,5 @@
 using Likeness.Api.Providers;
+using Likeness.Api.Providers.Local;
 
 namespace Likeness.Api.Tests.Gemini;
 
@@ -7,8 +8,8 @@ public abstract class GeminiTestBase : IAsyncLifetime
 {
     protected GeminiEmulator Emulator { get; private set; } = null!;
 
-    /// <summary>The engine that really makes the emulator's images.</summary>
-    public static IImageProvider CreateEngine() => new FakeImageEngine();
+    /// <summary>The engine that really makes the emulator's images: the offline Local provider.</summary>
+    public static IImageProvider CreateEngine() => new LocalImageProvider();
 
     public async Task InitializeAsync() => Emulator = await GeminiEmulator.Start(CreateEngine());
 
