@@ -68,6 +68,23 @@ public sealed class GeminiBudgetTests : GeminiTestBase
     }
 
     [Fact]
+    public void The_request_body_is_exactly_the_size_the_budget_counts()
+    {
+        var bytes = new byte[300_000];
+        new Random(3).NextBytes(bytes);
+        var data = Convert.ToBase64String(bytes);
+        Assert.Contains('+', data);
+        GenerateContentRequest Request(string d) => new(
+            [new Content("user", [new Part { Text = "Ada \"quoted\" <b>&</b> café" }, new Part { InlineData = new InlineData("image/png", d) }])],
+            new GenerationConfig(["TEXT", "IMAGE"], new ImageConfig("1:1", "1K")));
+
+        var overhead = GeminiClient.Serialize(Request("")).LongLength;
+        var body = GeminiClient.Serialize(Request(data));
+
+        Assert.Equal(overhead + GeminiRequestBudget.Base64Length(bytes.Length), body.LongLength);
+    }
+
+    [Fact]
     public void Base64_length_is_exact()
     {
         foreach (var n in new[] { 0, 1, 2, 3, 4, 5, 1000, 1001, 1002 })
