@@ -21,7 +21,7 @@ public sealed class GeminiProviderHost : IDisposable
             ["Gemini:ApiKey"] = emulator.ApiKey,
             ["Gemini:BaseUrl"] = emulator.BaseUrl,
             ["Gemini:Model"] = emulator.Model,
-            ["Gemini:TimeoutSeconds"] = "10",
+            ["Gemini:TimeoutSeconds"] = "30", // generous: a busy machine must not turn a test into a timeout test
             ["Gemini:MaxAttempts"] = "3",
             ["Gemini:RetryBaseDelaySeconds"] = "0.01",
         };
