@@ -176,8 +176,9 @@ public sealed class GeminiImageProvider : IImageProvider
             "estimated cost {EstimatedCostUsd} USD",
             operation, call.Response.ModelVersion ?? _client.Model, call.Response.ResponseId, call.Attempts,
             (long)elapsed.TotalMilliseconds, requestBytes, finishReason ?? "(none)",
-            usage?.PromptTokenCount, usage?.CandidatesTokenCount, imageTokens, textTokens, usage?.ThoughtsTokenCount,
-            usage?.CachedContentTokenCount, usage?.TotalTokenCount, EstimateCost(usage, imageTokens)?.ToString("0.0000") ?? "n/a");
+            usage?.PromptTokenCount ?? 0, usage?.CandidatesTokenCount ?? 0, imageTokens ?? 0, textTokens ?? 0,
+            usage?.ThoughtsTokenCount ?? 0, usage?.CachedContentTokenCount ?? 0, usage?.TotalTokenCount ?? 0,
+            EstimateCost(usage, imageTokens)?.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a");
     }
 
     /// <summary>
