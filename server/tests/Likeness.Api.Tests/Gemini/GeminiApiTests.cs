@@ -5,24 +5,59 @@ using SkiaSharp;
 
 namespace Likeness.Api.Tests.Gemini;
 
+/// <summary>One emulator and one app on it, shared by the tests of <see cref="GeminiApiTests"/> (they run one at a time).</summary>
+public sealed class GeminiApiFixture : IAsyncLifetime
+{
+    public GeminiEmulator Emulator { get; private set; } = null!;
+    public LikenessApiFactory App { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Emulator = await GeminiEmulator.Start(GeminiTestBase.CreateEngine());
+        App = GeminiApiTests.CreateApp(Emulator);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Emulator.DisposeAsync();
+    }
+}
+
 /// <summary>
 /// The real API with <c>ImageProvider:Kind=Gemini</c> pointed at the emulator: what a client sees for
-/// generate and edit, every fault, the attempts made, the size budget and the key.
+/// generate and edit, every fault, the attempts made, the size budget and the key. Each test signs up
+/// its own user, so sessions never mix; tests that need other settings start their own app.
 /// </summary>
-public sealed class GeminiApiTests : GeminiTestBase
+public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
 {
     private const string Generate = "/api/v1/identities/generate-image/";
     private const string Edit = "/api/v1/identities/edit-image/";
     private const string Status = "/api/v1/identities/image-session/";
     private const string Failed = "Image generation failed. Please try again.";
 
-    private LikenessApiFactory App(params (string Key, string? Value)[] settings)
+    private readonly GeminiEmulator Emulator;
+    private readonly LikenessApiFactory SharedApp;
+    private readonly int _logStart;
+
+    public GeminiApiTests(GeminiApiFixture fixture)
+    {
+        Emulator = fixture.Emulator;
+        SharedApp = fixture.App;
+        Emulator.Reset();
+        _logStart = SharedApp.Logs.Lines.Count;
+    }
+
+    /// <summary>What the shared app logged during this test.</summary>
+    private string SharedLogs => string.Join("\n", SharedApp.Logs.Lines.Skip(_logStart));
+
+    internal static LikenessApiFactory CreateApp(GeminiEmulator emulator, params (string Key, string? Value)[] settings)
     {
         var values = new Dictionary<string, string?>
         {
             ["ImageProvider:Kind"] = "Gemini",
-            ["Gemini:ApiKey"] = Emulator.ApiKey,
-            ["Gemini:BaseUrl"] = Emulator.BaseUrl,
+            ["Gemini:ApiKey"] = emulator.ApiKey,
+            ["Gemini:BaseUrl"] = emulator.BaseUrl,
             ["Gemini:TimeoutSeconds"] = "30", // generous: a busy machine must not turn a test into a timeout test
             ["Gemini:MaxAttempts"] = "3",
             ["Gemini:RetryBaseDelaySeconds"] = "0.01",
@@ -35,6 +70,8 @@ public sealed class GeminiApiTests : GeminiTestBase
             values[key] = value;
         return LikenessApiFactory.With(values);
     }
+
+    private LikenessApiFactory App(params (string Key, string? Value)[] settings) => CreateApp(Emulator, settings);
 
     private static async Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartSession(LikenessApiFactory app, int references = 2)
     {
@@ -51,7 +88,7 @@ public sealed class GeminiApiTests : GeminiTestBase
     [Fact]
     public async Task Generate_then_edit_then_edit_goes_through_Gemini()
     {
-        await using var app = App();
+        var app = SharedApp;
         var (client, identityId, generated) = await StartSession(app, references: 3);
 
         var first = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "warmer" })).JsonAsync();
@@ -81,7 +118,7 @@ public sealed class GeminiApiTests : GeminiTestBase
 
         var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
         Assert.Equal(["generate", "edit", "edit"], history.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("kind").GetString()));
-        Assert.Equal(3, app.Logs.Lines.Count(l => l.Contains("usage: model gemini-3-pro-image-preview")));
+        Assert.Equal(3, SharedLogs.Split('\n').Count(l => l.Contains("usage: model gemini-3-pro-image-preview")));
     }
 
     public static TheoryData<string, GeminiFault, int, HttpStatusCode, string> Faults => new()
@@ -112,7 +149,7 @@ public sealed class GeminiApiTests : GeminiTestBase
     public async Task A_fault_gives_the_right_answer_and_leaves_the_session_unchanged(
         string name, GeminiFault fault, int times, HttpStatusCode status, string detail)
     {
-        await using var app = App();
+        var app = SharedApp;
         var (client, identityId, _) = await StartSession(app);
         var before = await client.GetStringAsync(Status);
         var callsBefore = Emulator.CallCount;
@@ -129,7 +166,7 @@ public sealed class GeminiApiTests : GeminiTestBase
         Assert.Equal(before, await client.GetStringAsync(Status));
 
         if (status == HttpStatusCode.InternalServerError)
-            Assert.Contains("Image provider failed: Gemini", app.Logs.All); // the cause is in the log
+            Assert.Contains("Image provider failed: Gemini", SharedLogs); // the cause is in the log
         // And the next edit works.
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "warmer" })).StatusCode);
     }
@@ -137,9 +174,9 @@ public sealed class GeminiApiTests : GeminiTestBase
     [Fact]
     public async Task A_429_then_success_takes_two_attempts_and_succeeds()
     {
-        await using var app = App();
+        var app = SharedApp;
         var (client, _, _) = await StartSession(app);
-        Emulator.Reset();
+        Emulator.Reset(); // count only the calls from here on
         Emulator.Inject(GeminiFault.TooManyRequests(1));
 
         var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = "warmer" });
@@ -147,7 +184,7 @@ public sealed class GeminiApiTests : GeminiTestBase
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal([429, 200], Emulator.Calls.Select(c => c.StatusCode));
         Assert.True(Emulator.Calls[1].StartedAt - Emulator.Calls[0].FinishedAt >= TimeSpan.FromMilliseconds(900));
-        Assert.Contains(app.Logs.Lines, l => l.Contains("2 attempt(s)") && l.Contains("usage:"));
+        Assert.Contains(SharedLogs.Split('\n'), l => l.Contains("2 attempt(s)") && l.Contains("usage:"));
     }
 
     [Fact]
@@ -157,7 +194,7 @@ public sealed class GeminiApiTests : GeminiTestBase
         await using var app = App(("Gemini:TimeoutSeconds", "2"), ("Gemini:MaxAttempts", "2"));
         var (client, _, _) = await StartSession(app);
         var before = await client.GetStringAsync(Status);
-        Emulator.Reset();
+        Emulator.Reset(); // count only the calls from here on
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(30)), times: 2);
 
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "warmer" })).AssertProblemAsync(HttpStatusCode.InternalServerError, Failed);
@@ -170,10 +207,10 @@ public sealed class GeminiApiTests : GeminiTestBase
     [Fact]
     public async Task A_client_that_goes_away_cancels_the_Gemini_call()
     {
-        await using var app = App();
+        var app = SharedApp;
         var (client, _, _) = await StartSession(app);
         var before = await client.GetStringAsync(Status);
-        Emulator.Reset();
+        Emulator.Reset(); // count only the calls from here on
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(30)));
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
@@ -212,7 +249,7 @@ public sealed class GeminiApiTests : GeminiTestBase
     [Fact]
     public async Task The_key_never_appears_in_logs_or_responses()
     {
-        await using var app = App();
+        var app = SharedApp;
         var (client, identityId, generated) = await StartSession(app);
         var bodies = new List<string> { generated.GetRawText() };
         Emulator.Inject(GeminiFault.Status(400));

@@ -14,7 +14,8 @@ public sealed class GeminiBudgetTests : GeminiTestBase
         var references = Enumerable.Range(0, 14).Select(i => GeminiTestImages.Noise(1024, 1024, seed: 100 + i)).ToList();
         var inputBytes = previous.Bytes.Length + references.Sum(r => r.Bytes.Length);
         Assert.True(inputBytes > 60_000_000, $"inputs are only {inputBytes} bytes");
-        Emulator.ForceMode = EmulatorMode.Edit;
+        // The emulator never made this "previous" image, so it treats every image as a reference and
+        // generates (cheap at 1K); what is under test here is the request the provider sent.
 
         var image = await host.Provider.EditImage("brighter", previous, references, "16:9", "1K");
 
@@ -38,7 +39,8 @@ public sealed class GeminiBudgetTests : GeminiTestBase
         // A smooth 2K picture: big as PNG with the noise strip, small as JPEG.
         var previous = GeminiTestImages.Noise(1200, 700, seed: 7); // ~2.5 MB PNG, ~3.4 MB as base64
         var references = GeminiTestImages.References(3);
-        Emulator.ForceMode = EmulatorMode.Edit;
+        // The emulator never made this "previous" image, so it treats every image as a reference and
+        // generates (cheap at 1K); what is under test here is the request the provider sent.
 
         await host.Provider.EditImage("warmer", previous, references, "16:9", "1K");
 
