@@ -229,8 +229,8 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         var (client, _) = await app.CreateUserClientAsync();
         using var admin = await app.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync(referenceCount: 0);
-        // 14 references of random pixels, ~3 MB each as PNG: 42 MB of inputs, 56 MB as base64.
-        var files = Enumerable.Range(0, 14).Select(i => ($"ref{i}.png", GeminiTestImages.Noise(1024, 1024, seed: 500 + i).Bytes, "image/png"));
+        // 14 references of random pixels, ~1.8 MB each as PNG: 25 MB of inputs, 33 MB as base64.
+        var files = Enumerable.Range(0, 14).Select(i => ($"ref{i}.png", GeminiTestImages.Noise(768, 768, seed: 500 + i).Bytes, "image/png"));
         Assert.Equal(HttpStatusCode.Created, (await admin.UploadReferenceImagesAsync(identityId, files)).StatusCode);
 
         var generated = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, aspect_ratio = "16:9", resolution = "4K" });
