@@ -44,7 +44,7 @@ builder.Services.ConfigureApplicationCookie(o =>
 builder.Services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
 
 // Configure images: the store, the provider, the orchestration and the expiry cleaner
-builder.Services.AddSingleton<IImageStore, FileSystemImageStore>();
+builder.Services.AddImageStore(builder.Configuration);
 builder.Services.AddImageProvider(builder.Configuration);
 builder.Services.AddScoped<ImageJanitor>();
 builder.Services.AddScoped<ImageGenerationOrchestrator>();

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Likeness.Api.Storage;
+
+public static class ImageStoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// <c>ImageStore:Kind</c> picks where image bytes live: <c>FileSystem</c> (default, under
+    /// <c>{Likeness:DataDirectory}/images/</c>) or <c>S3</c> (an S3-compatible bucket, <c>ImageStore:S3:*</c>).
+    /// The settings are validated when the app starts; a missing one is named in the error.
+    /// </summary>
+    public static IServiceCollection AddImageStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ImageStoreOptions>().BindConfiguration(ImageStoreOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImageStoreOptions>, ImageStoreOptionsValidator>());
+
+        var kind = configuration[$"{ImageStoreOptions.Section}:Kind"];
+        if (string.IsNullOrWhiteSpace(kind) || kind.Equals(ImageStoreKinds.FileSystem, StringComparison.OrdinalIgnoreCase))
+            services.AddSingleton<IImageStore, FileSystemImageStore>();
+        else if (kind.Equals(ImageStoreKinds.S3, StringComparison.OrdinalIgnoreCase))
+            services.AddSingleton<IImageStore>(sp => new S3ImageStore(
+                sp.GetRequiredService<IOptions<ImageStoreOptions>>().Value.S3, // throws the validation message if invalid
+                sp.GetRequiredService<ILogger<S3ImageStore>>()));
+        else
+            throw new InvalidOperationException(
+                $"ImageStore:Kind must be {ImageStoreKinds.FileSystem} or {ImageStoreKinds.S3}, not '{kind}'.");
+        return services;
+    }
+}
