@@ -191,7 +191,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     public async Task A_slow_Gemini_times_out_per_attempt_and_fails_after_MaxAttempts()
     {
         // Long enough for the set-up generate on a busy machine, short enough to keep the test quick.
-        await using var app = App(("Gemini:TimeoutSeconds", "2"), ("Gemini:MaxAttempts", "2"));
+        await using var app = App(("Gemini:TimeoutSeconds", "3"), ("Gemini:MaxAttempts", "2"));
         var (client, _, _) = await StartSession(app);
         var before = await client.GetStringAsync(Status);
         Emulator.Reset(); // count only the calls from here on
@@ -201,7 +201,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
 
         Assert.Equal(2, Emulator.CallCount);
         Assert.Equal(before, await client.GetStringAsync(Status));
-        Assert.Contains("did not answer within 2 s, 2 attempt(s)", app.Logs.All);
+        Assert.Contains("did not answer within 3 s, 2 attempt(s)", app.Logs.All);
     }
 
     [Fact]
@@ -212,9 +212,12 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         var before = await client.GetStringAsync(Status);
         Emulator.Reset(); // count only the calls from here on
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(30)));
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        using var cts = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.PostAsJsonAsync(Edit, new { edit_prompt = "warmer" }, cts.Token));
+        var edit = client.PostAsJsonAsync(Edit, new { edit_prompt = "warmer" }, cts.Token);
+        await GeminiProviderTests.WaitUntil(() => Emulator.CallCount == 1); // Gemini is working on it
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => edit);
 
         var call = Assert.Single(Emulator.Calls);
         await GeminiProviderTests.WaitUntil(() => call.ClientAborted);

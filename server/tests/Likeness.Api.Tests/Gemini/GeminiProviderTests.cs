@@ -104,13 +104,15 @@ public sealed class GeminiProviderTests : GeminiTestBase
     {
         using var host = Host();
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(20)));
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        var started = DateTimeOffset.UtcNow;
+        using var cts = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            host.Provider.GenerateImage("Ada", GeminiTestImages.References(1), "1:1", "1K", cts.Token));
+        var generate = host.Provider.GenerateImage("Ada", GeminiTestImages.References(1), "1:1", "1K", cts.Token);
+        await WaitUntil(() => Emulator.CallCount == 1);
+        var cancelledAt = DateTimeOffset.UtcNow;
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => generate);
 
-        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(5));
+        Assert.True(DateTimeOffset.UtcNow - cancelledAt < TimeSpan.FromSeconds(5));
         var call = Assert.Single(Emulator.Calls);
         await WaitUntil(() => call.ClientAborted);
     }
