@@ -116,6 +116,13 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         Assert.Equal(calls[2].ResponseImage!.Sha256, Sha(second.GetProperty("image_base64").GetString()!));
         Assert.All(calls, c => Assert.Equal(("16:9", "1K"), (c.AspectRatio, c.ImageSize)));
 
+        // The Local engine behind the emulator really applied each edit to the previous image.
+        Assert.NotEqual(Sha(generated.GetProperty("image_base64").GetString()!), Sha(first.GetProperty("image_base64").GetString()!));
+        using var bordered = TestImages.Decode(second.GetProperty("image_base64").GetString()!);
+        var corner = bordered.GetPixel(2, 2);
+        Assert.True(corner.Red > 150 && corner.Green < 100 && corner.Blue < 100, $"corner is {corner}, not red");
+        Assert.Equal((1024, 576), (bordered.Width, bordered.Height));
+
         var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
         Assert.Equal(["generate", "edit", "edit"], history.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("kind").GetString()));
         Assert.Equal(3, SharedLogs.Split('\n').Count(l => l.Contains("usage: model gemini-3-pro-image-preview")));
