@@ -83,6 +83,25 @@ public sealed class GeminiFaultTests : GeminiTestBase
     }
 
     [Fact]
+    public void Retry_After_is_read_as_seconds_or_as_an_HTTP_date()
+    {
+        using var seconds = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+        seconds.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
+        Assert.Equal(TimeSpan.FromSeconds(7), GeminiServiceCollectionExtensions.RetryAfter(seconds));
+
+        using var date = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
+        date.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(30));
+        Assert.InRange(GeminiServiceCollectionExtensions.RetryAfter(date)!.Value.TotalSeconds, 25, 31);
+
+        using var past = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
+        past.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddMinutes(-1));
+        Assert.Equal(TimeSpan.Zero, GeminiServiceCollectionExtensions.RetryAfter(past));
+
+        using var none = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
+        Assert.Null(GeminiServiceCollectionExtensions.RetryAfter(none));
+    }
+
+    [Fact]
     public async Task A_Retry_After_longer_than_MaxRetryAfterSeconds_fails_at_once()
     {
         using var host = Host(("Gemini:MaxRetryAfterSeconds", "5"));
