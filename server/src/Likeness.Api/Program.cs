@@ -59,6 +59,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
 });
 builder.Services.AddProblemDetails();
+// A body that does not bind (malformed JSON) throws, so ProblemExceptionHandler answers it with a message.
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi();
 
@@ -89,8 +91,8 @@ var identities = app.MapGroup("/api/v1/identities").RequireAuthorization();
 identities.MapUserIdentities();
 identities.MapUserImageGeneration();
 
-// Unknown API paths are 404 problems; every other path is the single-page app
-app.MapFallback("/api/{**path}", () => Results.Problem("No such API endpoint.", statusCode: 404));
+// Unknown API paths are 404 problems (405/415 when the path exists); every other path is the single-page app
+app.MapFallback("/api/{**path}", ApiFallback.Answer);
 app.MapFallbackToFile("index.html");
 
 app.Run();

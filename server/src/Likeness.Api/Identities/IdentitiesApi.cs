@@ -135,12 +135,23 @@ public static class IdentitiesApi
         Guid id, HttpRequest request, LikenessDbContext db, IImageStore store, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var identity = await FindIdentity(db, id, tracking: true);
+        var identity = await FindIdentity(db, id);
         if (!request.HasFormContentType)
             throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType,
                 "Send the images as multipart/form-data, one or more parts named 'files'.");
 
-        var form = await request.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException
+                                  && !cancellationToken.IsCancellationRequested)
+        {
+            // A body that claims to be multipart but is not (cut short, no parts) is the client's mistake, not a 500.
+            throw ApiProblem.BadRequest(
+                "The upload is not a readable multipart/form-data body. Send one or more images as multipart parts named 'files'.");
+        }
         var files = form.Files.GetFiles("files");
         if (files.Count == 0)
             throw ApiProblem.BadRequest("No files were sent. Send one or more images as multipart parts named 'files'.");
@@ -156,9 +167,10 @@ public static class IdentitiesApi
         foreach (var file in files)
         {
             var name = string.IsNullOrWhiteSpace(file.FileName) ? "The file" : $"\"{Path.GetFileName(file.FileName)}\"";
+            // Rounded up, so a file just over the limit never reads as "10 MB".
             if (file.Length > ReferenceImages.MaxBytes)
                 throw new ApiProblem(StatusCodes.Status413PayloadTooLarge,
-                    $"{name} is {file.Length / (1024.0 * 1024):0.#} MB; a reference image may be at most 10 MB.");
+                    $"{name} is {Math.Ceiling(file.Length * 10.0 / (1024 * 1024)) / 10:0.#} MB; a reference image may be at most 10 MB.");
             if (file.Length == 0)
                 throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, $"{name} is empty.");
 
@@ -178,25 +190,67 @@ public static class IdentitiesApi
             accepted.Add((file, bytes, facts));
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var order = identity.ReferenceImages.Count == 0 ? 0 : identity.ReferenceImages.Max(r => r.Order) + 1;
-        var added = new List<ReferenceImage>();
-        foreach (var (file, bytes, facts) in accepted)
+        // Two uploads at once must not both pass the limit: each claims the identity by moving its updated_at
+        // from the value it checked the count against, in the transaction that adds the rows. The loser of a
+        // race re-reads and re-checks (its files are already validated), so parallel uploads that fit all land.
+        for (var attempt = 1; ; attempt++)
         {
-            var key = await store.PutAsync(bytes, cancellationToken);
-            var image = new ReferenceImage
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var state = await db.Identities.AsNoTracking().Where(i => i.Id == id)
+                .Select(i => new { i.UpdatedAt, Count = i.ReferenceImages.Count(), MaxOrder = i.ReferenceImages.Max(r => (int?)r.Order) })
+                .FirstOrDefaultAsync(cancellationToken) ?? throw ApiProblem.NotFound(IdentityNotFound);
+            if (state.Count + accepted.Count > ReferenceImages.MaxPerIdentity)
+                throw ApiProblem.BadRequest(
+                    $"An identity can have at most {ReferenceImages.MaxPerIdentity} reference images; " +
+                    $"this one has {state.Count} and {accepted.Count} more were sent.");
+            var now = time.GetUtcNow().UtcDateTime;
+            var claimed = await db.Identities.Where(i => i.Id == id && i.UpdatedAt == state.UpdatedAt)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.UpdatedAt, now), cancellationToken);
+            if (claimed == 0)
             {
-                Id = Guid.NewGuid(), IdentityId = identity.Id, StorageKey = key, MimeType = facts.MimeType,
-                Width = facts.Width, Height = facts.Height, SizeBytes = bytes.Length, Sha256 = key,
-                Order = order++, FileName = Path.GetFileName(file.FileName), CreatedAt = now,
-            };
-            db.ReferenceImages.Add(image);
-            added.Add(image);
+                await transaction.RollbackAsync(cancellationToken);
+                if (attempt < 5)
+                    continue;
+                throw ApiProblem.Conflict("The identity's reference images are being changed by another request. Try again.");
+            }
+
+            var order = (state.MaxOrder ?? -1) + 1;
+            var added = new List<ReferenceImage>();
+            foreach (var (file, bytes, facts) in accepted)
+            {
+                var key = await store.PutAsync(bytes, cancellationToken);
+                var image = new ReferenceImage
+                {
+                    Id = Guid.NewGuid(), IdentityId = id, StorageKey = key, MimeType = facts.MimeType,
+                    Width = facts.Width, Height = facts.Height, SizeBytes = bytes.Length, Sha256 = key,
+                    Order = order++, FileName = ShortFileName(file.FileName), CreatedAt = now,
+                };
+                db.ReferenceImages.Add(image);
+                added.Add(image);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return TypedResults.Created($"/api/v1/admin/identities/{id}/reference-images/",
+                added.Select(ReferenceImageResponse.From).ToList());
         }
-        identity.UpdatedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/admin/identities/{id}/reference-images/",
-            added.Select(ReferenceImageResponse.From).ToList());
+    }
+
+    /// <summary>
+    /// The client's file name without its folders or control characters (PostgreSQL refuses a NUL), cut to the
+    /// 255 characters the column holds (keeping the extension): it is only shown back, so an odd one is cleaned
+    /// rather than refused with a database error.
+    /// </summary>
+    private static string? ShortFileName(string? fileName)
+    {
+        var name = Path.GetFileName(fileName);
+        if (name is not null && name.Any(char.IsControl))
+            name = string.Concat(name.Where(c => !char.IsControl(c)));
+        if (name is null || name.Length <= 255)
+            return name;
+        var extension = Path.GetExtension(name);
+        if (extension.Length > 16)
+            extension = "";
+        return name[..(255 - extension.Length)] + extension;
     }
 
     private static async Task<Identity> FindIdentity(LikenessDbContext db, Guid id, bool tracking = false)
@@ -213,6 +267,10 @@ public static class IdentitiesApi
         if (string.IsNullOrEmpty(name))
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Name is required.",
                 new Dictionary<string, string[]> { ["name"] = ["Name is required."] });
+        // PostgreSQL refuses a NUL in text (a 500), and no name needs a tab or a line break.
+        if (name.Any(char.IsControl))
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "Name may not contain control characters.",
+                new Dictionary<string, string[]> { ["name"] = ["Name may not contain control characters."] });
         if (name.Length > 200)
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Name may be at most 200 characters.",
                 new Dictionary<string, string[]> { ["name"] = ["Name may be at most 200 characters."] });
@@ -222,6 +280,9 @@ public static class IdentitiesApi
     private static string CheckDescription(string? description)
     {
         description = description?.Trim() ?? "";
+        if (description.Contains('\0'))
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "Description may not contain NUL characters.",
+                new Dictionary<string, string[]> { ["description"] = ["Description may not contain NUL characters."] });
         if (description.Length > 4000)
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Description may be at most 4000 characters.",
                 new Dictionary<string, string[]> { ["description"] = ["Description may be at most 4000 characters."] });

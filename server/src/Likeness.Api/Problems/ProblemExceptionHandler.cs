@@ -42,10 +42,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
         });
     }
 
-    private static string BadRequestDetail(BadHttpRequestException exception) =>
-        exception.InnerException is System.Text.Json.JsonException
-            ? "The request body is not valid JSON for this endpoint."
-            : exception.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? "The request body is too large."
-                : "The request is malformed.";
+    private static string BadRequestDetail(BadHttpRequestException exception) => exception switch
+    {
+        { InnerException: System.Text.Json.JsonException } => "The request body is not valid JSON for this endpoint.",
+        { StatusCode: StatusCodes.Status413PayloadTooLarge } => "The request body is too large.",
+        { StatusCode: StatusCodes.Status415UnsupportedMediaType } => "Send the request body as application/json.",
+        // The framework's words for an absent body: "... was not provided from body." / "... but no body was provided."
+        _ when exception.Message.Contains("from body", StringComparison.Ordinal)
+            || exception.Message.Contains("no body was provided", StringComparison.Ordinal) => "This endpoint needs a JSON body.",
+        _ => "The request is malformed.",
+    };
 }

@@ -30,6 +30,9 @@ public static class AuthApi
         {
             if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
                 throw ApiProblem.BadRequest("Email and password are required.");
+            // No account has a control character in its email, and PostgreSQL fails a query that carries a NUL.
+            if (request.Email.Any(char.IsControl))
+                throw new ApiProblem(StatusCodes.Status401Unauthorized, InvalidCredentials);
             signInManager.AuthenticationScheme = useCookies == true
                 ? IdentityConstants.ApplicationScheme
                 : IdentityConstants.BearerScheme;

@@ -30,9 +30,13 @@ public static class UsersApi
         group.MapPost("/", async Task<Created<UserResponse>> (CreateUserRequest request, UserManager<User> users, TimeProvider time) =>
         {
             var email = request.Email?.Trim();
-            if (string.IsNullOrEmpty(email) || !email.Contains('@'))
+            if (string.IsNullOrEmpty(email) || !email.Contains('@') || email.Any(char.IsControl))
                 throw new ApiProblem(StatusCodes.Status400BadRequest, "A valid email is required.",
                     new Dictionary<string, string[]> { ["email"] = ["A valid email is required."] });
+            // Identity does not check the length; the column holds 256, and PostgreSQL refuses more with a 500.
+            if (email.Length > 256)
+                throw new ApiProblem(StatusCodes.Status400BadRequest, "Email may be at most 256 characters.",
+                    new Dictionary<string, string[]> { ["email"] = ["Email may be at most 256 characters."] });
             if (string.IsNullOrEmpty(request.Password))
                 throw new ApiProblem(StatusCodes.Status400BadRequest, "A password is required.",
                     new Dictionary<string, string[]> { ["password"] = ["A password is required."] });

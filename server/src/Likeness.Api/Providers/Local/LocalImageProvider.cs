@@ -37,9 +37,16 @@ public sealed class LocalImageProvider : IImageProvider
         string resolution,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(referenceImages);
-        var (width, height) = ImageFormats.PixelSize(aspectRatio, resolution);
-        return Run(() => Generate(prompt ?? "", referenceImages, width, height, cancellationToken), cancellationToken);
+        try
+        {
+            ArgumentNullException.ThrowIfNull(referenceImages);
+            var (width, height) = ImageFormats.PixelSize(aspectRatio, resolution);
+            return Run(() => Generate(prompt ?? "", referenceImages, width, height, cancellationToken), cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<ProviderImage>(e);
+        }
     }
 
     public Task<ProviderImage> EditImage(
@@ -50,10 +57,18 @@ public sealed class LocalImageProvider : IImageProvider
         string resolution,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(previousImage);
-        // Parse first: a prompt the engine does not understand fails fast, before any pixel work.
-        var instructions = LocalEditInstructions.Parse(editPrompt);
-        return Run(() => Edit(instructions, previousImage, cancellationToken), cancellationToken);
+        try
+        {
+            ArgumentNullException.ThrowIfNull(previousImage);
+            // Parse first: a prompt the engine does not understand fails fast, before any pixel work.
+            var instructions = LocalEditInstructions.Parse(editPrompt);
+            return Run(() => Edit(instructions, previousImage, cancellationToken), cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Like an async method: every failure is reported through the returned task.
+            return Task.FromException<ProviderImage>(e);
+        }
     }
 
     private async Task<ProviderImage> Run(Func<ProviderImage> render, CancellationToken cancellationToken)

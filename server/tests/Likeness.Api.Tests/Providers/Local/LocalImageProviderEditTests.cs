@@ -518,6 +518,14 @@ public class LocalImageProviderEditTests
     }
 
     [Fact]
+    public async Task Failures_are_reported_through_the_task_not_thrown_synchronously()
+    {
+        var task = provider.EditImage("make the jacket red", TestImages.Solid(8, 8, Grey), [], "16:9", "1K");
+        Assert.True(task.IsFaulted);
+        await Assert.ThrowsAsync<ImageRequestDeclinedException>(() => task);
+    }
+
+    [Fact]
     public async Task Unknown_instruction_is_declined_and_named()
     {
         var error = await Assert.ThrowsAsync<ImageRequestDeclinedException>(() =>

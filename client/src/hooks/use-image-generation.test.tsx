@@ -1,0 +1,68 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { act, renderHook, waitFor } from '@testing-library/react';
+import { createQueryClient } from '@/lib/query-client';
+import { ADMIN, ALICE, fakeApi } from '../../test/fake-api';
+import { useImageGeneration } from './use-image-generation';
+
+function setup(owner: string | null) {
+  const queryClient = createQueryClient();
+  const wrapper = ({ children }: { children: React.ReactNode }) => (
+    <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+  );
+  return renderHook(() => useImageGeneration(owner), { wrapper });
+}
+
+describe('useImageGeneration', () => {
+  it('starts without an active session and tracks it from the generate response', async () => {
+    const identity = fakeApi.addIdentity('Ada');
+    const { result } = setup(ALICE.id);
+    await waitFor(() => expect(result.current.isLoadingSession).toBe(false));
+    expect(result.current.hasActiveSession).toBe(false);
+    expect(result.current.session).toBeNull();
+
+    act(() => result.current.generateImage({ identity_id: identity.id, aspect_ratio: '1:1', resolution: '1K' }));
+    await waitFor(() => expect(result.current.hasActiveSession).toBe(true));
+    expect(result.current.session?.session_identity_id).toBe(identity.id);
+    expect(fakeApi.sessions.get(ALICE.id)).toBeDefined(); // the admin acted on Alice's session
+    await waitFor(() => expect(result.current.history?.versions).toHaveLength(1));
+  });
+
+  it('editImage replaces the image; isEditing while it runs; editError carries the server message', async () => {
+    const identity = fakeApi.addIdentity('Ada');
+    fakeApi.signedIn = ALICE;
+    fakeApi.startSession(ALICE.id, identity.id);
+    const { result } = setup(null);
+    await waitFor(() => expect(result.current.hasActiveSession).toBe(true));
+    const first = result.current.session!.image_base64;
+
+    const release = fakeApi.hold();
+    act(() => result.current.editImage('make it black and white'));
+    await waitFor(() => expect(result.current.isEditing).toBe(true));
+    expect(result.current.isBusy).toBe(true);
+    release();
+    await waitFor(() => expect(result.current.isEditing).toBe(false));
+    expect(result.current.session!.image_base64).not.toBe(first);
+    expect(result.current.session!.can_undo).toBe(true);
+    expect(result.current.editError).toBeNull();
+
+    act(() => result.current.editImage('make the jacket red'));
+    await waitFor(() => expect(result.current.editError).not.toBeNull());
+    expect(result.current.editError!.message).toMatch(/does not understand “make the jacket red”/);
+  });
+
+  it('undo and redo move the current version', async () => {
+    const identity = fakeApi.addIdentity('Ada');
+    const session = fakeApi.startSession(ADMIN.id, identity.id);
+    fakeApi.addVersion(session, 'edit', 'sepia', session.currentId);
+    const { result } = setup(ADMIN.id);
+    await waitFor(() => expect(result.current.session?.can_undo).toBe(true));
+    const edited = result.current.session!.version_id;
+
+    act(() => result.current.undo());
+    await waitFor(() => expect(result.current.session?.can_redo).toBe(true));
+    expect(result.current.session!.version_id).not.toBe(edited);
+
+    act(() => result.current.redo());
+    await waitFor(() => expect(result.current.session?.version_id).toBe(edited));
+  });
+});

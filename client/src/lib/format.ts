@@ -1,0 +1,44 @@
+/** "local" → "local engine": the UI says what made the image (DESIGN: the Local provider). */
+export function providerLabel(provider: string | null | undefined): string {
+  switch ((provider ?? '').toLowerCase()) {
+    case 'local':
+      return 'local engine';
+    case 'gemini':
+      return 'Gemini';
+    case '':
+      return 'unknown provider';
+    default:
+      return provider!;
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Two positive numbers of an "a:b" ratio, for CSS `aspect-ratio` before an image exists. */
+export function ratioParts(aspectRatio: string): [number, number] {
+  const [w, h] = aspectRatio.split(':').map(Number);
+  return w > 0 && h > 0 ? [w, h] : [16, 9];
+}
+
+/** "in 7 days", "in 3 hours": when something happens, relative to now. */
+export function formatRelative(date: string | Date, now: Date = new Date()): string {
+  const seconds = (new Date(date).getTime() - now.getTime()) / 1000;
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ];
+  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(Math.round(seconds / 60), 'minute');
+}

@@ -1,0 +1,100 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { providerLabel } from '@/lib/format';
+
+// A few of the instructions the local engine understands (its full vocabulary is in the
+// server's docs/local-provider.md and in its 422 message); several can be chained with commas.
+export const LOCAL_ENGINE_EXAMPLES = [
+  'make it black and white',
+  'sepia',
+  'rotate 90',
+  'mirror',
+  'brighter',
+  'more contrast',
+  'warmer',
+  'blur',
+  'zoom in',
+  'add a red border',
+  'make the background blue',
+  'add text "Hello"',
+];
+
+interface Props {
+  provider: string;
+  isBusy: boolean;
+  isEditing: boolean;
+  isGenerating: boolean;
+  onApplyEdit: (prompt: string, onApplied: () => void) => void;
+  onGenerateNew: () => void;
+}
+
+/** The plan's edit section: "Edit this image:", a text input, Apply Edit and Generate New. */
+export function EditSection({ provider, isBusy, isEditing, isGenerating, onApplyEdit, onGenerateNew }: Props) {
+  const [prompt, setPrompt] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  const trimmed = prompt.trim();
+
+  function submit(event: FormEvent) {
+    event.preventDefault(); // Enter in the input applies the edit
+    if (!trimmed || isBusy) return;
+    onApplyEdit(trimmed, () => {
+      setPrompt('');
+      // The Apply Edit button was disabled while the edit ran, which drops keyboard focus:
+      // bring it back to the input so the next instruction can be typed straight away.
+      const active = document.activeElement;
+      if (!active || active === document.body || active.closest('.edit-section')) input.current?.focus();
+    });
+  }
+
+  return (
+    <form className="edit-section" onSubmit={submit} aria-label="Edit this image">
+      <label htmlFor="edit-prompt" className="edit-label">
+        Edit this image:
+      </label>
+      <input
+        ref={input}
+        id="edit-prompt"
+        type="text"
+        value={prompt}
+        onChange={(e) => setPrompt(e.target.value)}
+        placeholder="e.g. make it black and white"
+        autoComplete="off"
+        aria-describedby="edit-hint"
+        readOnly={isBusy}
+      />
+      <div className="row">
+        <button type="submit" className="button button-primary" disabled={isBusy || !trimmed}>
+          {isEditing ? 'Applying…' : 'Apply Edit'}
+        </button>
+        <button type="button" className="button" disabled={isBusy} onClick={onGenerateNew}>
+          {isGenerating ? 'Generating…' : 'Generate New'}
+        </button>
+      </div>
+      <div id="edit-hint" className="hint">
+        {provider === 'local' ? (
+          <>
+            Images come from the <strong>local engine</strong>, an offline renderer that understands simple
+            instructions, alone or chained (“sepia, then rotate 90”). Try:{' '}
+            <span className="chips">
+              {LOCAL_ENGINE_EXAMPLES.map((example) => (
+                <button
+                  key={example}
+                  type="button"
+                  className="chip"
+                  disabled={isBusy}
+                  onClick={() => {
+                    setPrompt(example);
+                    input.current?.focus();
+                  }}
+                >
+                  {example}
+                </button>
+              ))}
+            </span>
+          </>
+        ) : (
+          <>Each edit changes the current image and keeps the rest. Made by {providerLabel(provider)}.</>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,168 @@
+import type { FormEvent } from 'react';
+import { ASPECT_RATIOS, RESOLUTIONS, type AspectRatio, type Resolution } from '@/types/imageGeneration';
+import type { Identity } from '@/types/identities';
+import type { User } from '@/types/auth';
+
+/** How many reference thumbnails to show under the identity picker. */
+const PEEK = 6;
+
+export interface GenerateSettings {
+  identityId: string;
+  additionalPrompt: string;
+  aspectRatio: AspectRatio;
+  resolution: Resolution;
+}
+
+interface Props {
+  settings: GenerateSettings;
+  onChange: (settings: GenerateSettings) => void;
+  onGenerate: () => void;
+  identities: Identity[] | undefined;
+  identitiesLoading: boolean;
+  isBusy: boolean;
+  isGenerating: boolean;
+  /** Admins pick whose session they work on; undefined for everyone else. */
+  userPicker?: {
+    users: User[] | undefined;
+    selectedUserId: string;
+    currentUserId: string;
+    onSelect: (userId: string) => void;
+  };
+}
+
+export function GenerateForm({
+  settings,
+  onChange,
+  onGenerate,
+  identities,
+  identitiesLoading,
+  isBusy,
+  isGenerating,
+  userPicker,
+}: Props) {
+  const selectedIdentity = identities?.find((i) => i.id === settings.identityId);
+  const noReferences = !!selectedIdentity && selectedIdentity.reference_images.length === 0;
+  const set = <K extends keyof GenerateSettings>(key: K, value: GenerateSettings[K]) =>
+    onChange({ ...settings, [key]: value });
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!settings.identityId || isBusy) return;
+    onGenerate();
+  }
+
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="generate-title">
+      <h2 id="generate-title" className="card-title">
+        New image
+      </h2>
+
+      {userPicker && (
+        <div className="field">
+          <label htmlFor="session-user">User</label>
+          <select
+            id="session-user"
+            value={userPicker.selectedUserId}
+            onChange={(e) => userPicker.onSelect(e.target.value)}
+            disabled={isBusy}
+          >
+            {(userPicker.users ?? []).length === 0 && <option value={userPicker.currentUserId}>Me</option>}
+            {userPicker.users?.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.id === userPicker.currentUserId ? `${u.email} (me)` : u.email}
+              </option>
+            ))}
+          </select>
+          <p className="hint">Each user has one image session. Admins can work on anyone’s.</p>
+        </div>
+      )}
+
+      <div className="field">
+        <label htmlFor="identity">Identity</label>
+        <select
+          id="identity"
+          value={settings.identityId}
+          onChange={(e) => set('identityId', e.target.value)}
+          disabled={identitiesLoading || !identities?.length}
+        >
+          {identitiesLoading && <option value="">Loading…</option>}
+          {!identitiesLoading && !identities?.length && <option value="">No identities yet</option>}
+          {identities?.map((identity) => (
+            <option key={identity.id} value={identity.id}>
+              {identity.name} ({identity.reference_images.length})
+            </option>
+          ))}
+        </select>
+        {noReferences && (
+          <p className="hint hint-warning">This identity has no reference images yet.</p>
+        )}
+        {selectedIdentity && selectedIdentity.reference_images.length > 0 && (
+          <ul className="reference-peek" aria-label={`Reference images of ${selectedIdentity.name}`}>
+            {selectedIdentity.reference_images.slice(0, PEEK).map((image) => (
+              <li key={image.id}>
+                <img src={image.url} alt="" loading="lazy" />
+              </li>
+            ))}
+            {selectedIdentity.reference_images.length > PEEK && (
+              <li className="reference-peek-more">+{selectedIdentity.reference_images.length - PEEK}</li>
+            )}
+          </ul>
+        )}
+      </div>
+
+      <div className="field">
+        <label htmlFor="additional-prompt">Additional prompt</label>
+        <textarea
+          id="additional-prompt"
+          rows={3}
+          value={settings.additionalPrompt}
+          onChange={(e) => set('additionalPrompt', e.target.value)}
+          placeholder="Optional: scene, style, mood…"
+        />
+      </div>
+
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor="aspect-ratio">Aspect ratio</label>
+          <select
+            id="aspect-ratio"
+            value={settings.aspectRatio}
+            onChange={(e) => set('aspectRatio', e.target.value as AspectRatio)}
+          >
+            {ASPECT_RATIOS.map((ratio) => (
+              <option key={ratio} value={ratio}>
+                {ratio}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="resolution">Resolution</label>
+          <select
+            id="resolution"
+            value={settings.resolution}
+            onChange={(e) => set('resolution', e.target.value as Resolution)}
+          >
+            {RESOLUTIONS.map((resolution) => (
+              <option key={resolution} value={resolution}>
+                {resolution}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <button
+        type="submit"
+        className="button button-primary button-block"
+        disabled={isBusy || !settings.identityId}
+        aria-describedby="generate-note"
+      >
+        {isGenerating ? 'Generating…' : 'Generate'}
+      </button>
+      <p id="generate-note" className="hint">
+        Generating starts a new session and replaces the current one.
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,31 @@
+import { useEffect, useRef } from 'react';
+
+function isTextField(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/**
+ * Ctrl+Z undoes, Ctrl+Shift+Z (or Ctrl+Y) redoes; Cmd on a Mac. Inside a text field the
+ * browser's own text undo wins, so typing an instruction never rewinds the image.
+ */
+export function useUndoRedoShortcuts({ onUndo, onRedo }: { onUndo: () => void; onRedo: () => void }) {
+  const handlers = useRef({ onUndo, onRedo });
+  handlers.current = { onUndo, onRedo };
+
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent) {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || isTextField(event.target)) return;
+      const key = event.key.toLowerCase();
+      if (key === 'z' && !event.shiftKey) {
+        event.preventDefault();
+        handlers.current.onUndo();
+      } else if ((key === 'z' && event.shiftKey) || key === 'y') {
+        event.preventDefault();
+        handlers.current.onRedo();
+      }
+    }
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+}

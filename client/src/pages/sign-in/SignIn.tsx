@@ -1,0 +1,62 @@
+import { Logo } from '@/components/Logo';
+import { useState, type FormEvent } from 'react';
+import { useSignIn } from '@/hooks/use-auth';
+import { useDocumentTitle } from '@/hooks/use-document-title';
+
+export function SignInPage() {
+  useDocumentTitle('Sign in');
+  const signIn = useSignIn();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    signIn.mutate({ email: email.trim(), password });
+  }
+
+  return (
+    <main className="signin">
+      <form className="card signin-card" onSubmit={submit} aria-labelledby="signin-title">
+        <div className="brand brand-large">
+          <Logo size={32} />
+          Likeness
+        </div>
+        <h1 id="signin-title" className="signin-title">
+          Sign in
+        </h1>
+        <p className="muted">Generate and edit images of your identities.</p>
+        <div className="field">
+          <label htmlFor="signin-email">Email</label>
+          <input
+            id="signin-email"
+            type="email"
+            autoComplete="username"
+            required
+            autoFocus
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="signin-password">Password</label>
+          <input
+            id="signin-password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        {signIn.error && (
+          <p className="form-error" role="alert">
+            {signIn.error.message}
+          </p>
+        )}
+        <button type="submit" className="button button-primary button-block" disabled={signIn.isPending}>
+          {signIn.isPending ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

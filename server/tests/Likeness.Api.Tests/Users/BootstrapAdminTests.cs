@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+
+namespace Likeness.Api.Tests.Users;
+
+/// <summary>
+/// A first start without <c>Admin:Password</c> generates one and prints it once on the console, never in a log.
+/// Not parallel with other tests: it swaps the process's console to read what the app printed.
+/// </summary>
+[Collection(nameof(ConsoleCapture))]
+public class BootstrapAdminTests
+{
+    [Fact]
+    public async Task Without_a_configured_password_one_is_generated_printed_once_and_never_logged()
+    {
+        var original = Console.Out;
+        var printed = new StringWriter();
+        Console.SetOut(printed);
+        await using var factory = LikenessApiFactory.With(new Dictionary<string, string?> { ["Admin:Password"] = "" });
+        string console;
+        try
+        {
+            _ = factory.Server; // starts the app: migrations and the bootstrap admin
+        }
+        finally
+        {
+            Console.SetOut(original);
+            console = printed.ToString();
+        }
+
+        var match = Regex.Match(console, @"Password: (\S+)");
+        Assert.True(match.Success, $"The generated password was not printed. Console:\n{console}");
+        var password = match.Groups[1].Value;
+        Assert.True(password.Length >= 16, "The generated password is long.");
+        Assert.Contains(LikenessApiFactory.AdminEmail, console);
+        Assert.Single(Regex.Matches(console, Regex.Escape(password)));
+
+        // The printed password signs the bootstrap admin in, and it is an admin.
+        using var admin = await factory.CreateSignedInClientAsync(LikenessApiFactory.AdminEmail, password);
+        Assert.True((await (await admin.GetAsync("/api/v1/auth/me")).JsonAsync()).GetProperty("is_admin").GetBoolean());
+
+        // No log line carries it.
+        Assert.NotEmpty(factory.Logs.Lines);
+        Assert.DoesNotContain(factory.Logs.Lines, line => line.Contains(password));
+    }
+
+    [Fact]
+    public async Task The_generated_password_is_printed_only_on_the_first_start()
+    {
+        // Two starts of the app on the same data folder and database.
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "likeness-tests", Guid.NewGuid().ToString("N"));
+        var settings = new Dictionary<string, string?> { ["Admin:Password"] = "", ["Likeness:DataDirectory"] = dataDirectory };
+        string? postgresDatabase = null;
+        if (LikenessApiFactory.IsPostgres)
+        {
+            postgresDatabase = $"likeness_test_{Guid.NewGuid():N}";
+            settings["ConnectionStrings:Default"] = new Npgsql.NpgsqlConnectionStringBuilder(
+                Environment.GetEnvironmentVariable("LIKENESS_TEST_POSTGRES")) { Database = postgresDatabase }.ConnectionString;
+        }
+        try
+        {
+            string first;
+            await using (var factory = LikenessApiFactory.With(settings))
+                first = StartAndReadConsole(factory);
+            var password = Regex.Match(first, @"Password: (\S+)").Groups[1].Value;
+            Assert.NotEmpty(password);
+
+            await using var restarted = LikenessApiFactory.With(settings);
+            var second = StartAndReadConsole(restarted);
+
+            Assert.DoesNotContain("Password:", second);
+            using var admin = await restarted.CreateSignedInClientAsync(LikenessApiFactory.AdminEmail, password);
+            var users = (await (await admin.GetAsync("/api/v1/admin/users/")).JsonAsync()).EnumerateArray().ToList();
+            Assert.Single(users, u => u.GetProperty("email").GetString() == LikenessApiFactory.AdminEmail);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+            if (postgresDatabase is not null)
+            {
+                Npgsql.NpgsqlConnection.ClearAllPools();
+                await using var connection = new Npgsql.NpgsqlConnection(Environment.GetEnvironmentVariable("LIKENESS_TEST_POSTGRES"));
+                await connection.OpenAsync();
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{postgresDatabase}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+    }
+
+    private static string StartAndReadConsole(LikenessApiFactory factory)
+    {
+        var original = Console.Out;
+        var printed = new StringWriter();
+        Console.SetOut(printed);
+        try
+        {
+            _ = factory.Server;
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        return printed.ToString();
+    }
+
+    [Fact]
+    public async Task A_configured_password_is_used_and_nothing_is_printed()
+    {
+        var original = Console.Out;
+        var printed = new StringWriter();
+        Console.SetOut(printed);
+        await using var factory = new LikenessApiFactory();
+        try
+        {
+            _ = factory.Server;
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        Assert.DoesNotContain("Password:", printed.ToString());
+        using var admin = await factory.CreateAdminClientAsync();
+        Assert.True((await (await admin.GetAsync("/api/v1/auth/me")).JsonAsync()).GetProperty("is_admin").GetBoolean());
+    }
+}
+
+[CollectionDefinition(nameof(ConsoleCapture), DisableParallelization = true)]
+public sealed class ConsoleCapture;
