@@ -31,9 +31,9 @@ public static class GeminiServiceCollectionExtensions
             .Bind(configuration.GetSection(GeminiOptions.SectionName))
             .PostConfigure(options =>
             {
+                // The app's configuration includes the environment variables, GEMINI_API_KEY among them.
                 if (string.IsNullOrWhiteSpace(options.ApiKey))
-                    options.ApiKey = configuration[GeminiOptions.ApiKeyEnvironmentVariable]
-                                     ?? Environment.GetEnvironmentVariable(GeminiOptions.ApiKeyEnvironmentVariable);
+                    options.ApiKey = configuration[GeminiOptions.ApiKeyEnvironmentVariable];
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GeminiOptions>, GeminiOptionsValidator>();
