@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace Likeness.Api.Providers.Gemini;
+
+/// <summary>
+/// The plan's GeminiImageService: generate and edit through Gemini's <c>generateContent</c>.
+/// Generate sends <c>[prompt, ...reference_images]</c>; edit sends
+/// <c>[edit_prompt, previous_image, ...reference_images]</c>, as the plan says.
+/// A safety block or an answer without an image is an <see cref="ImageRequestDeclinedException"/>
+/// (the user is told why); anything else that goes wrong is an <see cref="ImageProviderFailedException"/>.
+/// </summary>
+public sealed class GeminiImageProvider : IImageProvider
+{
+    /// <summary>Gemini 3 Pro Image takes at most 14 reference images.</summary>
+    public const int MaxReferenceImages = 14;
+
+    private static readonly string[] ResponseModalities = ["TEXT", "IMAGE"];
+
+    private readonly GeminiClient _client;
+    private readonly GeminiOptions _options;
+    private readonly ILogger<GeminiImageProvider> _logger;
+
+    internal GeminiImageProvider(GeminiClient client, IOptions<GeminiOptions> options, ILogger<GeminiImageProvider> logger)
+    {
+        _client = client;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public string Name => "gemini";
+
+    public Task<ProviderImage> GenerateImage(
+        string prompt,
+        IReadOnlyList<ProviderImage> referenceImages,
+        string aspectRatio,
+        string resolution,
+        CancellationToken cancellationToken = default) =>
+        Call("generate", prompt, previousImage: null, referenceImages, aspectRatio, resolution, cancellationToken);
+
+    public Task<ProviderImage> EditImage(
+        string editPrompt,
+        ProviderImage previousImage,
+        IReadOnlyList<ProviderImage> referenceImages,
+        string aspectRatio,
+        string resolution,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(previousImage);
+        return Call("edit", editPrompt, previousImage, referenceImages, aspectRatio, resolution, cancellationToken);
+    }
+
+    private async Task<ProviderImage> Call(
+        string operation,
+        string prompt,
+        ProviderImage? previousImage,
+        IReadOnlyList<ProviderImage> referenceImages,
+        string aspectRatio,
+        string resolution,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prompt);
+        ArgumentNullException.ThrowIfNull(referenceImages);
+        if (referenceImages.Count > MaxReferenceImages)
+            throw new ArgumentException($"Gemini takes at most {MaxReferenceImages} reference images, not {referenceImages.Count}.", nameof(referenceImages));
+        if (!ImageFormats.IsAspectRatio(aspectRatio))
+            throw new ArgumentOutOfRangeException(nameof(aspectRatio), aspectRatio, "Unknown aspect ratio.");
+        if (!ImageFormats.IsResolution(resolution))
+            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "Unknown resolution.");
+
+        var inputs = new List<GeminiRequestBudget.Input>();
+        if (previousImage is not null)
+            inputs.Add(new("previous image", previousImage));
+        inputs.AddRange(referenceImages.Select((image, i) => new GeminiRequestBudget.Input($"reference image {i + 1}", image)));
+
+        var overhead = GeminiClient.Serialize(BuildRequest(prompt, inputs.Select(i => new InlineData(i.Image.MimeType, "")), aspectRatio, resolution)).LongLength;
+        var fitted = GeminiRequestBudget.Fit(inputs, overhead, _options.MaxRequestBytes);
+        if (fitted.Actions.Count > 0)
+            _logger.LogWarning("Gemini {Operation}: shrank the inputs to fit the inline request limit: {Actions}",
+                operation, string.Join("; ", fitted.Actions));
+
+        var body = GeminiClient.Serialize(BuildRequest(
+            prompt,
+            fitted.Images.Select(i => new InlineData(i.MimeType, Convert.ToBase64String(i.Bytes))),
+            aspectRatio,
+            resolution));
+        if (body.LongLength > _options.MaxRequestBytes)
+            throw new ImageProviderFailedException(
+                $"The Gemini request is {body.LongLength} bytes, over the {_options.MaxRequestBytes} byte budget.");
+
+        var stopwatch = Stopwatch.StartNew();
+        var call = await _client.GenerateContent(body, cancellationToken);
+        stopwatch.Stop();
+        return Interpret(operation, call, body.LongLength, stopwatch.Elapsed);
+    }
+
+    private static GenerateContentRequest BuildRequest(string prompt, IEnumerable<InlineData> images, string aspectRatio, string resolution)
+    {
+        var parts = new List<Part> { new() { Text = prompt } };
+        parts.AddRange(images.Select(image => new Part { InlineData = image }));
+        return new GenerateContentRequest(
+            [new Content("user", parts)],
+            new GenerationConfig(ResponseModalities, new ImageConfig(aspectRatio, resolution)));
+    }
+
+    private ProviderImage Interpret(string operation, GeminiCall call, long requestBytes, TimeSpan elapsed)
+    {
+        var response = call.Response;
+        var candidate = response.Candidates?.FirstOrDefault();
+        LogUsage(operation, call, candidate?.FinishReason ?? response.PromptFeedback?.BlockReason, requestBytes, elapsed);
+
+        var parts = candidate?.Content?.Parts ?? [];
+        foreach (var part in parts.Where(p => !string.IsNullOrWhiteSpace(p.Text)))
+        {
+            if (part.Thought == true)
+                _logger.LogDebug("Gemini {Operation} thought: {Text}", operation, part.Text);
+            else
+                _logger.LogInformation("Gemini {Operation} text: {Text}", operation, part.Text);
+        }
+        var modelText = string.Join(" ", parts.Where(p => p.Thought != true && !string.IsNullOrWhiteSpace(p.Text)).Select(p => p.Text!.Trim()));
+
+        if (response.PromptFeedback?.BlockReason is { Length: > 0 } blockReason)
+        {
+            _logger.LogWarning("Gemini {Operation}: prompt blocked ({BlockReason}), safety ratings: {Ratings}", operation, blockReason,
+                string.Join(", ", (response.PromptFeedback.SafetyRatings ?? []).Select(r => $"{r.Category}={r.Probability}{(r.Blocked == true ? " (blocked)" : "")}")));
+            throw new ImageRequestDeclinedException(GeminiDeclineMessages.ForBlockReason(blockReason));
+        }
+        if (candidate is null)
+        {
+            _logger.LogWarning("Gemini {Operation}: the response had no candidates.", operation);
+            throw new ImageRequestDeclinedException(GeminiDeclineMessages.NoImage(null, modelText));
+        }
+        if (candidate.FinishReason is { Length: > 0 } finishReason && finishReason != "STOP")
+        {
+            _logger.LogWarning("Gemini {Operation}: finished with {FinishReason} {FinishMessage}", operation, finishReason, candidate.FinishMessage);
+            throw new ImageRequestDeclinedException(GeminiDeclineMessages.ForFinishReason(finishReason, modelText));
+        }
+
+        var imagePart = parts.FirstOrDefault(p => p.Thought != true && p.InlineData is { Data.Length: > 0 });
+        if (imagePart?.InlineData is not { } inline)
+        {
+            _logger.LogWarning("Gemini {Operation}: finished with {FinishReason} but sent no image.", operation, candidate.FinishReason ?? "(none)");
+            throw new ImageRequestDeclinedException(GeminiDeclineMessages.NoImage("NO_IMAGE", modelText));
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(inline.Data);
+        }
+        catch (FormatException ex)
+        {
+            throw new ImageProviderFailedException("Gemini's image part is not valid base64.", ex);
+        }
+        var mimeType = SniffMimeType(bytes)
+            ?? throw new ImageProviderFailedException(
+                $"Gemini's image part ({inline.MimeType}, {bytes.Length} bytes) is not a PNG, JPEG or WebP image.");
+        if (mimeType != inline.MimeType)
+            _logger.LogWarning("Gemini {Operation}: the image was declared {Declared} but is {Actual}.", operation, inline.MimeType, mimeType);
+        return new ProviderImage(bytes, mimeType);
+    }
+
+    private void LogUsage(string operation, GeminiCall call, string? finishReason, long requestBytes, TimeSpan elapsed)
+    {
+        var usage = call.Response.UsageMetadata;
+        int? Modality(IReadOnlyList<ModalityTokenCount>? details, string modality) =>
+            details?.Where(d => d.Modality == modality).Sum(d => d.TokenCount ?? 0);
+        var imageTokens = Modality(usage?.CandidatesTokensDetails, "IMAGE");
+        var textTokens = Modality(usage?.CandidatesTokensDetails, "TEXT");
+
+        _logger.LogInformation(
+            "Gemini {Operation} usage: model {ModelVersion}, response {ResponseId}, {Attempts} attempt(s), {ElapsedMs} ms, " +
+            "request {RequestBytes} bytes, finish {FinishReason}; tokens: prompt {PromptTokens}, output {CandidatesTokens} " +
+            "(image {ImageTokens}, text {TextTokens}), thoughts {ThoughtsTokens}, cached {CachedTokens}, total {TotalTokens}; " +
+            "estimated cost {EstimatedCostUsd} USD",
+            operation, call.Response.ModelVersion ?? _client.Model, call.Response.ResponseId, call.Attempts,
+            (long)elapsed.TotalMilliseconds, requestBytes, finishReason ?? "(none)",
+            usage?.PromptTokenCount ?? 0, usage?.CandidatesTokenCount ?? 0, imageTokens ?? 0, textTokens ?? 0,
+            usage?.ThoughtsTokenCount ?? 0, usage?.CachedContentTokenCount ?? 0, usage?.TotalTokenCount ?? 0,
+            EstimateCost(usage, imageTokens)?.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a");
+    }
+
+    /// <summary>
+    /// Input tokens at the input price; image output tokens at the image price; the rest of the output
+    /// (text and thinking, which Gemini bills as output) at the text price.
+    /// </summary>
+    internal decimal? EstimateCost(UsageMetadata? usage, int? imageTokens)
+    {
+        if (_options.Pricing is not { } price || usage is null)
+            return null;
+        var image = imageTokens ?? 0;
+        var textOut = (usage.CandidatesTokenCount ?? 0) - image + (usage.ThoughtsTokenCount ?? 0);
+        return ((usage.PromptTokenCount ?? 0) * price.InputPerMillionTokens
+                + Math.Max(0, textOut) * price.TextOutputPerMillionTokens
+                + image * price.ImageOutputPerMillionTokens) / 1_000_000m;
+    }
+
+    internal static string? SniffMimeType(byte[] bytes)
+    {
+        using var codec = SKCodec.Create(new MemoryStream(bytes));
+        return codec?.EncodedFormat switch
+        {
+            SKEncodedImageFormat.Png => "image/png",
+            SKEncodedImageFormat.Jpeg => "image/jpeg",
+            SKEncodedImageFormat.Webp => "image/webp",
+            _ => null,
+        };
+    }
+}
+
+/// <summary>Plain-words reasons shown to the user when Gemini declines (the API answers 422 with them).</summary>
+internal static class GeminiDeclineMessages
+{
+    public static string ForBlockReason(string blockReason) => blockReason switch
+    {
+        "SAFETY" or "IMAGE_SAFETY" => $"The image service declined this prompt for safety reasons ({blockReason}).",
+        "PROHIBITED_CONTENT" => $"The image service declined this prompt because it may involve prohibited content ({blockReason}).",
+        "BLOCKLIST" => $"The image service declined this prompt because it contains terms the service does not allow ({blockReason}).",
+        _ => $"The image service declined this prompt ({blockReason}). Try rephrasing it.",
+    };
+
+    public static string ForFinishReason(string finishReason, string modelText)
+    {
+        var sentence = finishReason switch
+        {
+            "SAFETY" or "IMAGE_SAFETY" => $"The image service declined this request for safety reasons ({finishReason}).",
+            "PROHIBITED_CONTENT" or "IMAGE_PROHIBITED_CONTENT" =>
+                $"The image service declined this request because it may involve prohibited content ({finishReason}).",
+            "RECITATION" or "IMAGE_RECITATION" =>
+                $"The image service declined this request because the result could copy existing protected work too closely ({finishReason}).",
+            "BLOCKLIST" => $"The image service declined this request because it contains terms the service does not allow ({finishReason}).",
+            "SPII" => $"The image service declined this request because it may involve sensitive personal information ({finishReason}).",
+            "LANGUAGE" => $"The image service declined this request because its language is not supported ({finishReason}).",
+            "MAX_TOKENS" => $"The image service stopped before it finished the image ({finishReason}). Try a shorter prompt.",
+            "NO_IMAGE" or "IMAGE_OTHER" or "OTHER" =>
+                $"The image service could not make an image for this request ({finishReason}). Try rephrasing the prompt.",
+            _ => $"The image service declined this request ({finishReason}). Try rephrasing the prompt.",
+        };
+        return WithModelText(sentence, modelText);
+    }
+
+    public static string NoImage(string? reason, string modelText) => WithModelText(
+        reason is null
+            ? "The image service did not return an image for this request. Try rephrasing the prompt."
+            : $"The image service did not return an image for this request ({reason}). Try rephrasing the prompt.",
+        modelText);
+
+    /// <summary>The model often says why it declined; that helps the user more than a code.</summary>
+    private static string WithModelText(string sentence, string modelText)
+    {
+        if (string.IsNullOrWhiteSpace(modelText))
+            return sentence;
+        var text = modelText.Length <= 300 ? modelText : modelText[..300].TrimEnd() + "…";
+        return $"{sentence} The service said: \"{text}\"";
+    }
+}
