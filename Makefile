@@ -6,8 +6,9 @@ API := server/src/Likeness.Api
 # Data (SQLite file and images) lives in ./data unless Likeness__DataDirectory says otherwise.
 export Likeness__DataDirectory ?= $(CURDIR)/data
 SLN := server/Likeness.slnx
-# Postgres runs the API suites again; the provider unit tests do not touch the database.
-DB_FILTER := FullyQualifiedName!~Providers.Local&FullyQualifiedName!~Gemini.Provider
+# PostgreSQL runs every suite that touches the database again; the Local engine's and the Gemini
+# client's own tests (no database) run once.
+DB_FILTER := FullyQualifiedName!~Providers.Local&(FullyQualifiedName!~.Gemini.|FullyQualifiedName~GeminiApiTests)
 
 .PHONY: run restore client migrate serve test test-server test-server-sqlite test-server-postgres test-client test-e2e bench clean
 
