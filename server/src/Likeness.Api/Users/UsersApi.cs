@@ -27,6 +27,15 @@ public static class UsersApi
         })
         .WithSummary("List users");
 
+        group.MapGet("/{id:guid}/", async Task<Ok<UserResponse>> (Guid id, UserManager<User> users) =>
+        {
+            var user = await users.FindByIdAsync(id.ToString()) ?? throw ApiProblem.NotFound("User not found.");
+            return TypedResults.Ok(new UserResponse(user.Id, user.Email ?? user.UserName ?? "",
+                await users.IsInRoleAsync(user, Roles.Admin)));
+        })
+        .WithSummary("Read a user")
+        .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapPost("/", async Task<Created<UserResponse>> (CreateUserRequest request, UserManager<User> users, TimeProvider time) =>
         {
             var email = request.Email?.Trim();
@@ -49,7 +58,7 @@ public static class UsersApi
                 throw IdentityProblem(created);
             if (request.IsAdmin)
                 await users.AddToRoleAsync(user, Roles.Admin);
-            return TypedResults.Created($"/api/v1/admin/users/{user.Id}", new UserResponse(user.Id, email, request.IsAdmin));
+            return TypedResults.Created($"/api/v1/admin/users/{user.Id}/", new UserResponse(user.Id, email, request.IsAdmin));
         })
         .WithSummary("Create a user")
         .ProducesValidationProblem()

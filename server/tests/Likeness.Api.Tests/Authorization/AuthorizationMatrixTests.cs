@@ -17,6 +17,7 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         ("GET", "/api/v1/auth/me", ""),
 
         ("GET", "/api/v1/admin/users/", ""),
+        ("GET", "/api/v1/admin/users/{id}/", ""),
         ("POST", "/api/v1/admin/users/", """{"email":"intruder-{new}@test.local","password":"Intruder-Passw0rd!","is_admin":true}"""),
 
         ("GET", "/api/v1/admin/identities/", ""),

@@ -21,6 +21,10 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         Assert.Equal(email, body.GetProperty("email").GetString());
         Assert.False(body.GetProperty("is_admin").GetBoolean());
         Assert.NotNull(response.Headers.Location);
+        // The Location names the user: reading it gives back what was created.
+        var located = await admin.GetFromJsonAsync<JsonElement>(response.Headers.Location);
+        Assert.Equal(body.GetProperty("id").GetGuid(), located.GetProperty("id").GetGuid());
+        Assert.Equal(body.GetProperty("is_admin").GetBoolean(), located.GetProperty("is_admin").GetBoolean());
 
         using var user = await factory.CreateSignedInClientAsync(email, Password);
         var me = await (await user.GetAsync("/api/v1/auth/me")).JsonAsync();
