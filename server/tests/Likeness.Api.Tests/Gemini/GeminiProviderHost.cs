@@ -11,7 +11,7 @@ public sealed class GeminiProviderHost : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public GeminiLogCapture Logs { get; } = new();
+    public CapturedLogs Logs { get; } = new();
     public GeminiImageProvider Provider { get; }
 
     public GeminiProviderHost(GeminiEmulator emulator, IDictionary<string, string?>? settings = null)

@@ -23,7 +23,7 @@ public sealed class GeminiSecretTests : GeminiTestBase
         });
         // IHttpClientFactory logs the request headers at Trace level: the header is there, its value is not.
         Assert.Contains(host.Logs.Entries, e => e.Message.Contains("x-goog-api-key: *"));
-        Assert.DoesNotContain(Emulator.ApiKey, host.Logs.AllText);
+        Assert.DoesNotContain(Emulator.ApiKey, host.Logs.All);
     }
 
     [Fact]
@@ -38,6 +38,6 @@ public sealed class GeminiSecretTests : GeminiTestBase
         Assert.Equal(1, Emulator.CallCount); // 400 is not retried
         Assert.Contains("400 INVALID_ARGUMENT after 1 attempt(s): API key not valid. Please pass a valid API key.", failure.Message);
         Assert.DoesNotContain(wrongKey, failure.ToString());
-        Assert.DoesNotContain(wrongKey, host.Logs.AllText);
+        Assert.DoesNotContain(wrongKey, host.Logs.All);
     }
 }

@@ -150,26 +150,34 @@ public sealed class TestClock : TimeProvider
     public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
 }
 
-/// <summary>An <see cref="ILoggerProvider"/> that keeps every formatted message (and exception) in memory.</summary>
+/// <summary>An <see cref="ILoggerProvider"/> that keeps every message (Trace and up, with exceptions) in memory.</summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
-    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<LogEntry> _entries = new();
 
-    public IReadOnlyList<string> Lines => _lines.ToArray();
+    public IReadOnlyList<LogEntry> Entries => _entries.ToArray();
 
-    public string All => string.Join("\n", _lines);
+    /// <summary>Each entry formatted as "Level Category: message" (and the exception, if any).</summary>
+    public IReadOnlyList<string> Lines => _entries.Select(e => e.ToString()).ToArray();
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+    public string All => string.Join("\n", Lines);
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
 
     public void Dispose() { }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : "\n" + exception)}");
+            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception));
     }
+}
+
+public sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception)
+{
+    public override string ToString() => $"{Level} {Category}: {Message}{(Exception is null ? "" : "\n" + Exception)}";
 }
 
 /// <summary>A provider for tests that must see the provider fail, or be slow.</summary>
