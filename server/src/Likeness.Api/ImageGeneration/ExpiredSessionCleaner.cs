@@ -14,7 +14,7 @@ public sealed class ExpiredSessionCleaner(LikenessDbContext db, ImageJanitor jan
         // A session an edit is still holding is left for the next round.
         var expired = db.ImageGenerationSessions.Where(s => s.ExpiresAt <= now && (s.LeaseUntil == null || s.LeaseUntil < now));
         var versions = db.ImageVersions.Where(v => expired.Any(s => s.Id == v.SessionId));
-        var keys = await versions.Select(v => v.ImageKey).Concat(versions.Select(v => v.ThumbnailKey)).ToListAsync(cancellationToken);
+        var keys = await versions.StoredKeys().ToListAsync(cancellationToken);
         var deleted = await expired.ExecuteDeleteAsync(cancellationToken);
         await janitor.DeleteUnreferencedAsync(keys, cancellationToken);
         var swept = await janitor.SweepAsync(cancellationToken);

@@ -82,7 +82,7 @@ public sealed class ImageGenerationOrchestrator(
         {
             // Generate New replaces the session: its versions go with it (cascade), their images below.
             var old = db.ImageVersions.Where(v => db.ImageGenerationSessions.Any(s => s.Id == v.SessionId && s.UserId == userId));
-            replacedKeys = await old.Select(v => v.ImageKey).Concat(old.Select(v => v.ThumbnailKey)).ToListAsync(cancellationToken);
+            replacedKeys = await old.StoredKeys().ToListAsync(cancellationToken);
             await db.ImageGenerationSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(cancellationToken);
             db.ImageGenerationSessions.Add(session);
             db.ImageVersions.Add(version);

@@ -51,3 +51,10 @@ public class ImageVersion
     public long DurationMs { get; set; }
     public DateTime CreatedAt { get; set; }
 }
+
+public static class ImageVersionQueries
+{
+    /// <summary>Every image store key the versions refer to: their images and their thumbnails.</summary>
+    public static IQueryable<string> StoredKeys(this IQueryable<ImageVersion> versions) =>
+        versions.Select(v => v.ImageKey).Concat(versions.Select(v => v.ThumbnailKey));
+}
