@@ -156,11 +156,15 @@ public static class IdentitiesApi
         if (files.Count == 0)
             throw ApiProblem.BadRequest("No files were sent. Send one or more images as multipart parts named 'files'.");
 
-        var existing = identity.ReferenceImages.Count;
-        if (existing + files.Count > ReferenceImages.MaxPerIdentity)
-            throw ApiProblem.BadRequest(
-                $"An identity can have at most {ReferenceImages.MaxPerIdentity} reference images; " +
-                $"this one has {existing} and {files.Count} more were sent.");
+        // Checked before decoding anything (cheap refusal), and again when the rows are added (races).
+        static void CheckLimit(int existing, int sent)
+        {
+            if (existing + sent > ReferenceImages.MaxPerIdentity)
+                throw ApiProblem.BadRequest(
+                    $"An identity can have at most {ReferenceImages.MaxPerIdentity} reference images; " +
+                    $"this one has {existing} and {sent} more were sent.");
+        }
+        CheckLimit(identity.ReferenceImages.Count, files.Count);
 
         // Validate every file before storing any, so an upload is all or nothing.
         var accepted = new List<(IFormFile File, byte[] Bytes, ImageFacts Facts)>();
@@ -199,10 +203,7 @@ public static class IdentitiesApi
             var state = await db.Identities.AsNoTracking().Where(i => i.Id == id)
                 .Select(i => new { i.UpdatedAt, Count = i.ReferenceImages.Count(), MaxOrder = i.ReferenceImages.Max(r => (int?)r.Order) })
                 .FirstOrDefaultAsync(cancellationToken) ?? throw ApiProblem.NotFound(IdentityNotFound);
-            if (state.Count + accepted.Count > ReferenceImages.MaxPerIdentity)
-                throw ApiProblem.BadRequest(
-                    $"An identity can have at most {ReferenceImages.MaxPerIdentity} reference images; " +
-                    $"this one has {state.Count} and {accepted.Count} more were sent.");
+            CheckLimit(state.Count, accepted.Count);
             var now = time.GetUtcNow().UtcDateTime;
             var claimed = await db.Identities.Where(i => i.Id == id && i.UpdatedAt == state.UpdatedAt)
                 .ExecuteUpdateAsync(u => u.SetProperty(i => i.UpdatedAt, now), cancellationToken);
