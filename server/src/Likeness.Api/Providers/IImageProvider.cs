@@ -15,7 +15,8 @@ public interface IImageProvider
         IReadOnlyList<ProviderImage> referenceImages,
         string aspectRatio,
         string resolution,
-        CancellationToken cancellationToken = default);
+        CancellationToken cancellationToken = default,
+        IImageProgress? progress = null);
 
     /// <summary>Edits <paramref name="previousImage"/> as the prompt says, with the reference images as context.</summary>
     Task<ProviderImage> EditImage(
@@ -24,7 +25,8 @@ public interface IImageProvider
         IReadOnlyList<ProviderImage> referenceImages,
         string aspectRatio,
         string resolution,
-        CancellationToken cancellationToken = default);
+        CancellationToken cancellationToken = default,
+        IImageProgress? progress = null);
 }
 
 /// <summary>Encoded image bytes and their MIME type (image/png, image/jpeg or image/webp).</summary>

@@ -193,16 +193,16 @@ public sealed class ScriptedImageProvider(IImageProvider inner) : IImageProvider
 
     public string Name => inner.Name;
 
-    public async Task<ProviderImage> GenerateImage(string prompt, IReadOnlyList<ProviderImage> referenceImages, string aspectRatio, string resolution, CancellationToken cancellationToken = default)
+    public async Task<ProviderImage> GenerateImage(string prompt, IReadOnlyList<ProviderImage> referenceImages, string aspectRatio, string resolution, CancellationToken cancellationToken = default, IImageProgress? progress = null)
     {
         await Before(cancellationToken);
-        return await inner.GenerateImage(prompt, referenceImages, aspectRatio, resolution, cancellationToken);
+        return await inner.GenerateImage(prompt, referenceImages, aspectRatio, resolution, cancellationToken, progress);
     }
 
-    public async Task<ProviderImage> EditImage(string editPrompt, ProviderImage previousImage, IReadOnlyList<ProviderImage> referenceImages, string aspectRatio, string resolution, CancellationToken cancellationToken = default)
+    public async Task<ProviderImage> EditImage(string editPrompt, ProviderImage previousImage, IReadOnlyList<ProviderImage> referenceImages, string aspectRatio, string resolution, CancellationToken cancellationToken = default, IImageProgress? progress = null)
     {
         await Before(cancellationToken);
-        return await inner.EditImage(editPrompt, previousImage, referenceImages, aspectRatio, resolution, cancellationToken);
+        return await inner.EditImage(editPrompt, previousImage, referenceImages, aspectRatio, resolution, cancellationToken, progress);
     }
 
     private async Task Before(CancellationToken cancellationToken)

@@ -36,7 +36,8 @@ public sealed class GeminiImageProvider : IImageProvider
         IReadOnlyList<ProviderImage> referenceImages,
         string aspectRatio,
         string resolution,
-        CancellationToken cancellationToken = default) =>
+        CancellationToken cancellationToken = default,
+        IImageProgress? progress = null) =>
         Call("generate", prompt, previousImage: null, referenceImages, aspectRatio, resolution, cancellationToken);
 
     public Task<ProviderImage> EditImage(
@@ -45,7 +46,8 @@ public sealed class GeminiImageProvider : IImageProvider
         IReadOnlyList<ProviderImage> referenceImages,
         string aspectRatio,
         string resolution,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IImageProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(previousImage);
         return Call("edit", editPrompt, previousImage, referenceImages, aspectRatio, resolution, cancellationToken);

@@ -35,13 +35,14 @@ public sealed class LocalImageProvider : IImageProvider
         IReadOnlyList<ProviderImage> referenceImages,
         string aspectRatio,
         string resolution,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IImageProgress? progress = null)
     {
         try
         {
             ArgumentNullException.ThrowIfNull(referenceImages);
             var (width, height) = ImageFormats.PixelSize(aspectRatio, resolution);
-            return Run(() => Generate(prompt ?? "", referenceImages, width, height, cancellationToken), cancellationToken);
+            return Run(() => Generate(prompt ?? "", referenceImages, width, height, cancellationToken), progress, cancellationToken);
         }
         catch (Exception e)
         {
@@ -55,14 +56,15 @@ public sealed class LocalImageProvider : IImageProvider
         IReadOnlyList<ProviderImage> referenceImages,
         string aspectRatio,
         string resolution,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IImageProgress? progress = null)
     {
         try
         {
             ArgumentNullException.ThrowIfNull(previousImage);
             // Parse first: a prompt the engine does not understand fails fast, before any pixel work.
             var instructions = LocalEditInstructions.Parse(editPrompt);
-            return Run(() => Edit(instructions, previousImage, cancellationToken), cancellationToken);
+            return Run(() => Edit(instructions, previousImage, cancellationToken), progress, cancellationToken);
         }
         catch (Exception e)
         {
@@ -71,11 +73,13 @@ public sealed class LocalImageProvider : IImageProvider
         }
     }
 
-    private async Task<ProviderImage> Run(Func<ProviderImage> render, CancellationToken cancellationToken)
+    private async Task<ProviderImage> Run(Func<ProviderImage> render, IImageProgress? progress, CancellationToken cancellationToken)
     {
         await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // The offline engine does not think: it draws as soon as it has a render slot.
+            progress?.Stage(ImageJobStage.Drawing);
             return await Task.Run(render, cancellationToken).ConfigureAwait(false);
         }
         finally
