@@ -6,15 +6,21 @@ namespace Likeness.Api.Security;
 /// </summary>
 public sealed class SecurityHeadersMiddleware(RequestDelegate next, Microsoft.Extensions.Options.IOptions<SecurityOptions> options)
 {
-    /// <summary>The page's policy: everything from this origin only; images also as data: and blob: URLs.</summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; " +
-        "connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; " +
-        "frame-ancestors 'none'";
+    /// <summary>
+    /// The page's policy: everything from this origin only; images also as data: and blob: URLs; no inline script.
+    /// The only inline styles allowed are those whose hashes <see cref="SecurityOptions.InlineStyleHashes"/> lists.
+    /// </summary>
+    public static string ContentSecurityPolicyFor(SecurityOptions options) =>
+        "default-src 'self'; script-src 'self'; " +
+        $"style-src 'self'{string.Concat(options.InlineStyleHashes.Select(h => $" 'sha256-{h}'"))}; " +
+        "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; media-src 'self' blob:; object-src 'none'; " +
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    private readonly string _contentSecurityPolicy = ContentSecurityPolicyFor(options.Value);
 
     public async Task InvokeAsync(HttpContext context)
     {
-        context.Response.OnStarting(static state =>
+        context.Response.OnStarting(state =>
         {
             var http = (HttpContext)state;
             var headers = http.Response.Headers;
@@ -24,7 +30,7 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next, Microsoft.Ex
             // The API reference page (Scalar) runs inline script; it keeps only frame-ancestors.
             headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/scalar")
                 ? "frame-ancestors 'none'"
-                : ContentSecurityPolicy;
+                : _contentSecurityPolicy;
             if (http.Request.IsHttps)
                 headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
             return Task.CompletedTask;

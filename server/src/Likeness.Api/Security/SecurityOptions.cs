@@ -26,6 +26,17 @@ public sealed class SecurityOptions
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// SHA-256 hashes (base64) of the inline &lt;style&gt; elements the page may use: the toast library (sonner) inserts its
+    /// stylesheet as one (an empty element first, then its text). Another version of it prints the new hash in the
+    /// browser console ("a hash ('sha256-…') … is required"); put that here.
+    /// </summary>
+    public string[] InlineStyleHashes { get; set; } =
+    [
+        "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", // the empty element
+        "StEaX+se6YS7pqjzrzMIA0KaX9zF/8zAhvQXZAe5epY=", // sonner 2.0's stylesheet
+    ];
+
     /// <summary>The largest body of an endpoint that takes no images (JSON).</summary>
     public long MaxJsonBodyBytes { get; set; } = 64 * 1024;
 
