@@ -33,6 +33,22 @@ public class InputTests(LikenessApiFactory factory) : IClassFixture<LikenessApiF
     }
 
     [Fact]
+    public async Task A_nul_in_a_prompt_that_would_be_stored_is_a_400_not_a_database_error()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync(referenceCount: 1);
+        var (user, _) = await factory.CreateUserClientAsync();
+        using var _user = user;
+
+        var generate = await user.PostAsJsonAsync(UserGenerate, new { identity_id = identityId, resolution = "1K", additional_prompt = "a\u0000b" });
+        await generate.AssertProblemAsync(HttpStatusCode.BadRequest, "additional_prompt may not contain control characters (only tabs and line breaks).");
+
+        Assert.Equal(HttpStatusCode.OK, (await user.PostAsJsonAsync(UserGenerate, new { identity_id = identityId, resolution = "1K" })).StatusCode);
+        var edit = await user.PostAsJsonAsync(UserEdit, new { edit_prompt = "rotate 90\u0000" });
+        await edit.AssertProblemAsync(HttpStatusCode.BadRequest, "edit_prompt may not contain control characters (only tabs and line breaks).");
+    }
+
+    [Fact]
     public async Task Half_a_surrogate_pair_in_a_prompt_is_a_400()
     {
         var (user, _) = await factory.CreateUserClientAsync();
