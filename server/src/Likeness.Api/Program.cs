@@ -6,6 +6,7 @@ using Likeness.Api.Identities;
 using Likeness.Api.ImageGeneration;
 using Likeness.Api.Problems;
 using Likeness.Api.Providers;
+using Likeness.Api.Security;
 using Likeness.Api.Storage;
 using Likeness.Api.Users;
 using Microsoft.AspNetCore.Http.Features;
@@ -29,8 +30,6 @@ builder.Services.AddLikenessDatabase(builder.Configuration);
 builder.Services.AddIdentityApiEndpoints<User>(o =>
     {
         o.User.RequireUniqueEmail = true;
-        o.Lockout.MaxFailedAccessAttempts = 5;
-        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
     })
     .AddRoles<IdentityRole<Guid>>()
     .AddEntityFrameworkStores<LikenessDbContext>();
@@ -41,6 +40,7 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = 401; return Task.CompletedTask; };
     o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = 403; return Task.CompletedTask; };
 });
+builder.AddLikenessSecurity();
 builder.Services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
 
 // Configure images: the store, the provider, sessions and their jobs
@@ -83,9 +83,11 @@ if (args.Contains("migrate"))
 app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseLikenessSecurityHeaders();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
+app.UseLikenessRequestGuards();
 app.UseAuthorization();
 
 // Configure the APIs

@@ -296,6 +296,7 @@ public static class IdentitiesApi
         if (name.Any(char.IsControl))
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Name may not contain control characters.",
                 new Dictionary<string, string[]> { ["name"] = ["Name may not contain control characters."] });
+        Likeness.Api.Security.TextInput.Check("name", name, "Name");
         if (name.Length > 200)
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Name may be at most 200 characters.",
                 new Dictionary<string, string[]> { ["name"] = ["Name may be at most 200 characters."] });
@@ -308,6 +309,8 @@ public static class IdentitiesApi
         if (description.Contains('\0'))
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Description may not contain NUL characters.",
                 new Dictionary<string, string[]> { ["description"] = ["Description may not contain NUL characters."] });
+        // A description may have tabs and line breaks, no other control character.
+        Likeness.Api.Security.TextInput.Check("description", description, "Description");
         if (description.Length > 4000)
             throw new ApiProblem(StatusCodes.Status400BadRequest, "Description may be at most 4000 characters.",
                 new Dictionary<string, string[]> { ["description"] = ["Description may be at most 4000 characters."] });

@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using Likeness.Api.Problems;
 using Likeness.Api.Providers;
+using Likeness.Api.Security;
 using Likeness.Api.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -20,9 +21,11 @@ public static class ImageGenerationApi
     {
         var plan = admin.MapGroup("/identities").WithTags("Image generation (admin)");
         plan.MapPost("/generate-image/", AdminGenerateImage)
-            .WithSummary("Generate an image for a user's identity and start (or replace) their session").WithImageErrors();
+            .WithSummary("Generate an image for a user's identity and start (or replace) their session").WithImageErrors()
+            .RequireRateLimiting(RateLimitPolicies.ImageGeneration);
         plan.MapPost("/edit-image/", AdminEditImage)
-            .WithSummary("Edit the current image of a user's session").WithImageErrors();
+            .WithSummary("Edit the current image of a user's session").WithImageErrors()
+            .RequireRateLimiting(RateLimitPolicies.ImageGeneration);
         admin.MapGroup("/users/{user_id:guid}/image-session").WithTags(SessionTag + " (admin)").MapImageSession();
         return plan;
     }
@@ -31,9 +34,11 @@ public static class ImageGenerationApi
     {
         var plan = identities.MapGroup("").WithTags("Image generation");
         plan.MapPost("/generate-image/", GenerateImage)
-            .WithSummary("Generate an image of an identity and start (or replace) your session").WithImageErrors();
+            .WithSummary("Generate an image of an identity and start (or replace) your session").WithImageErrors()
+            .RequireRateLimiting(RateLimitPolicies.ImageGeneration);
         plan.MapPost("/edit-image/", EditImage)
-            .WithSummary("Edit the current image of your session").WithImageErrors();
+            .WithSummary("Edit the current image of your session").WithImageErrors()
+            .RequireRateLimiting(RateLimitPolicies.ImageGeneration);
         identities.MapGroup("/image-session").WithTags(SessionTag).MapImageSession();
         return plan;
     }
@@ -50,6 +55,7 @@ public static class ImageGenerationApi
         session.MapGet("/versions/{versionId:guid}/thumbnail/", GetVersionThumbnail).WithSummary("A thumbnail (long side 256 px) of one version");
 
         session.MapPost("/jobs/", StartJob).WithSummary("Start a generate or edit job (answers 202 at once)")
+            .RequireRateLimiting(RateLimitPolicies.ImageGeneration)
             .Produces<ImageJobResponse>(StatusCodes.Status202Accepted).WithImageErrors();
         session.MapGet("/jobs/", ListJobs).WithSummary("The owner's jobs, newest first (?status= filters)");
         session.MapGet("/jobs/{jobId:guid}/", GetJob).WithSummary("One job").ProducesProblem(StatusCodes.Status404NotFound);

@@ -76,6 +76,7 @@ public sealed class ImageGenerationOrchestrator(
     {
         if (additionalPrompt?.Length > ImagePrompts.MaxAdditionalPromptLength)
             throw ApiProblem.BadRequest($"additional_prompt may be at most {ImagePrompts.MaxAdditionalPromptLength} characters.");
+        ImagePrompts.Validate("additional_prompt", additionalPrompt);
         await EnsureUserExists(userId, cancellationToken);
         if (!await db.Identities.AnyAsync(i => i.Id == identityId, cancellationToken))
             throw ApiProblem.NotFound(IdentitiesApi.IdentityNotFound);
@@ -92,6 +93,7 @@ public sealed class ImageGenerationOrchestrator(
         editPrompt = editPrompt.Trim();
         if (editPrompt.Length > ImagePrompts.MaxEditPromptLength)
             throw ApiProblem.BadRequest($"edit_prompt may be at most {ImagePrompts.MaxEditPromptLength} characters.");
+        ImagePrompts.Validate("edit_prompt", editPrompt);
         await EnsureUserExists(userId, cancellationToken);
         var session = await FindActiveSession(userId, cancellationToken) ?? throw ApiProblem.BadRequest(NoActiveSession);
         if (identityId is not null && identityId != session.IdentityId)

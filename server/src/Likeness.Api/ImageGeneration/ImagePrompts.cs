@@ -8,6 +8,12 @@ public static class ImagePrompts
     public const int MaxAdditionalPromptLength = 4000;
     public const int MaxEditPromptLength = 4000;
 
+    /// <summary>
+    /// Refuses (400, naming the field) a prompt with a control character other than tab or a line break, or with
+    /// half of a surrogate pair (PostgreSQL refuses a NUL in text). Call it beside the length checks.
+    /// </summary>
+    public static void Validate(string field, string? text) => Likeness.Api.Security.TextInput.Check(field, text);
+
     public static string ForGeneration(Identity identity, string? additionalPrompt)
     {
         var parts = new List<string> { $"An image of {identity.Name}." };

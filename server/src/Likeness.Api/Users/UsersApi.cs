@@ -49,6 +49,9 @@ public static class UsersApi
             if (string.IsNullOrEmpty(request.Password))
                 throw new ApiProblem(StatusCodes.Status400BadRequest, "A password is required.",
                     new Dictionary<string, string[]> { ["password"] = ["A password is required."] });
+            if (request.Password.Length > AuthApi.MaxPasswordLength)
+                throw new ApiProblem(StatusCodes.Status400BadRequest, AuthApi.PasswordTooLong,
+                    new Dictionary<string, string[]> { ["password"] = [AuthApi.PasswordTooLong] });
             if (await users.FindByEmailAsync(email) is not null)
                 throw ApiProblem.Conflict("A user with this email already exists.");
 

@@ -359,6 +359,29 @@ public sealed class ImageJobTests
     }
 
     [Fact]
+    public async Task Generate_edit_and_new_jobs_share_the_per_user_rate_limit()
+    {
+        await using var factory = LikenessApiFactory.With(new Dictionary<string, string?>
+        {
+            ["Security:ImageGenerationPerUser:PermitLimit"] = "3",
+            ["Security:ImageGenerationPerUser:Window"] = "00:10:00",
+        });
+        var (client, identityId, _) = await StartAsync(factory); // 1
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).StatusCode); // 2
+        var job = await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "edit", edit_prompt = "invert" }); // 3
+        Assert.Equal(HttpStatusCode.Accepted, job.StatusCode);
+        await client.ReadEventsAsync((await job.JsonAsync()).GetProperty("events_url").GetString()!);
+
+        var refused = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        // Another user is not affected.
+        var (other, _) = await factory.CreateUserClientAsync();
+        Assert.Equal(HttpStatusCode.OK, (await other.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).StatusCode);
+    }
+
+    [Fact]
     public async Task Status_is_small_and_JSON_is_compressed_when_the_client_accepts_it()
     {
         await using var factory = new LikenessApiFactory();

@@ -63,7 +63,9 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         var firstImage = await client.GetAsync(first.GetProperty("image_url").GetString());
         Assert.Equal(HttpStatusCode.OK, firstImage.StatusCode);
 
-        var second = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", additional_prompt = "second" })).JsonAsync();
+        var secondResponse = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", additional_prompt = "second" });
+        Assert.True(secondResponse.IsSuccessStatusCode, await secondResponse.Content.ReadAsStringAsync());
+        var second = await secondResponse.JsonAsync();
         Assert.NotEqual(first.GetProperty("session_id").GetGuid(), second.GetProperty("session_id").GetGuid());
         Assert.False(second.GetProperty("can_undo").GetBoolean());
         Assert.Equal("1:1", second.GetProperty("aspect_ratio").GetString());

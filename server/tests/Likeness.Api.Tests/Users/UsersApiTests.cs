@@ -207,5 +207,15 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         Assert.True(listed.GetProperty("is_admin").GetBoolean());
     }
 
+    [Fact]
+    public async Task A_password_over_256_characters_is_400()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+
+        var response = await admin.PostAsJsonAsync(Users, new { email = NewEmail(), password = "Aa1!" + new string('p', 253) });
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Password may be at most 256 characters.");
+    }
+
     private static string NewEmail() => $"users-{Guid.NewGuid():N}@test.local";
 }
