@@ -380,6 +380,9 @@ public static class ImageJobErrors
                 return (problem.Status, problem.Detail);
             case ImageRequestDeclinedException declined:
                 return (StatusCodes.Status422UnprocessableEntity, declined.Message);
+            case var full when Storage.StorageFullException.Caused(full):
+                logger.LogError(exception, "Image job failed: out of storage space");
+                return (StatusCodes.Status507InsufficientStorage, Storage.StorageFullException.Detail);
             case ImageProviderFailedException:
                 logger.LogError(exception, "Image provider failed: {Reason}", exception.Message);
                 return (StatusCodes.Status500InternalServerError, Problems.ProblemExceptionHandler.ImageGenerationFailed);

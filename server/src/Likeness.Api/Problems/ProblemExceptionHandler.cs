@@ -19,6 +19,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
             ImageProviderFailedException => (StatusCodes.Status500InternalServerError, ImageGenerationFailed, null),
             BadHttpRequestException b => (b.StatusCode, BadRequestDetail(b), null),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "The request was cancelled.", null),
+            _ when Storage.StorageFullException.Caused(exception) =>
+                (StatusCodes.Status507InsufficientStorage, Storage.StorageFullException.Detail, null),
             _ => (StatusCodes.Status500InternalServerError, "Something went wrong on the server.", (IDictionary<string, string[]>?)null),
         };
 

@@ -30,9 +30,42 @@ public sealed class FileSystemImageStore : IImageStore
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // Write to a temporary file and move it into place, so a reader never sees half an image.
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e)
+        {
+            // A half-written file must not stay behind (a full disk, a cancelled request).
+            try { File.Delete(temporary); } catch (IOException) { }
+            if (e is IOException io && StorageFullException.IsDiskFull(io))
+                throw new StorageFullException(io);
+            throw;
+        }
         return key;
+    }
+
+    /// <summary>Removes temporary files a crashed or killed process left (older than <paramref name="age"/>).</summary>
+    public int RemoveLeftoverTemporaryFiles(TimeSpan age)
+    {
+        var cutoff = DateTime.UtcNow - age;
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(_root, "*.tmp", SearchOption.AllDirectories))
+        {
+            if (File.GetLastWriteTimeUtc(file) >= cutoff)
+                continue;
+            try
+            {
+                File.Delete(file);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // gone already, or still open on another replica: the next sweep looks again
+            }
+        }
+        return removed;
     }
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)

@@ -11,7 +11,7 @@ namespace Likeness.Api.Storage;
 /// </summary>
 public sealed class ImageJanitor(LikenessDbContext db, IImageStore store, TimeProvider time, ILogger<ImageJanitor> logger)
 {
-    /// <summary>Blobs younger than this are left alone by the sweep: a request may be about to claim them.</summary>
+    /// <summary>Temporary files younger than this may still be being written (by another replica): the sweep leaves them.</summary>
     public static readonly TimeSpan SweepGrace = TimeSpan.FromMinutes(10);
 
     /// <summary>A claim older than this belongs to a request that died: it no longer protects its blob.</summary>
@@ -29,17 +29,19 @@ public sealed class ImageJanitor(LikenessDbContext db, IImageStore store, TimePr
     }
 
     /// <summary>
-    /// Walks the whole store and deletes every unreferenced image older than <see cref="SweepGrace"/>, and
-    /// forgets claims whose requests are long gone.
+    /// Walks the whole store and deletes every image that nothing refers to and no request is writing
+    /// (whatever its age: every writer claims its key before it writes), removes temporary files a dead
+    /// process left, and forgets claims whose requests are long gone. Runs at start-up and every
+    /// <c>Likeness:CleanupInterval</c>.
     /// </summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
     {
-        var cutoff = time.GetUtcNow().UtcDateTime - SweepGrace;
         var candidates = new List<string>();
-        await foreach (var (key, writtenAt) in store.ListAsync(cancellationToken))
-            if (writtenAt < cutoff)
-                candidates.Add(key);
+        await foreach (var (key, _) in store.ListAsync(cancellationToken))
+            candidates.Add(key);
         var deleted = await DeleteUnreferencedAsync(candidates, cancellationToken);
+        if (store is FileSystemImageStore files && files.RemoveLeftoverTemporaryFiles(SweepGrace) is > 0 and var removed)
+            logger.LogInformation("Removed {Count} temporary files left by an interrupted write", removed);
         var stale = time.GetUtcNow().UtcDateTime - ClaimGrace;
         await db.ImageStoreClaims.Where(c => c.ClaimedAt < stale).ExecuteDeleteAsync(cancellationToken);
         return deleted;
