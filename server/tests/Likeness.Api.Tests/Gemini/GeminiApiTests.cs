@@ -13,7 +13,7 @@ public sealed class GeminiApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Emulator = await GeminiEmulator.Start(GeminiTestBase.CreateEngine());
+        Emulator = await GeminiTestBase.StartEmulator();
         App = GeminiApiTests.CreateApp(Emulator);
     }
 

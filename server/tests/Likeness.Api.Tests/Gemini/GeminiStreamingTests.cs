@@ -145,6 +145,20 @@ public sealed class GeminiStreamingTests : GeminiTestBase
     }
 
     [Fact]
+    public async Task Time_the_caller_spends_on_a_preview_is_not_counted_as_a_stalled_stream()
+    {
+        // Storing a preview (4 s here) takes longer than the idle timeout (3 s), twice over.
+        using var host = Host(("Gemini:StreamIdleTimeoutSeconds", "3"));
+        Emulator.Delays = EmulatorDelays.None;
+        var progress = new RecordingProgress { PreviewDelay = TimeSpan.FromSeconds(4) };
+
+        var image = await Generate(host, progress);
+
+        Assert.Equal(Assert.Single(Emulator.Calls).ResponseImage!.Sha256, Sha(image));
+        Assert.Equal(2, progress.Previews.Count);
+    }
+
+    [Fact]
     public async Task A_call_longer_than_TotalTimeoutSeconds_fails()
     {
         using var host = Host(("Gemini:TotalTimeoutSeconds", "3"), ("Gemini:StreamIdleTimeoutSeconds", "60"));

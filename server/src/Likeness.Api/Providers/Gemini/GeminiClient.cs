@@ -152,6 +152,8 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
                 throw new ImageProviderFailedException(
                     $"Gemini's stream broke after {answer.Chunks} chunk(s): {ex.Message}", ex);
             }
+            // The clock runs only while we wait for Gemini, not while the caller handles a chunk.
+            idle.CancelAfter(Timeout.InfiniteTimeSpan);
             if (!more)
                 break;
 
