@@ -132,15 +132,16 @@ public sealed class GeminiFaultTests : GeminiTestBase
     [Fact]
     public async Task Slow_on_every_attempt_fails_after_MaxAttempts()
     {
-        using var host = Host(("Gemini:TimeoutSeconds", "0.3"), ("Gemini:MaxAttempts", "3"));
+        // 1 s, not less: on a busy machine a shorter attempt can time out before its request reaches the emulator.
+        using var host = Host(("Gemini:TimeoutSeconds", "1"), ("Gemini:MaxAttempts", "3"));
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(10)), times: 3);
         var stopwatch = Stopwatch.StartNew();
 
         var failure = await Assert.ThrowsAsync<ImageProviderFailedException>(() => Generate(host));
 
         Assert.Equal(3, Emulator.CallCount);
-        Assert.Contains("did not answer within 0.3 s, 3 attempt(s)", failure.Message);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"took {stopwatch.Elapsed}"); // not 3 x 10 s: each attempt was cut at 0.3 s
+        Assert.Contains("did not answer within 1 s, 3 attempt(s)", failure.Message);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"took {stopwatch.Elapsed}"); // not 3 x 10 s: each attempt was cut at 1 s
     }
 
     [Fact]
