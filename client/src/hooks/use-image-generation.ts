@@ -161,7 +161,18 @@ export function useImageGeneration(owner: SessionOwner) {
   const sessionQuery = useQuery(imageSessionQueryOptions(owner));
   const session = isActiveSession(sessionQuery.data) ? sessionQuery.data : null;
   const hasActiveSession = session !== null;
-  const runningJob = sessionQuery.data?.running_job ?? null;
+
+  // The job on screen: one started here, or the status's `running_job` (after a reload). It is
+  // followed until its own stream says it ended, even if a fresher status stops naming it first
+  // (the toast and clearing the input must not be lost to that race).
+  const [tracked, setTracked] = useState<{ owner: SessionOwner; job: ImageJob } | null>(null);
+  const ended = useRef(new Set<string>());
+  const statusJob = sessionQuery.data?.running_job ?? null;
+  const trackedJob = tracked?.owner === owner && !ended.current.has(tracked.job.id) ? tracked.job : null;
+  const runningJob = trackedJob ?? (statusJob && !ended.current.has(statusJob.id) ? statusJob : null);
+  useEffect(() => {
+    if (runningJob && runningJob !== trackedJob) setTracked({ owner, job: runningJob });
+  }, [owner, runningJob, trackedJob]);
 
   const historyQuery = useQuery({ ...imageSessionHistoryQueryOptions(owner), enabled: hasActiveSession });
 
@@ -178,6 +189,8 @@ export function useImageGeneration(owner: SessionOwner) {
 
   const finishJob = useCallback(
     (job: ImageJob, outcome: JobOutcome) => {
+      ended.current.add(job.id);
+      setTracked((current) => (current?.job.id === job.id ? null : current));
       const { queryKey } = imageSessionQueryOptions(owner);
       const clear = (running: ImageJob | null) => (running?.id === job.id ? null : running);
       if (outcome.status === 'succeeded' && outcome.session) {
@@ -211,6 +224,7 @@ export function useImageGeneration(owner: SessionOwner) {
     const who = context?.owner ?? owner;
     startedHere.current.add(job.id);
     setFailure(null);
+    if (who === owner) setTracked({ owner: who, job });
     if (!withRunningJob(queryClient, who, () => job)) void invalidateOwner(who);
   };
   // Mutations remember whose session they acted on: an admin may switch users mid-request.

@@ -334,6 +334,28 @@ describe('Images page', () => {
       await waitFor(() => expect(FakeEventSource.open()).toEqual([]));
     });
 
+    it('keeps following its edit to the end when a fresher status no longer names the job', async () => {
+      const user = userEvent.setup();
+      const identity = fakeApi.addIdentity('Ada');
+      fakeApi.startSession(ADMIN.id, identity.id);
+      const { queryClient } = renderApp();
+      const input = await screen.findByLabelText('Edit this image:');
+      const release = fakeApi.hold();
+      await user.type(input, 'sepia{Enter}');
+      await screen.findByRole('region', { name: 'Applying edit…' });
+      // Another part of the app re-reads the status and gets it without running_job (a race).
+      server.use(
+        http.get('/api/v1/admin/users/:userId/image-session/', () => {
+          const body = fakeApi.response(fakeApi.sessions.get(ADMIN.id), 'nobody') as object;
+          return HttpResponse.json({ ...body, running_job: null });
+        }, { once: true }),
+      );
+      await act(() => queryClient.invalidateQueries({ queryKey: ['image-session'] }));
+      release();
+      expect(await screen.findByText('Edit applied.')).toBeInTheDocument();
+      expect(input).toHaveValue('');
+    });
+
     it('a generate refused before any job starts (409) says why and starts nothing', async () => {
       const user = userEvent.setup();
       const identity = fakeApi.addIdentity('Ada');
