@@ -12,6 +12,7 @@ import type {
   ImageJobStatus,
   ImageSessionHistory,
   ImageSessionResponse,
+  StartedImageTurn,
 } from '@/types/imageGeneration';
 
 const ADMIN = '/api/v1/admin/identities';
@@ -52,19 +53,19 @@ export function editMyImage(request: Self<EditImageRequest>): Promise<EditImageR
 
 // --- the same endpoints, starting a job (202 + ImageJob) -------------------------------------
 
-export function startIdentityImageGeneration(request: GenerateImageRequest): Promise<ImageJob> {
+export function startIdentityImageGeneration(request: GenerateImageRequest): Promise<StartedImageTurn> {
   return apiClient.post(`${ADMIN}/generate-image/`, request, RESPOND_ASYNC);
 }
 
-export function startIdentityImageEdit(request: EditImageRequest): Promise<ImageJob> {
+export function startIdentityImageEdit(request: EditImageRequest): Promise<StartedImageTurn> {
   return apiClient.post(`${ADMIN}/edit-image/`, request, RESPOND_ASYNC);
 }
 
-export function startMyImageGeneration(request: Self<GenerateImageRequest>): Promise<ImageJob> {
+export function startMyImageGeneration(request: Self<GenerateImageRequest>): Promise<StartedImageTurn> {
   return apiClient.post(`${SELF}/generate-image/`, request, RESPOND_ASYNC);
 }
 
-export function startMyImageEdit(request: Self<EditImageRequest>): Promise<ImageJob> {
+export function startMyImageEdit(request: Self<EditImageRequest>): Promise<StartedImageTurn> {
   return apiClient.post(`${SELF}/edit-image/`, request, RESPOND_ASYNC);
 }
 
@@ -107,9 +108,9 @@ export function cancelImageJob(owner: SessionOwner, jobId: string): Promise<void
 
 export interface ImageSessionApi {
   /** Starts a Generate New job. */
-  generate(request: Self<GenerateImageRequest>): Promise<ImageJob>;
+  generate(request: Self<GenerateImageRequest>): Promise<StartedImageTurn>;
   /** Starts an edit job. */
-  edit(request: Self<EditImageRequest>): Promise<ImageJob>;
+  edit(request: Self<EditImageRequest>): Promise<StartedImageTurn>;
   status(): Promise<ImageSessionResponse>;
   history(): Promise<ImageSessionHistory>;
   undo(): Promise<ImageSessionResponse>;

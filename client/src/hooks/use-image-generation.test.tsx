@@ -1,7 +1,8 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { createQueryClient } from '@/lib/query-client';
-import { ADMIN, ALICE, fakeApi } from '../../test/fake-api';
+import { http, HttpResponse } from 'msw';
+import { ADMIN, ALICE, fakeApi, server } from '../../test/fake-api';
 import { FakeEventSource } from '../../test/fake-event-source';
 import { useImageGeneration } from './use-image-generation';
 
@@ -101,5 +102,27 @@ describe('useImageGeneration', () => {
     await waitFor(() => expect(result.current.editError?.message).toMatch(/does not understand “make the jacket red”/));
     expect(result.current.job).toBeNull();
     expect(result.current.session!.version_id).toBe(session.currentId);
+  });
+
+  it('a server that ignores Prefer: respond-async and answers with the finished turn still works', async () => {
+    const identity = fakeApi.addIdentity('Ada');
+    fakeApi.startSession(ADMIN.id, identity.id);
+    server.use(
+      http.post('/api/v1/admin/identities/edit-image/', async ({ request }) => {
+        const body = (await request.json()) as Record<string, string>;
+        const session = fakeApi.sessions.get(ADMIN.id)!;
+        fakeApi.addVersion(session, 'edit', body.edit_prompt, session.currentId);
+        return HttpResponse.json({ ...(fakeApi.response(session, ADMIN.id) as object), image_base64: 'AAAA' });
+      }),
+    );
+    const { result } = setup(ADMIN.id);
+    await waitFor(() => expect(result.current.hasActiveSession).toBe(true));
+    const applied = vi.fn();
+    act(() => result.current.editImage('sepia', { onSuccess: applied }));
+    await waitFor(() => expect(result.current.session?.can_undo).toBe(true));
+    expect(applied).toHaveBeenCalledTimes(1);
+    expect(result.current.job).toBeNull();
+    expect(result.current.session).not.toHaveProperty('image_base64');
+    expect(FakeEventSource.instances).toEqual([]);
   });
 });

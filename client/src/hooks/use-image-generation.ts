@@ -24,6 +24,7 @@ import { followImageJob, type ImageJobEvent } from '@/lib/job-events';
 import { showError } from '@/lib/query-client';
 import {
   isActiveSession,
+  isImageJob,
   type AspectRatio,
   type ImageJob,
   type ImageJobEventMap,
@@ -31,6 +32,7 @@ import {
   type ImageJobStage,
   type ImageSessionResponse,
   type Resolution,
+  type StartedImageTurn,
 } from '@/types/imageGeneration';
 
 export type { SessionOwner };
@@ -219,13 +221,20 @@ export function useImageGeneration(owner: SessionOwner) {
 
   const events = useImageJobEvents(owner, runningJob, finishJob);
 
-  // A job was accepted (202): show it at once; its events take it from here.
-  const onJobStarted = (job: ImageJob, _: unknown, context: { owner: SessionOwner } | undefined) => {
+  // A job was accepted (202): show it at once; its events take it from here. A server that
+  // answered with the finished turn instead (it did not apply Prefer) is as good as `succeeded`.
+  const onStarted = (kind: ImageJobKind) => (turn: StartedImageTurn, _: unknown, context: { owner: SessionOwner } | undefined) => {
     const who = context?.owner ?? owner;
-    startedHere.current.add(job.id);
     setFailure(null);
-    if (who === owner) setTracked({ owner: who, job });
-    if (!withRunningJob(queryClient, who, () => job)) void invalidateOwner(who);
+    if (!isImageJob(turn)) {
+      const { image_base64: _image, ...status } = turn;
+      void storeResponse({ ...status, running_job: status.running_job ?? null } as ImageSessionResponse, undefined, context);
+      toast.success(SUCCESS_MESSAGE[kind]);
+      return;
+    }
+    startedHere.current.add(turn.id);
+    if (who === owner) setTracked({ owner: who, job: turn });
+    if (!withRunningJob(queryClient, who, () => turn)) void invalidateOwner(who);
   };
   // Mutations remember whose session they acted on: an admin may switch users mid-request.
   const onMutate = () => ({ owner });
@@ -241,14 +250,14 @@ export function useImageGeneration(owner: SessionOwner) {
     mutationKey: imageSessionKeys.change(owner, 'generate'),
     mutationFn: (input: GenerateImageInput) => api.generate(input),
     onMutate,
-    onSuccess: onJobStarted,
+    onSuccess: onStarted('generate'),
     onError,
   });
   const edit = useMutation({
     mutationKey: imageSessionKeys.change(owner, 'edit'),
     mutationFn: (editPrompt: string) => api.edit({ edit_prompt: editPrompt }),
     onMutate,
-    onSuccess: onJobStarted,
+    onSuccess: onStarted('edit'),
     onError,
   });
   const versionKey = imageSessionKeys.change(owner, 'version');
@@ -306,8 +315,10 @@ export function useImageGeneration(owner: SessionOwner) {
     /** Starts an edit job; `onSuccess` runs when the edited image is the session's current one. */
     editImage: (editPrompt: string, options?: { onSuccess?: () => void }) =>
       edit.mutate(editPrompt, {
-        onSuccess: (started) => {
-          if (options?.onSuccess) onApplied.current.set(started.id, options.onSuccess);
+        onSuccess: (turn) => {
+          if (!options?.onSuccess) return;
+          if (isImageJob(turn)) onApplied.current.set(turn.id, options.onSuccess);
+          else options.onSuccess(); // already applied
         },
       }),
     isEditing,

@@ -33,6 +33,16 @@ export interface ImageJob {
   events_url: string;
 }
 
+/**
+ * What starting a generate or edit answers: the job (202), or, from a server that did not apply
+ * `Prefer: respond-async` (RFC 7240 lets it ignore a preference), the finished turn itself.
+ */
+export type StartedImageTurn = ImageJob | GenerateImageResponse;
+
+export function isImageJob(turn: StartedImageTurn): turn is ImageJob {
+  return typeof (turn as ImageJob).events_url === 'string' && typeof (turn as ImageJob).status === 'string';
+}
+
 export function isJobFinished(job: Pick<ImageJob, 'status'>): boolean {
   return job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
 }

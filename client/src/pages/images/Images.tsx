@@ -36,7 +36,6 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   const generation = useImageGeneration(owner);
   const { session, history } = generation;
 
-  useDocumentTitle('Images');
   const [settings, setSettings] = useState<GenerateSettings>(DEFAULT_SETTINGS);
   const [comparing, setComparing] = useState(false);
 
@@ -66,6 +65,8 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   // A running generate or edit shows its progress panel; a version switch is short and shows a spinner.
   const { job } = generation;
   const jobTitle = job ? (job.job.kind === 'generate' ? 'Generating…' : 'Applying edit…') : null;
+  // A turn takes up to a minute: the tab says so while the user looks elsewhere.
+  useDocumentTitle(jobTitle ? `${jobTitle} · Images` : 'Images');
   const busyLabel = !job && generation.isChangingVersion ? 'Switching version…' : null;
   const elapsed = useElapsedSeconds(busyLabel !== null);
   const jobElapsed = useElapsedSince(job ? (job.job.started_at ?? job.job.created_at) : null);
