@@ -14,8 +14,20 @@ public sealed class LikenessOptions
     /// <summary>How often the background cleaner deletes expired sessions and unreferenced images.</summary>
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>The longest one edit may hold its session before another may take over (a crashed process).</summary>
-    public TimeSpan EditLeaseTime { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// A job's runner lease: the process running a job renews it (every third of it); when it runs out the
+    /// process is taken for dead, the job fails and its session is free again.
+    /// </summary>
+    public TimeSpan JobLeaseTime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often jobs whose runner died are looked for (also once at start-up).</summary>
+    public TimeSpan JobSweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often an event stream looks in the database for events written by another process.</summary>
+    public TimeSpan JobEventPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Finished jobs (and their previews) are deleted after this.</summary>
+    public TimeSpan JobRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Apply EF Core migrations and create the bootstrap admin when the server starts.</summary>
     public bool MigrateOnStartup { get; set; } = true;

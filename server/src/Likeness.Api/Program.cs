@@ -43,13 +43,11 @@ builder.Services.ConfigureApplicationCookie(o =>
 });
 builder.Services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
 
-// Configure images: the store, the provider, the orchestration and the expiry cleaner
+// Configure images: the store, the provider, sessions and their jobs
 builder.Services.AddImageStore(builder.Configuration);
 builder.Services.AddImageProvider(builder.Configuration);
 builder.Services.AddScoped<ImageJanitor>();
-builder.Services.AddScoped<ImageGenerationOrchestrator>();
-builder.Services.AddScoped<ExpiredSessionCleaner>();
-builder.Services.AddHostedService<ExpiredSessionCleanupService>();
+builder.Services.AddImageGeneration();
 builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 160L * 1024 * 1024);
 
 // Configure JSON (snake_case, as the plan's fields are), errors as problem details, and OpenAPI
@@ -64,6 +62,15 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi();
 
+// Compress JSON (Brotli or gzip, as the client accepts); images are compressed already, event streams must not wait
+builder.Services.AddResponseCompression(o =>
+{
+    o.EnableForHttps = true;
+    o.MimeTypes = ["application/json", "application/problem+json", "text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml"];
+});
+builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+
 var app = builder.Build();
 
 // `dotnet Likeness.Api.dll migrate` applies migrations and creates the bootstrap admin, then exits
@@ -72,6 +79,7 @@ if (args.Contains("migrate") || app.Services.GetRequiredService<Microsoft.Extens
 if (args.Contains("migrate"))
     return;
 
+app.UseResponseCompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();

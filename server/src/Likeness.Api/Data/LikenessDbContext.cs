@@ -18,6 +18,8 @@ public abstract class LikenessDbContext(DbContextOptions options)
     public DbSet<ReferenceImage> ReferenceImages => Set<ReferenceImage>();
     public DbSet<ImageGenerationSession> ImageGenerationSessions => Set<ImageGenerationSession>();
     public DbSet<ImageVersion> ImageVersions => Set<ImageVersion>();
+    public DbSet<ImageJob> ImageJobs => Set<ImageJob>();
+    public DbSet<ImageJobEvent> ImageJobEvents => Set<ImageJobEvent>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
@@ -47,7 +49,9 @@ public abstract class LikenessDbContext(DbContextOptions options)
             e.Property(r => r.Sha256).HasMaxLength(64);
             e.Property(r => r.FileName).HasMaxLength(255);
             e.HasIndex(r => new { r.IdentityId, r.Order });
+            e.Property(r => r.ThumbnailKey).HasMaxLength(64);
             e.HasIndex(r => r.StorageKey);
+            e.HasIndex(r => r.ThumbnailKey);
         });
 
         builder.Entity<ImageGenerationSession>(e =>
@@ -61,6 +65,7 @@ public abstract class LikenessDbContext(DbContextOptions options)
             e.Property(s => s.ReferenceImagesHash).HasMaxLength(64);
             e.Property(s => s.AspectRatio).HasMaxLength(8);
             e.Property(s => s.Resolution).HasMaxLength(8);
+            e.Property(s => s.LeaseToken);
             e.HasMany(s => s.Versions).WithOne().HasForeignKey(v => v.SessionId)
                 .OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(s => s.ExpiresAt);
@@ -79,6 +84,31 @@ public abstract class LikenessDbContext(DbContextOptions options)
             e.HasIndex(v => new { v.SessionId, v.CreatedAt });
             e.HasIndex(v => v.ImageKey);
             e.HasIndex(v => v.ThumbnailKey);
+        });
+
+        builder.Entity<ImageJob>(e =>
+        {
+            e.ToTable("image_jobs");
+            e.HasOne<User>().WithMany().HasForeignKey(j => j.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(j => j.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(j => j.Stage).HasConversion<string>().HasMaxLength(16);
+            e.Property(j => j.ErrorDetail).HasMaxLength(2000);
+            // One queued or running job per user, whichever process tries to start a second one.
+            e.HasIndex(j => j.ActiveUserId).IsUnique();
+            e.HasIndex(j => new { j.UserId, j.CreatedAt });
+            e.HasIndex(j => new { j.Status, j.LeaseUntil });
+            e.HasMany<ImageJobEvent>().WithOne().HasForeignKey(v => v.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ImageJobEvent>(e =>
+        {
+            e.ToTable("image_job_events");
+            e.Property(v => v.Name).HasMaxLength(16);
+            e.Property(v => v.ImageKey).HasMaxLength(64);
+            e.Property(v => v.MimeType).HasMaxLength(32);
+            e.HasIndex(v => new { v.JobId, v.Id });
+            e.HasIndex(v => v.ImageKey);
         });
     }
 }

@@ -58,7 +58,8 @@ public static class IdentitiesApi
 
         group.MapDelete("/{id:guid}/", async Task<NoContent> (Guid id, LikenessDbContext db, ImageJanitor janitor) =>
         {
-            var keys = await db.ReferenceImages.Where(r => r.IdentityId == id).Select(r => r.StorageKey).ToListAsync();
+            var keys = await db.ReferenceImages.Where(r => r.IdentityId == id).Select(r => r.StorageKey)
+                .Concat(db.ReferenceImages.Where(r => r.IdentityId == id && r.ThumbnailKey != null).Select(r => r.ThumbnailKey!)).ToListAsync();
             if (await db.Identities.Where(i => i.Id == id).ExecuteDeleteAsync() == 0)
                 throw ApiProblem.NotFound(IdentityNotFound);
             await janitor.DeleteUnreferencedAsync(keys);
@@ -85,6 +86,8 @@ public static class IdentitiesApi
 
         group.MapGet("/{id:guid}/reference-images/{imageId:guid}/", DownloadReferenceImage)
             .WithSummary("Download a reference image");
+        group.MapGet("/{id:guid}/reference-images/{imageId:guid}/thumbnail/", ReferenceImageThumbnail)
+            .WithSummary("A reference image's thumbnail (long side 256 px)");
 
         group.MapDelete("/{id:guid}/reference-images/{imageId:guid}/", async Task<NoContent> (
             Guid id, Guid imageId, LikenessDbContext db, ImageJanitor janitor, TimeProvider time) =>
@@ -95,7 +98,7 @@ public static class IdentitiesApi
             await db.ReferenceImages.Where(r => r.Id == imageId).ExecuteDeleteAsync();
             await db.Identities.Where(i => i.Id == id)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.UpdatedAt, time.GetUtcNow().UtcDateTime));
-            await janitor.DeleteUnreferencedAsync([image.StorageKey]);
+            await janitor.DeleteUnreferencedAsync(image.ThumbnailKey is { } thumbnail ? [image.StorageKey, thumbnail] : [image.StorageKey]);
             return TypedResults.NoContent();
         })
         .WithSummary("Delete a reference image");
@@ -109,6 +112,8 @@ public static class IdentitiesApi
         identities.MapGet("/", ListIdentities).WithTags("Identities").WithSummary("List identities to generate images of");
         identities.MapGet("/{id:guid}/reference-images/{imageId:guid}/", DownloadReferenceImage)
             .WithTags("Identities").WithSummary("Download a reference image");
+        identities.MapGet("/{id:guid}/reference-images/{imageId:guid}/thumbnail/", ReferenceImageThumbnail)
+            .WithTags("Identities").WithSummary("A reference image's thumbnail (long side 256 px)");
         return identities;
     }
 
@@ -129,6 +134,23 @@ public static class IdentitiesApi
             ?? throw ApiProblem.NotFound(ReferenceImageNotFound);
         return TypedResults.File(bytes, image.MimeType, fileDownloadName: null,
             entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{image.Sha256}\""));
+    }
+
+    /// <summary>The thumbnail, made and kept on first request for images uploaded before thumbnails existed.</summary>
+    private static async Task<IResult> ReferenceImageThumbnail(
+        Guid id, Guid imageId, LikenessDbContext db, IImageStore store, HttpContext http, CancellationToken cancellationToken)
+    {
+        var image = await db.ReferenceImages.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.Id == imageId && r.IdentityId == id, cancellationToken)
+            ?? throw ApiProblem.NotFound(ReferenceImageNotFound);
+        if (image.ThumbnailKey is not { } key)
+        {
+            var bytes = await store.GetAsync(image.StorageKey, cancellationToken) ?? throw ApiProblem.NotFound(ReferenceImageNotFound);
+            key = await store.PutAsync(ImageInspector.Thumbnail(bytes), cancellationToken);
+            await db.ReferenceImages.Where(r => r.Id == imageId)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ThumbnailKey, key), cancellationToken);
+        }
+        return await StoredImageResults.Serve(http, store, key, "image/png", ReferenceImageNotFound, cancellationToken);
     }
 
     private static async Task<Created<List<ReferenceImageResponse>>> UploadReferenceImages(
@@ -167,7 +189,7 @@ public static class IdentitiesApi
         CheckLimit(identity.ReferenceImages.Count, files.Count);
 
         // Validate every file before storing any, so an upload is all or nothing.
-        var accepted = new List<(IFormFile File, byte[] Bytes, ImageFacts Facts)>();
+        var accepted = new List<(IFormFile File, byte[] Bytes, byte[] Thumbnail, ImageFacts Facts)>();
         foreach (var file in files)
         {
             var name = string.IsNullOrWhiteSpace(file.FileName) ? "The file" : $"\"{Path.GetFileName(file.FileName)}\"";
@@ -191,7 +213,7 @@ public static class IdentitiesApi
             if (facts is null)
                 throw new ApiProblem(StatusCodes.Status422UnprocessableEntity,
                     $"{name} could not be decoded: the image is corrupt or incomplete.");
-            accepted.Add((file, bytes, facts));
+            accepted.Add((file, bytes, ImageInspector.Thumbnail(bytes), facts));
         }
 
         // Two uploads at once must not both pass the limit: each claims the identity by moving its updated_at
@@ -217,12 +239,13 @@ public static class IdentitiesApi
 
             var order = (state.MaxOrder ?? -1) + 1;
             var added = new List<ReferenceImage>();
-            foreach (var (file, bytes, facts) in accepted)
+            foreach (var (file, bytes, thumbnail, facts) in accepted)
             {
                 var key = await store.PutAsync(bytes, cancellationToken);
+                var thumbnailKey = await store.PutAsync(thumbnail, cancellationToken);
                 var image = new ReferenceImage
                 {
-                    Id = Guid.NewGuid(), IdentityId = id, StorageKey = key, MimeType = facts.MimeType,
+                    Id = Guid.NewGuid(), IdentityId = id, StorageKey = key, ThumbnailKey = thumbnailKey, MimeType = facts.MimeType,
                     Width = facts.Width, Height = facts.Height, SizeBytes = bytes.Length, Sha256 = key,
                     Order = order++, FileName = ShortFileName(file.FileName), CreatedAt = now,
                 };

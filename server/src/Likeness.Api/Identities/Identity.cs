@@ -17,6 +17,8 @@ public class ReferenceImage
     public Guid Id { get; set; }
     public Guid IdentityId { get; set; }
     public required string StorageKey { get; set; }
+    /// <summary>A PNG with its long side 256 px; made at upload (or on first request for older rows).</summary>
+    public string? ThumbnailKey { get; set; }
     public required string MimeType { get; set; }
     public int Width { get; set; }
     public int Height { get; set; }

@@ -6,11 +6,12 @@ public sealed record UpdateIdentityRequest(string? Name, string? Description);
 
 public sealed record ReferenceImageResponse(
     Guid Id, Guid IdentityId, string MimeType, int Width, int Height, long SizeBytes, string Sha256,
-    int Order, string? FileName, DateTime CreatedAt, string Url)
+    int Order, string? FileName, DateTime CreatedAt, string Url, string ThumbnailUrl)
 {
     public static ReferenceImageResponse From(ReferenceImage r) => new(
         r.Id, r.IdentityId, r.MimeType, r.Width, r.Height, r.SizeBytes, r.Sha256, r.Order, r.FileName,
-        r.CreatedAt, $"/api/v1/identities/{r.IdentityId}/reference-images/{r.Id}/");
+        r.CreatedAt, $"/api/v1/identities/{r.IdentityId}/reference-images/{r.Id}/",
+        $"/api/v1/identities/{r.IdentityId}/reference-images/{r.Id}/thumbnail/");
 }
 
 public sealed record IdentityResponse(

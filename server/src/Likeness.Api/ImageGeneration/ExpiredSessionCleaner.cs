@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Likeness.Api.ImageGeneration;
 
 /// <summary>Deletes expired sessions (with their versions) and every image nothing refers to any more.</summary>
-public sealed class ExpiredSessionCleaner(LikenessDbContext db, ImageJanitor janitor, TimeProvider time, ILogger<ExpiredSessionCleaner> logger)
+public sealed class ExpiredSessionCleaner(
+    LikenessDbContext db, ImageJanitor janitor, TimeProvider time, IOptions<LikenessOptions> options, ILogger<ExpiredSessionCleaner> logger)
 {
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
@@ -16,10 +17,16 @@ public sealed class ExpiredSessionCleaner(LikenessDbContext db, ImageJanitor jan
         var versions = db.ImageVersions.Where(v => expired.Any(s => s.Id == v.SessionId));
         var keys = await versions.StoredKeys().ToListAsync(cancellationToken);
         var deleted = await expired.ExecuteDeleteAsync(cancellationToken);
+        // Finished jobs are kept a while (a client may still read them), then go with their previews.
+        var retired = db.ImageJobs.Where(j => j.ActiveUserId == null && j.FinishedAt < now - options.Value.JobRetention);
+        keys.AddRange(await db.ImageJobEvents.Where(e => e.ImageKey != null && retired.Any(j => j.Id == e.JobId))
+            .Select(e => e.ImageKey!).ToListAsync(cancellationToken));
+        var jobs = await retired.ExecuteDeleteAsync(cancellationToken);
         await janitor.DeleteUnreferencedAsync(keys, cancellationToken);
         var swept = await janitor.SweepAsync(cancellationToken);
-        if (deleted > 0 || swept > 0)
-            logger.LogInformation("Deleted {Sessions} expired image sessions and swept {Images} orphaned images", deleted, swept);
+        if (deleted > 0 || swept > 0 || jobs > 0)
+            logger.LogInformation("Deleted {Sessions} expired image sessions and {Jobs} old jobs, and swept {Images} orphaned images",
+                deleted, jobs, swept);
         return deleted;
     }
 }

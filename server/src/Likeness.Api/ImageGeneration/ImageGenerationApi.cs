@@ -1,188 +1,225 @@
-using System.Security.Claims;
+using System.Net.ServerSentEvents;
 using Likeness.Api.Problems;
 using Likeness.Api.Providers;
+using Likeness.Api.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Likeness.Api.ImageGeneration;
 
 /// <summary>
-/// The plan's generate and edit endpoints, for admins (any user, by <c>user_id</c>) and for the signed-in
-/// user, plus session status, history, undo, redo, select and version images.
+/// The plan's four generate and edit endpoints (admin: any user by <c>user_id</c>; or the signed-in user),
+/// and the image-session routes, mapped once for an owner resolved per request (<see cref="SessionOwner"/>):
+/// status, history, undo, redo, select, version images, and jobs with their live events.
 /// </summary>
 public static class ImageGenerationApi
 {
+    public const string SessionTag = "Image session";
+
     public static RouteGroupBuilder MapAdminImageGeneration(this RouteGroupBuilder admin)
     {
-        var group = admin.MapGroup("/identities").WithTags("Image generation (admin)");
-        const string session = "/image-session";
-
-        group.MapPost("/generate-image/", async (AdminGenerateImageRequest request, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-        {
-            var userId = RequiredId(request.UserId, "user_id");
-            var view = await orchestrator.StartImageSession(userId, RequiredId(request.IdentityId, "identity_id"),
-                request.AdditionalPrompt, AspectRatio(request.AspectRatio), Resolution(request.Resolution), ct);
-            return Respond(view, AdminUrls(userId));
-        }).WithSummary("Generate an image for a user's identity and start (or replace) their session").WithImageErrors();
-
-        group.MapPost("/edit-image/", async (AdminEditImageRequest request, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-        {
-            var userId = RequiredId(request.UserId, "user_id");
-            var view = await orchestrator.EditImageSession(userId, request.EditPrompt, OptionalId(request.IdentityId, "identity_id"), ct);
-            return Respond(view, AdminUrls(userId));
-        }).WithSummary("Edit the current image of a user's session").WithImageErrors();
-
-        group.MapGet($"{session}/", async ([Microsoft.AspNetCore.Mvc.FromQuery(Name = "user_id")] string? userId, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-        {
-            var id = RequiredId(userId, "user_id");
-            return Respond(await orchestrator.GetSessionStatus(id, ct), AdminUrls(id));
-        }).WithSummary("A user's session status and current image");
-
-        group.MapGet($"{session}/history/", async ([Microsoft.AspNetCore.Mvc.FromQuery(Name = "user_id")] string? userId, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-        {
-            var id = RequiredId(userId, "user_id");
-            return History(await orchestrator.GetHistory(id, ct), AdminUrls(id));
-        }).WithSummary("Every version of a user's session");
-
-        group.MapPost($"{session}/undo/", async (AdminSessionRequest request, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-        {
-            var id = RequiredId(request.UserId, "user_id");
-            return Respond(await orchestrator.Undo(id, ct), AdminUrls(id));
-        }).WithSummary("Make the current version's parent current").WithImageErrors();
-
-        group.MapPost($"{session}/redo/", async (AdminSessionRequest request, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-        {
-            var id = RequiredId(request.UserId, "user_id");
-            return Respond(await orchestrator.Redo(id, ct), AdminUrls(id));
-        }).WithSummary("Make the most recent child of the current version current").WithImageErrors();
-
-        group.MapPost($"{session}/select/", async (AdminSelectVersionRequest request, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-        {
-            var id = RequiredId(request.UserId, "user_id");
-            return Respond(await orchestrator.SelectVersion(id, RequiredId(request.VersionId, "version_id"), ct), AdminUrls(id));
-        }).WithSummary("Make any version of the session current").WithImageErrors();
-
-        group.MapGet($"{session}/versions/{{versionId:guid}}/image/", (Guid versionId, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "user_id")] string? userId, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct) =>
-            VersionImage(orchestrator, RequiredId(userId, "user_id"), versionId, thumbnail: false, http, ct))
-            .WithSummary("The image of one version");
-        group.MapGet($"{session}/versions/{{versionId:guid}}/thumbnail/", (Guid versionId, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "user_id")] string? userId, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct) =>
-            VersionImage(orchestrator, RequiredId(userId, "user_id"), versionId, thumbnail: true, http, ct))
-            .WithSummary("A thumbnail (long side 256 px) of one version");
-        return group;
+        var plan = admin.MapGroup("/identities").WithTags("Image generation (admin)");
+        plan.MapPost("/generate-image/", AdminGenerateImage)
+            .WithSummary("Generate an image for a user's identity and start (or replace) their session").WithImageErrors();
+        plan.MapPost("/edit-image/", AdminEditImage)
+            .WithSummary("Edit the current image of a user's session").WithImageErrors();
+        admin.MapGroup("/users/{user_id:guid}/image-session").WithTags(SessionTag + " (admin)").MapImageSession();
+        return plan;
     }
 
     public static RouteGroupBuilder MapUserImageGeneration(this RouteGroupBuilder identities)
     {
-        var group = identities.MapGroup("").WithTags("Image generation");
-        const string session = "/image-session";
-
-        group.MapPost("/generate-image/", async (GenerateImageRequest request, ClaimsPrincipal user, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-            Respond(await orchestrator.StartImageSession(Self(user), RequiredId(request.IdentityId, "identity_id"),
-                request.AdditionalPrompt, AspectRatio(request.AspectRatio), Resolution(request.Resolution), ct), SelfUrls))
+        var plan = identities.MapGroup("").WithTags("Image generation");
+        plan.MapPost("/generate-image/", GenerateImage)
             .WithSummary("Generate an image of an identity and start (or replace) your session").WithImageErrors();
-
-        group.MapPost("/edit-image/", async (EditImageRequest request, ClaimsPrincipal user, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-            Respond(await orchestrator.EditImageSession(Self(user), request.EditPrompt, OptionalId(request.IdentityId, "identity_id"), ct), SelfUrls))
+        plan.MapPost("/edit-image/", EditImage)
             .WithSummary("Edit the current image of your session").WithImageErrors();
-
-        group.MapGet($"{session}/", async (ClaimsPrincipal user, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-            Respond(await orchestrator.GetSessionStatus(Self(user), ct), SelfUrls))
-            .WithSummary("Your session status and current image");
-
-        group.MapGet($"{session}/history/", async (ClaimsPrincipal user, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-            History(await orchestrator.GetHistory(Self(user), ct), SelfUrls))
-            .WithSummary("Every version of your session");
-
-        group.MapPost($"{session}/undo/", async (ClaimsPrincipal user, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-            Respond(await orchestrator.Undo(Self(user), ct), SelfUrls))
-            .WithSummary("Make the current version's parent current").WithImageErrors();
-
-        group.MapPost($"{session}/redo/", async (ClaimsPrincipal user, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-            Respond(await orchestrator.Redo(Self(user), ct), SelfUrls))
-            .WithSummary("Make the most recent child of the current version current").WithImageErrors();
-
-        group.MapPost($"{session}/select/", async (SelectVersionRequest request, ClaimsPrincipal user, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
-            Respond(await orchestrator.SelectVersion(Self(user), RequiredId(request.VersionId, "version_id"), ct), SelfUrls))
-            .WithSummary("Make any version of your session current").WithImageErrors();
-
-        group.MapGet($"{session}/versions/{{versionId:guid}}/image/", (Guid versionId, ClaimsPrincipal user, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct) =>
-            VersionImage(orchestrator, Self(user), versionId, thumbnail: false, http, ct))
-            .WithSummary("The image of one version");
-        group.MapGet($"{session}/versions/{{versionId:guid}}/thumbnail/", (Guid versionId, ClaimsPrincipal user, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct) =>
-            VersionImage(orchestrator, Self(user), versionId, thumbnail: true, http, ct))
-            .WithSummary("A thumbnail (long side 256 px) of one version");
-        return group;
+        identities.MapGroup("/image-session").WithTags(SessionTag).MapImageSession();
+        return plan;
     }
 
-    /// <summary>Where a version's image and thumbnail are, for the admin routes or the user's own.</summary>
-    private sealed record VersionUrls(Func<Guid, string> Image, Func<Guid, string> Thumbnail);
-
-    private static readonly VersionUrls SelfUrls = new(
-        id => $"/api/v1/identities/image-session/versions/{id}/image/",
-        id => $"/api/v1/identities/image-session/versions/{id}/thumbnail/");
-
-    private static VersionUrls AdminUrls(Guid userId) => new(
-        id => $"/api/v1/admin/identities/image-session/versions/{id}/image/?user_id={userId}",
-        id => $"/api/v1/admin/identities/image-session/versions/{id}/thumbnail/?user_id={userId}");
-
-    private static Ok<ImageSessionResponse> Respond(SessionView view, VersionUrls urls)
+    /// <summary>The session routes under an owner's prefix.</summary>
+    private static RouteGroupBuilder MapImageSession(this RouteGroupBuilder session)
     {
-        if (view.Session is not { } s || view.Current is not { } v)
-            return TypedResults.Ok(new ImageSessionResponse(null, false, null, null, null, false, false, false,
-                null, null, null, null, null, null, null, null, null));
-        return TypedResults.Ok(new ImageSessionResponse(
-            view.Image is null ? null : Convert.ToBase64String(view.Image),
-            HasActiveSession: true, s.IdentityId, s.Id, v.Id, view.CanUndo, view.CanRedo, view.ReferencesChanged,
-            v.MimeType, v.Width, v.Height, s.AspectRatio, s.Resolution, v.Provider, s.LastPrompt, s.ExpiresAt,
-            urls.Image(v.Id)));
+        session.MapGet("/", GetStatus).WithSummary("Session status: the current version, its image URL and any running job");
+        session.MapGet("/history/", GetHistory).WithSummary("Every version of the session");
+        session.MapPost("/undo/", Undo).WithSummary("Make the current version's parent current").WithSessionErrors();
+        session.MapPost("/redo/", Redo).WithSummary("Make the most recent child of the current version current").WithSessionErrors();
+        session.MapPost("/select/", Select).WithSummary("Make any version of the session current").WithSessionErrors();
+        session.MapGet("/versions/{versionId:guid}/image/", GetVersionImage).WithSummary("The image of one version");
+        session.MapGet("/versions/{versionId:guid}/thumbnail/", GetVersionThumbnail).WithSummary("A thumbnail (long side 256 px) of one version");
+
+        session.MapPost("/jobs/", StartJob).WithSummary("Start a generate or edit job (answers 202 at once)")
+            .Produces<ImageJobResponse>(StatusCodes.Status202Accepted).WithImageErrors();
+        session.MapGet("/jobs/", ListJobs).WithSummary("The owner's jobs, newest first (?status= filters)");
+        session.MapGet("/jobs/{jobId:guid}/", GetJob).WithSummary("One job").ProducesProblem(StatusCodes.Status404NotFound);
+        session.MapDelete("/jobs/{jobId:guid}/", CancelJob).WithSummary("Cancel a queued or running job; the session stays as it was")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        session.MapGet("/jobs/{jobId:guid}/events/", GetJobEvents)
+            .WithSummary("The job's live events (Server-Sent Events: stage, thought, preview, succeeded, failed, cancelled)")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        session.MapGet("/jobs/{jobId:guid}/previews/{eventId:long}/", GetJobPreview).WithSummary("An interim image the model drew");
+        return session;
     }
 
-    private static Ok<ImageSessionHistoryResponse> History(
-        (ImageGenerationSession? Session, List<ImageVersion> Versions) history, VersionUrls urls)
+    // The plan's endpoints: start a job, then wait for it (or answer 202 at once with Prefer: respond-async).
+
+    private static Task<IResult> AdminGenerateImage(AdminGenerateImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
+        Generate(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.IdentityId, request.AdditionalPrompt,
+            request.AspectRatio, request.Resolution, jobs, http, ct);
+
+    private static Task<IResult> GenerateImage(GenerateImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
+        Generate(SessionOwner.Self(http.User), request.IdentityId, request.AdditionalPrompt, request.AspectRatio, request.Resolution,
+            jobs, http, ct);
+
+    private static Task<IResult> AdminEditImage(AdminEditImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
+        Edit(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.EditPrompt, request.IdentityId, jobs, http, ct);
+
+    private static Task<IResult> EditImage(EditImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
+        Edit(SessionOwner.Self(http.User), request.EditPrompt, request.IdentityId, jobs, http, ct);
+
+    private static async Task<IResult> Generate(
+        SessionOwner owner, string? identityId, string? additionalPrompt, string? aspectRatio, string? resolution,
+        ImageJobs jobs, HttpContext http, CancellationToken ct)
     {
-        var (session, versions) = history;
-        return TypedResults.Ok(new ImageSessionHistoryResponse(session?.Id, session?.CurrentVersionId,
-            versions.Select(v => new ImageVersionResponse(v.Id, v.ParentVersionId, v.Kind.ToString().ToLowerInvariant(),
-                v.Prompt, v.Provider, v.AspectRatio, v.Resolution, v.MimeType, v.Width, v.Height, v.DurationMs,
-                v.CreatedAt, v.Id == session?.CurrentVersionId, urls.Image(v.Id), urls.Thumbnail(v.Id))).ToList()));
+        var job = await jobs.StartGenerate(owner.UserId, RequiredId(identityId, "identity_id"), additionalPrompt,
+            AspectRatio(aspectRatio), Resolution(resolution), ct);
+        return await Answer(job, owner, jobs, http, ct);
     }
 
-    private static async Task<IResult> VersionImage(
-        ImageGenerationOrchestrator orchestrator, Guid userId, Guid versionId, bool thumbnail, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Edit(
+        SessionOwner owner, string? editPrompt, string? identityId, ImageJobs jobs, HttpContext http, CancellationToken ct)
     {
-        var (bytes, mimeType, key) = await orchestrator.GetVersionImage(userId, versionId, thumbnail, ct);
-        // Content-addressed: the bytes behind a version never change.
-        http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
-        return TypedResults.File(bytes, mimeType, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{key}\""));
+        var job = await jobs.StartEdit(owner.UserId, editPrompt, OptionalId(identityId, "identity_id"), ct);
+        return await Answer(job, owner, jobs, http, ct);
     }
 
-    private static Guid Self(ClaimsPrincipal user) =>
-        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
-            ? id
-            : throw new ApiProblem(StatusCodes.Status401Unauthorized, "Sign in first.");
+    /// <summary>The job at once (202) when the client prefers it; otherwise the plan's answer once the job ends.</summary>
+    private static async Task<IResult> Answer(ImageJob job, SessionOwner owner, ImageJobs jobs, HttpContext http, CancellationToken ct)
+    {
+        if (PrefersAsync(http.Request))
+            return Accepted(job, owner, http);
+        var (finished, view) = await jobs.WaitAsync(job.Id, ct);
+        return finished.Status switch
+        {
+            ImageJobStatus.Succeeded when view is not null => TypedResults.Ok(ImageSessionResponses.From(view, owner.Prefix, includeImage: true)),
+            ImageJobStatus.Cancelled => throw ApiProblem.Conflict(ImageJobs.JobCancelled),
+            _ => throw new ApiProblem(finished.ErrorStatus ?? StatusCodes.Status500InternalServerError,
+                finished.ErrorDetail ?? ProblemExceptionHandler.ImageGenerationFailed),
+        };
+    }
+
+    private static IResult Accepted(ImageJob job, SessionOwner owner, HttpContext http)
+    {
+        http.Response.Headers["Preference-Applied"] = "respond-async";
+        return TypedResults.Accepted(ImageSessionResponses.JobUrl(owner.Prefix, job.Id), ImageSessionResponses.Job(job, owner.Prefix));
+    }
+
+    /// <summary>RFC 7240: <c>Prefer: respond-async</c>, possibly among other preferences.</summary>
+    internal static bool PrefersAsync(HttpRequest request) =>
+        request.Headers["Prefer"].SelectMany(v => (v ?? "").Split(','))
+            .Any(p => p.Split(';')[0].Trim().Equals("respond-async", StringComparison.OrdinalIgnoreCase));
+
+    // The session routes.
+
+    private static async Task<Ok<ImageSessionResponse>> GetStatus(SessionOwner owner, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
+        TypedResults.Ok(ImageSessionResponses.From(await orchestrator.GetSessionStatus(owner.UserId, ct), owner.Prefix, includeImage: false));
+
+    private static async Task<Ok<ImageSessionHistoryResponse>> GetHistory(SessionOwner owner, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
+        TypedResults.Ok(ImageSessionResponses.History(await orchestrator.GetHistory(owner.UserId, ct), owner.Prefix));
+
+    private static async Task<Ok<ImageSessionResponse>> Undo(SessionOwner owner, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
+        TypedResults.Ok(ImageSessionResponses.From(await orchestrator.Undo(owner.UserId, ct), owner.Prefix, includeImage: false));
+
+    private static async Task<Ok<ImageSessionResponse>> Redo(SessionOwner owner, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
+        TypedResults.Ok(ImageSessionResponses.From(await orchestrator.Redo(owner.UserId, ct), owner.Prefix, includeImage: false));
+
+    private static async Task<Ok<ImageSessionResponse>> Select(
+        SelectVersionRequest request, SessionOwner owner, ImageGenerationOrchestrator orchestrator, CancellationToken ct) =>
+        TypedResults.Ok(ImageSessionResponses.From(
+            await orchestrator.SelectVersion(owner.UserId, RequiredId(request.VersionId, "version_id"), ct), owner.Prefix, includeImage: false));
+
+    private static async Task<IResult> GetVersionImage(
+        Guid versionId, SessionOwner owner, ImageGenerationOrchestrator orchestrator, IImageStore store, HttpContext http, CancellationToken ct)
+    {
+        var (key, mimeType) = await orchestrator.GetVersionImageKey(owner.UserId, versionId, thumbnail: false, ct);
+        return await StoredImageResults.Serve(http, store, key, mimeType, ImageGenerationOrchestrator.VersionNotFound, ct);
+    }
+
+    private static async Task<IResult> GetVersionThumbnail(
+        Guid versionId, SessionOwner owner, ImageGenerationOrchestrator orchestrator, IImageStore store, HttpContext http, CancellationToken ct)
+    {
+        var (key, mimeType) = await orchestrator.GetVersionImageKey(owner.UserId, versionId, thumbnail: true, ct);
+        return await StoredImageResults.Serve(http, store, key, mimeType, ImageGenerationOrchestrator.VersionNotFound, ct);
+    }
+
+    private static async Task<IResult> StartJob(StartImageJobRequest request, SessionOwner owner, ImageJobs jobs, HttpContext http, CancellationToken ct)
+    {
+        var job = request.Kind?.Trim().ToLowerInvariant() switch
+        {
+            "generate" => await jobs.StartGenerate(owner.UserId, RequiredId(request.IdentityId, "identity_id"), request.AdditionalPrompt,
+                AspectRatio(request.AspectRatio), Resolution(request.Resolution), ct),
+            "edit" => await jobs.StartEdit(owner.UserId, request.EditPrompt, OptionalId(request.IdentityId, "identity_id"), ct),
+            _ => throw ApiProblem.Invalid("kind", "kind must be generate or edit."),
+        };
+        return Accepted(job, owner, http);
+    }
+
+    private static async Task<Ok<List<ImageJobResponse>>> ListJobs(
+        SessionOwner owner, ImageJobs jobs, [FromQuery] string? status, CancellationToken ct)
+    {
+        ImageJobStatus? filter = null;
+        if (!string.IsNullOrWhiteSpace(status))
+            filter = Enum.TryParse<ImageJobStatus>(status.Trim(), ignoreCase: true, out var parsed) && !int.TryParse(status, out _)
+                ? parsed
+                : throw ApiProblem.Invalid("status", "status must be one of queued, running, succeeded, failed, cancelled.");
+        var list = await jobs.List(owner.UserId, filter, ct);
+        return TypedResults.Ok(list.Select(j => ImageSessionResponses.Job(j, owner.Prefix)).ToList());
+    }
+
+    private static async Task<Ok<ImageJobResponse>> GetJob(Guid jobId, SessionOwner owner, ImageJobs jobs, CancellationToken ct) =>
+        TypedResults.Ok(ImageSessionResponses.Job(await jobs.Get(owner.UserId, jobId, ct), owner.Prefix));
+
+    private static async Task<NoContent> CancelJob(Guid jobId, SessionOwner owner, ImageJobs jobs, CancellationToken ct)
+    {
+        await jobs.Cancel(owner.UserId, jobId, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> GetJobEvents(
+        Guid jobId, SessionOwner owner, ImageJobs jobs, ImageJobEventStream stream, HttpContext http, CancellationToken ct)
+    {
+        await jobs.Get(owner.UserId, jobId, ct);
+        var after = long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), out var lastId) ? lastId : 0;
+        return TypedResults.ServerSentEvents(stream.Read(jobId, after, owner, ct));
+    }
+
+    private static async Task<IResult> GetJobPreview(
+        Guid jobId, long eventId, SessionOwner owner, ImageJobs jobs, ImageJobEventStream stream, IImageStore store,
+        HttpContext http, CancellationToken ct)
+    {
+        await jobs.Get(owner.UserId, jobId, ct);
+        var (key, mimeType) = await stream.PreviewKey(jobId, eventId, ct);
+        return await StoredImageResults.Serve(http, store, key, mimeType, ImageJobEventStream.PreviewNotFound, ct);
+    }
 
     internal static Guid RequiredId(string? value, string field) =>
-        OptionalId(value, field) ?? throw new ApiProblem(StatusCodes.Status400BadRequest, $"{field} is required.",
-            new Dictionary<string, string[]> { [field] = [$"{field} is required."] });
+        OptionalId(value, field) ?? throw ApiProblem.Invalid(field, $"{field} is required.");
 
     internal static Guid? OptionalId(string? value, string field)
     {
         if (string.IsNullOrWhiteSpace(value))
             return null;
-        return Guid.TryParse(value, out var id)
-            ? id
-            : throw new ApiProblem(StatusCodes.Status400BadRequest, $"{field} must be a UUID.",
-                new Dictionary<string, string[]> { [field] = [$"{field} must be a UUID."] });
+        return Guid.TryParse(value, out var id) ? id : throw ApiProblem.Invalid(field, $"{field} must be a UUID.");
     }
 
     private static string AspectRatio(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
             return ImageFormats.DefaultAspectRatio;
-        var message = $"aspect_ratio must be one of {string.Join(", ", ImageFormats.AspectRatios)}.";
         return ImageFormats.IsAspectRatio(value.Trim())
             ? value.Trim()
-            : throw new ApiProblem(StatusCodes.Status400BadRequest, message,
-                new Dictionary<string, string[]> { ["aspect_ratio"] = [message] });
+            : throw ApiProblem.Invalid("aspect_ratio", $"aspect_ratio must be one of {string.Join(", ", ImageFormats.AspectRatios)}.");
     }
 
     private static string Resolution(string? value)
@@ -190,15 +227,19 @@ public static class ImageGenerationApi
         if (string.IsNullOrWhiteSpace(value))
             return ImageFormats.DefaultResolution;
         var normalized = value.Trim().ToUpperInvariant();
-        var message = $"resolution must be one of {string.Join(", ", ImageFormats.Resolutions)}.";
         return ImageFormats.IsResolution(normalized)
             ? normalized
-            : throw new ApiProblem(StatusCodes.Status400BadRequest, message,
-                new Dictionary<string, string[]> { ["resolution"] = [message] });
+            : throw ApiProblem.Invalid("resolution", $"resolution must be one of {string.Join(", ", ImageFormats.Resolutions)}.");
     }
+
+    private static RouteHandlerBuilder WithSessionErrors(this RouteHandlerBuilder builder) => builder
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict);
 
     private static RouteHandlerBuilder WithImageErrors(this RouteHandlerBuilder builder) => builder
         .Produces<ImageSessionResponse>()
+        .Produces<ImageJobResponse>(StatusCodes.Status202Accepted)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict)

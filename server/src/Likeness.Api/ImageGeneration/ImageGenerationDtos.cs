@@ -1,3 +1,8 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using Likeness.Api.Problems;
+using Likeness.Api.Providers;
+
 namespace Likeness.Api.ImageGeneration;
 
 // Ids arrive as strings so a malformed one is a clear 400 rather than a body that fails to bind.
@@ -16,18 +21,47 @@ public sealed record AdminEditImageRequest(string? UserId, string? EditPrompt, s
 /// <summary>The signed-in user's edit body.</summary>
 public sealed record EditImageRequest(string? EditPrompt, string? IdentityId);
 
-public sealed record AdminSessionRequest(string? UserId);
-
-public sealed record AdminSelectVersionRequest(string? UserId, string? VersionId);
+/// <summary><c>POST {prefix}/jobs/</c>: a generate or an edit, by <c>kind</c>.</summary>
+public sealed record StartImageJobRequest(
+    string? Kind, string? IdentityId, string? AdditionalPrompt, string? AspectRatio, string? Resolution, string? EditPrompt);
 
 public sealed record SelectVersionRequest(string? VersionId);
 
 /// <summary>
-/// What generate, edit, undo, redo, select and the status endpoint answer: the plan's three fields first,
-/// then what the history and the UI need.
+/// Whose session a request works on, and the route prefix its URLs use: the signed-in user
+/// (<c>/api/v1/identities/image-session</c>) or, for an admin, the user in the route
+/// (<c>/api/v1/admin/users/{user_id}/image-session</c>).
+/// </summary>
+public sealed record SessionOwner(Guid UserId, string Prefix)
+{
+    public const string SelfPrefix = "/api/v1/identities/image-session";
+
+    public static string AdminPrefix(Guid userId) => $"/api/v1/admin/users/{userId}/image-session";
+
+    public static SessionOwner Self(ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
+            ? new SessionOwner(id, SelfPrefix)
+            : throw new ApiProblem(StatusCodes.Status401Unauthorized, "Sign in first.");
+
+    public static SessionOwner ForUser(Guid userId) => new(userId, AdminPrefix(userId));
+
+    /// <summary>Minimal APIs bind it per request: the route's <c>user_id</c> when there is one, else the caller.</summary>
+    public static ValueTask<SessionOwner?> BindAsync(HttpContext http) =>
+        ValueTask.FromResult<SessionOwner?>(
+            http.Request.RouteValues.TryGetValue("user_id", out var value) && Guid.TryParse(value?.ToString(), out var userId)
+                ? ForUser(userId)
+                : Self(http.User));
+
+    /// <summary>The same text with the user's own prefix swapped for this owner's (events are stored with the former).</summary>
+    public string Localize(string json) => Prefix == SelfPrefix ? json : json.Replace(SelfPrefix, Prefix, StringComparison.Ordinal);
+}
+
+/// <summary>
+/// What the plan's generate and edit answer (with <c>image_base64</c>), and what status, undo, redo, select
+/// and a job's <c>succeeded</c> event answer (without it: the image travels by <c>image_url</c>).
 /// </summary>
 public sealed record ImageSessionResponse(
-    string? ImageBase64,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ImageBase64,
     bool HasActiveSession,
     Guid? SessionIdentityId,
     Guid? SessionId,
@@ -43,7 +77,9 @@ public sealed record ImageSessionResponse(
     string? Provider,
     string? LastPrompt,
     DateTime? ExpiresAt,
-    string? ImageUrl);
+    string? ImageUrl,
+    string? ThumbnailUrl,
+    ImageJobResponse? RunningJob);
 
 public sealed record ImageVersionResponse(
     Guid Id,
@@ -66,3 +102,56 @@ public sealed record ImageSessionHistoryResponse(
     Guid? SessionId,
     Guid? CurrentVersionId,
     IReadOnlyList<ImageVersionResponse> Versions);
+
+public sealed record ImageJobError(int Status, string Detail);
+
+public sealed record ImageJobResponse(
+    Guid Id,
+    ImageJobKind Kind,
+    ImageJobStatus Status,
+    ImageJobStage? Stage,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    Guid? VersionId,
+    ImageJobError? Error,
+    string EventsUrl);
+
+public static class ImageSessionResponses
+{
+    public static string ImageUrl(string prefix, Guid versionId) => $"{prefix}/versions/{versionId}/image/";
+
+    public static string ThumbnailUrl(string prefix, Guid versionId) => $"{prefix}/versions/{versionId}/thumbnail/";
+
+    public static string JobUrl(string prefix, Guid jobId) => $"{prefix}/jobs/{jobId}/";
+
+    public static string PreviewUrl(string prefix, Guid jobId, long eventId) => $"{prefix}/jobs/{jobId}/previews/{eventId}/";
+
+    public static ImageSessionResponse From(SessionView view, string prefix, bool includeImage)
+    {
+        var runningJob = view.RunningJob is { } job ? Job(job, prefix) : null;
+        if (view.Session is not { } s || view.Current is not { } v)
+            return new ImageSessionResponse(null, false, null, null, null, false, false, false,
+                null, null, null, null, null, null, null, null, null, null, runningJob);
+        return new ImageSessionResponse(
+            includeImage && view.Image is { } image ? Convert.ToBase64String(image) : null,
+            HasActiveSession: true, s.IdentityId, s.Id, v.Id, view.CanUndo, view.CanRedo, view.ReferencesChanged,
+            v.MimeType, v.Width, v.Height, s.AspectRatio, s.Resolution, v.Provider, s.LastPrompt, s.ExpiresAt,
+            ImageUrl(prefix, v.Id), ThumbnailUrl(prefix, v.Id), runningJob);
+    }
+
+    public static ImageSessionHistoryResponse History(
+        (ImageGenerationSession? Session, List<ImageVersion> Versions) history, string prefix)
+    {
+        var (session, versions) = history;
+        return new ImageSessionHistoryResponse(session?.Id, session?.CurrentVersionId,
+            versions.Select(v => new ImageVersionResponse(v.Id, v.ParentVersionId, v.Kind.ToString().ToLowerInvariant(),
+                v.Prompt, v.Provider, v.AspectRatio, v.Resolution, v.MimeType, v.Width, v.Height, v.DurationMs,
+                v.CreatedAt, v.Id == session?.CurrentVersionId, ImageUrl(prefix, v.Id), ThumbnailUrl(prefix, v.Id))).ToList());
+    }
+
+    public static ImageJobResponse Job(ImageJob job, string prefix) => new(
+        job.Id, job.Kind, job.Status, job.Stage, job.CreatedAt, job.StartedAt, job.FinishedAt, job.VersionId,
+        job.ErrorStatus is { } status ? new ImageJobError(status, job.ErrorDetail ?? "") : null,
+        $"{JobUrl(prefix, job.Id)}events/");
+}

@@ -9,21 +9,43 @@ using Microsoft.Extensions.Options;
 
 namespace Likeness.Api.ImageGeneration;
 
-/// <summary>A session as the API shows it: the session, its current version and that version's bytes.</summary>
+/// <summary>A session as the API shows it: the session, its current version and (generate/edit only) its bytes.</summary>
 public sealed record SessionView(
     ImageGenerationSession? Session,
     ImageVersion? Current,
     byte[]? Image,
     bool CanUndo,
     bool CanRedo,
-    bool ReferencesChanged)
+    bool ReferencesChanged,
+    ImageJob? RunningJob)
 {
-    public static readonly SessionView None = new(null, null, null, false, false, false);
+    public static SessionView None(ImageJob? runningJob) => new(null, null, null, false, false, false, runningJob);
 }
 
 /// <summary>
+/// What a job gives the orchestrator: where to report progress, and the step that marks the job succeeded
+/// inside the transaction that saves its version (so a cancelled or abandoned job never changes a session).
+/// </summary>
+public interface IImageJobRun
+{
+    Guid LeaseToken { get; }
+
+    IImageProgress Progress { get; }
+
+    /// <summary>Called once the image is made, before the saving transaction opens: the progress so far is written.</summary>
+    Task BeforeSaveAsync();
+
+    /// <summary>Inside the saving transaction: marks the job succeeded; false when it was cancelled or lost its lease.</summary>
+    Task<bool> SucceedAsync(LikenessDbContext db, Guid sessionId, Guid versionId, Func<Task<SessionView>> view, CancellationToken cancellationToken);
+}
+
+/// <summary>The job was cancelled, or its lease was taken over, before it could save: nothing was changed.</summary>
+public sealed class ImageJobAbandonedException() : Exception("The image job was cancelled or lost its lease before it saved.");
+
+/// <summary>
 /// The plan's orchestration layer: start a session, edit it, report its status, and move through its
-/// versions. Every change of a session is serialized by a lease on its row, so two edits never lose one.
+/// versions. Generate and edit run inside jobs (<see cref="ImageJobRunner"/>); an edit job holds its
+/// session's lease, so an edit never loses another one and undo/redo/select wait for it.
 /// </summary>
 public sealed class ImageGenerationOrchestrator(
     LikenessDbContext db,
@@ -42,19 +64,49 @@ public sealed class ImageGenerationOrchestrator(
     public const string VersionNotFound = "Image version not found.";
     public const string EditRunning = "Another edit of this image session is still running. Try again when it finishes.";
     public const string SessionReplaced = "The image session was replaced while this edit was running. Your edit was not applied.";
+    public const string GenerationRaced = "Another image generation for this user finished first. Try again.";
     public const string NothingToUndo = "Nothing to undo.";
     public const string NothingToRedo = "Nothing to redo.";
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    /// <summary>Generates the first image of a new session for the user, replacing any session they had.</summary>
-    public async Task<SessionView> StartImageSession(
-        Guid userId, Guid identityId, string? additionalPrompt, string aspectRatio, string resolution,
-        CancellationToken cancellationToken)
+    /// <summary>The checks a generate needs before any image work: answered at once, without a job.</summary>
+    public async Task ValidateGenerate(Guid userId, Guid identityId, string? additionalPrompt, CancellationToken cancellationToken)
     {
         if (additionalPrompt?.Length > ImagePrompts.MaxAdditionalPromptLength)
             throw ApiProblem.BadRequest($"additional_prompt may be at most {ImagePrompts.MaxAdditionalPromptLength} characters.");
         await EnsureUserExists(userId, cancellationToken);
+        if (!await db.Identities.AnyAsync(i => i.Id == identityId, cancellationToken))
+            throw ApiProblem.NotFound(IdentitiesApi.IdentityNotFound);
+        if (!await db.ReferenceImages.AnyAsync(r => r.IdentityId == identityId, cancellationToken))
+            throw ApiProblem.BadRequest(ReferenceImagesRequired);
+    }
+
+    /// <summary>The checks an edit needs before any image work; returns the trimmed prompt and the session it edits.</summary>
+    public async Task<(string EditPrompt, ImageGenerationSession Session)> ValidateEdit(
+        Guid userId, string? editPrompt, Guid? identityId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(editPrompt))
+            throw ApiProblem.BadRequest(EditPromptRequired);
+        editPrompt = editPrompt.Trim();
+        if (editPrompt.Length > ImagePrompts.MaxEditPromptLength)
+            throw ApiProblem.BadRequest($"edit_prompt may be at most {ImagePrompts.MaxEditPromptLength} characters.");
+        await EnsureUserExists(userId, cancellationToken);
+        var session = await FindActiveSession(userId, cancellationToken) ?? throw ApiProblem.BadRequest(NoActiveSession);
+        if (identityId is not null && identityId != session.IdentityId)
+            throw ApiProblem.BadRequest(DifferentIdentity);
+        if (session.IdentityId is null
+            || !await db.ReferenceImages.AnyAsync(r => r.IdentityId == session.IdentityId, cancellationToken))
+            throw ApiProblem.BadRequest(ReferenceImagesRequired);
+        return (editPrompt, session);
+    }
+
+    /// <summary>Generates the first image of a new session for the user, replacing any session they had.</summary>
+    public async Task<SessionView> StartImageSession(
+        Guid userId, Guid identityId, string? additionalPrompt, string aspectRatio, string resolution,
+        IImageJobRun run, CancellationToken cancellationToken)
+    {
+        await ValidateGenerate(userId, identityId, additionalPrompt, cancellationToken);
         var identity = await db.Identities.AsNoTracking().Include(i => i.ReferenceImages)
             .FirstOrDefaultAsync(i => i.Id == identityId, cancellationToken)
             ?? throw ApiProblem.NotFound(IdentitiesApi.IdentityNotFound);
@@ -62,9 +114,12 @@ public sealed class ImageGenerationOrchestrator(
 
         var prompt = ImagePrompts.ForGeneration(identity, additionalPrompt);
         var stopwatch = Stopwatch.StartNew();
-        var result = await provider.GenerateImage(prompt, references, aspectRatio, resolution, cancellationToken);
+        run.Progress.Stage(ImageJobStage.Sending);
+        var result = await provider.GenerateImage(prompt, references, aspectRatio, resolution, cancellationToken, run.Progress);
         stopwatch.Stop();
+        run.Progress.Stage(ImageJobStage.Storing);
         var stored = await StoreResult(result, cancellationToken);
+        await run.BeforeSaveAsync();
 
         var now = Now;
         var session = new ImageGenerationSession
@@ -78,6 +133,7 @@ public sealed class ImageGenerationOrchestrator(
         session.CurrentVersionId = version.Id;
 
         List<string> replacedKeys;
+        SessionView view;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             // Generate New replaces the session: its versions go with it (cascade), their images below.
@@ -89,7 +145,6 @@ public sealed class ImageGenerationOrchestrator(
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
             }
             catch (DbUpdateException e)
             {
@@ -98,67 +153,71 @@ public sealed class ImageGenerationOrchestrator(
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
                 await janitor.DeleteUnreferencedAsync([stored.ImageKey, stored.ThumbnailKey], CancellationToken.None);
-                throw ApiProblem.Conflict("Another image generation for this user finished first. Try again.");
+                throw ApiProblem.Conflict(GenerationRaced);
+            }
+            var succeeded = false;
+            view = SessionView.None(null);
+            if (await run.SucceedAsync(db, session.Id, version.Id, async () => view = await ViewOf(userId, null, cancellationToken), cancellationToken))
+            {
+                await transaction.CommitAsync(cancellationToken);
+                succeeded = true;
+            }
+            if (!succeeded)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                await janitor.DeleteUnreferencedAsync([stored.ImageKey, stored.ThumbnailKey], CancellationToken.None);
+                throw new ImageJobAbandonedException();
             }
         }
         await janitor.DeleteUnreferencedAsync(replacedKeys, CancellationToken.None);
         logger.LogInformation("Started image session {SessionId} for user {UserId} ({Provider}, {AspectRatio}, {Resolution}, {DurationMs} ms)",
             session.Id, userId, provider.Name, aspectRatio, resolution, version.DurationMs);
-        return new SessionView(session, version, result.Bytes, CanUndo: false, CanRedo: false, ReferencesChanged: false);
+        return view with { Image = result.Bytes };
     }
 
-    /// <summary>Edits the session's current image: the result becomes a child version and the new current image.</summary>
-    public async Task<SessionView> EditImageSession(Guid userId, string? editPrompt, Guid? identityId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Edits the session's current image: the result becomes a child version and the new current image.
+    /// The job that runs it claimed the session's lease when it was created (<see cref="ImageJobs"/>).
+    /// </summary>
+    public async Task<SessionView> EditImageSession(
+        Guid userId, string? editPrompt, Guid? identityId, IImageJobRun run, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(editPrompt))
-            throw ApiProblem.BadRequest(EditPromptRequired);
-        editPrompt = editPrompt.Trim();
-        if (editPrompt.Length > ImagePrompts.MaxEditPromptLength)
-            throw ApiProblem.BadRequest($"edit_prompt may be at most {ImagePrompts.MaxEditPromptLength} characters.");
-        await EnsureUserExists(userId, cancellationToken);
-        var session = await FindActiveSession(userId, cancellationToken) ?? throw ApiProblem.BadRequest(NoActiveSession);
-        if (identityId is not null && identityId != session.IdentityId)
-            throw ApiProblem.BadRequest(DifferentIdentity);
-        var referenceRows = session.IdentityId is null
-            ? []
-            : await db.ReferenceImages.AsNoTracking().Where(r => r.IdentityId == session.IdentityId)
-                .OrderBy(r => r.Order).ToListAsync(cancellationToken);
-        if (referenceRows.Count == 0)
-            throw ApiProblem.BadRequest(ReferenceImagesRequired);
+        var (prompt, session) = await ValidateEdit(userId, editPrompt, identityId, cancellationToken);
+        if (session.LeaseToken != run.LeaseToken)
+            throw ApiProblem.Conflict(SessionReplaced);
+        var referenceRows = await db.ReferenceImages.AsNoTracking().Where(r => r.IdentityId == session.IdentityId)
+            .OrderBy(r => r.Order).ToListAsync(cancellationToken);
 
-        await ClaimLease(session.Id, cancellationToken);
-        try
+        var current = await db.ImageVersions.AsNoTracking()
+            .FirstAsync(v => v.Id == session.CurrentVersionId, cancellationToken);
+        var previous = await store.GetAsync(current.ImageKey, cancellationToken)
+            ?? throw new ImageProviderFailedException($"The session's current image {current.ImageKey} is missing from the store.");
+        var references = await ReadReferenceImages(referenceRows, cancellationToken);
+
+        var stopwatch = Stopwatch.StartNew();
+        run.Progress.Stage(ImageJobStage.Sending);
+        var result = await provider.EditImage(prompt, new ProviderImage(previous, current.MimeType), references,
+            session.AspectRatio, session.Resolution, cancellationToken, run.Progress);
+        stopwatch.Stop();
+        run.Progress.Stage(ImageJobStage.Storing);
+        var stored = await StoreResult(result, cancellationToken);
+        var version = NewVersion(session.Id, current.Id, ImageVersionKind.Edit, prompt, stored, stopwatch,
+            session.AspectRatio, session.Resolution);
+        await run.BeforeSaveAsync();
+
+        var outcome = await SaveEdit(userId, session.Id, current.Id, version, run, cancellationToken);
+        if (outcome is not { } view)
         {
-            var current = await db.ImageVersions.AsNoTracking()
-                .FirstAsync(v => v.Id == session.CurrentVersionId, cancellationToken);
-            var previous = await store.GetAsync(current.ImageKey, cancellationToken)
-                ?? throw new ImageProviderFailedException($"The session's current image {current.ImageKey} is missing from the store.");
-            var references = await ReadReferenceImages(referenceRows, cancellationToken);
-
-            var stopwatch = Stopwatch.StartNew();
-            var result = await provider.EditImage(editPrompt, new ProviderImage(previous, current.MimeType), references,
-                session.AspectRatio, session.Resolution, cancellationToken);
-            stopwatch.Stop();
-            var stored = await StoreResult(result, cancellationToken);
-            var version = NewVersion(session.Id, current.Id, ImageVersionKind.Edit, editPrompt, stored, stopwatch,
-                session.AspectRatio, session.Resolution);
-
-            if (!await SaveEdit(session.Id, current.Id, version, cancellationToken))
-            {
-                await janitor.DeleteUnreferencedAsync([stored.ImageKey, stored.ThumbnailKey], CancellationToken.None);
-                throw ApiProblem.Conflict(SessionReplaced);
-            }
-            logger.LogInformation("Edited image session {SessionId}: version {VersionId} from {ParentId} ({Provider}, {DurationMs} ms)",
-                session.Id, version.Id, current.Id, provider.Name, version.DurationMs);
-            return await ViewOf(userId, result.Bytes, cancellationToken);
+            await janitor.DeleteUnreferencedAsync([stored.ImageKey, stored.ThumbnailKey], CancellationToken.None);
+            throw ApiProblem.Conflict(SessionReplaced);
         }
-        finally
-        {
-            await ReleaseLease(session.Id);
-        }
+        logger.LogInformation("Edited image session {SessionId}: version {VersionId} from {ParentId} ({Provider}, {DurationMs} ms)",
+            session.Id, version.Id, current.Id, provider.Name, version.DurationMs);
+        return view with { Image = result.Bytes };
     }
 
-    /// <summary>The plan's status helper: whether the user has an active session, and its current image.</summary>
+    /// <summary>The plan's status helper: whether the user has an active session, its current version and running job.</summary>
     public async Task<SessionView> GetSessionStatus(Guid userId, CancellationToken cancellationToken)
     {
         await EnsureUserExists(userId, cancellationToken);
@@ -167,8 +226,8 @@ public sealed class ImageGenerationOrchestrator(
 
     /// <summary>Makes the current version's parent current.</summary>
     public Task<SessionView> Undo(Guid userId, CancellationToken cancellationToken) =>
-        MoveCurrent(userId, async (session, current) =>
-            current.ParentVersionId ?? throw ApiProblem.BadRequest(NothingToUndo), cancellationToken);
+        MoveCurrent(userId, (session, current) =>
+            Task.FromResult(current.ParentVersionId ?? throw ApiProblem.BadRequest(NothingToUndo)), cancellationToken);
 
     /// <summary>Makes the most recent child of the current version current.</summary>
     public Task<SessionView> Redo(Guid userId, CancellationToken cancellationToken) =>
@@ -201,16 +260,15 @@ public sealed class ImageGenerationOrchestrator(
         return (session, versions);
     }
 
-    /// <summary>The bytes of one version of the user's session (or its thumbnail).</summary>
-    public async Task<(byte[] Bytes, string MimeType, string Key)> GetVersionImage(
+    /// <summary>The store key and type of one version's image (or its thumbnail), if the version is the user's.</summary>
+    public async Task<(string Key, string MimeType)> GetVersionImageKey(
         Guid userId, Guid versionId, bool thumbnail, CancellationToken cancellationToken)
     {
         var version = await db.ImageVersions.AsNoTracking()
             .Where(v => v.Id == versionId && db.ImageGenerationSessions.Any(s => s.Id == v.SessionId && s.UserId == userId))
+            .Select(v => new { v.ImageKey, v.ThumbnailKey, v.MimeType })
             .FirstOrDefaultAsync(cancellationToken) ?? throw ApiProblem.NotFound(VersionNotFound);
-        var key = thumbnail ? version.ThumbnailKey : version.ImageKey;
-        var bytes = await store.GetAsync(key, cancellationToken) ?? throw ApiProblem.NotFound(VersionNotFound);
-        return (bytes, thumbnail ? "image/png" : version.MimeType, key);
+        return thumbnail ? (version.ThumbnailKey, "image/png") : (version.ImageKey, version.MimeType);
     }
 
     private async Task<SessionView> MoveCurrent(
@@ -223,49 +281,60 @@ public sealed class ImageGenerationOrchestrator(
             throw ApiProblem.Conflict(EditRunning);
         var current = await db.ImageVersions.AsNoTracking().FirstAsync(v => v.Id == session.CurrentVersionId, cancellationToken);
         var next = await target(session, current);
+        var prompt = await db.ImageVersions.Where(v => v.Id == next).Select(v => v.Prompt).FirstAsync(cancellationToken);
         var expires = now + options.Value.SessionIdleTime;
         // One statement: moves only if nobody changed the session meanwhile and no edit holds it.
         var moved = await db.ImageGenerationSessions
             .Where(s => s.Id == session.Id && s.CurrentVersionId == current.Id && (s.LeaseUntil == null || s.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.CurrentVersionId, next)
+                .SetProperty(x => x.LastPrompt, prompt)
                 .SetProperty(x => x.UpdatedAt, now)
                 .SetProperty(x => x.ExpiresAt, expires), cancellationToken);
         if (moved == 0)
             throw ApiProblem.Conflict(EditRunning);
-        var prompt = await db.ImageVersions.Where(v => v.Id == next).Select(v => v.Prompt).FirstAsync(cancellationToken);
-        await db.ImageGenerationSessions.Where(s => s.Id == session.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastPrompt, prompt), cancellationToken);
         return await ViewOf(userId, image: null, cancellationToken);
     }
 
-    private async Task<bool> SaveEdit(Guid sessionId, Guid parentId, ImageVersion version, CancellationToken cancellationToken)
+    /// <summary>Saves an edit's version if the session still stands where the edit started and this job holds it.</summary>
+    private async Task<SessionView?> SaveEdit(
+        Guid userId, Guid sessionId, Guid parentId, ImageVersion version, IImageJobRun run, CancellationToken cancellationToken)
     {
         var now = Now;
         var expires = now + options.Value.SessionIdleTime;
+        var token = run.LeaseToken;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var updated = await db.ImageGenerationSessions
-            .Where(s => s.Id == sessionId && s.CurrentVersionId == parentId)
+            .Where(s => s.Id == sessionId && s.CurrentVersionId == parentId && s.LeaseToken == token)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.CurrentVersionId, version.Id)
                 .SetProperty(x => x.LastPrompt, version.Prompt)
                 .SetProperty(x => x.UpdatedAt, now)
-                .SetProperty(x => x.ExpiresAt, expires), cancellationToken);
+                .SetProperty(x => x.ExpiresAt, expires)
+                .SetProperty(x => x.LeaseUntil, (DateTime?)null)
+                .SetProperty(x => x.LeaseToken, (Guid?)null), cancellationToken);
         if (updated == 0)
-            return false;
+            return null;
         db.ImageVersions.Add(version);
         await db.SaveChangesAsync(cancellationToken);
+        SessionView view = SessionView.None(null);
+        if (!await run.SucceedAsync(db, sessionId, version.Id, async () => view = await ViewOf(userId, null, cancellationToken), cancellationToken))
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            throw new ImageJobAbandonedException();
+        }
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return view;
     }
 
     private async Task<SessionView> ViewOf(Guid userId, byte[]? image, CancellationToken cancellationToken)
     {
+        var runningJob = await db.ImageJobs.AsNoTracking().FirstOrDefaultAsync(j => j.ActiveUserId == userId, cancellationToken);
         var session = await FindActiveSession(userId, cancellationToken);
         if (session is null)
-            return SessionView.None;
+            return SessionView.None(runningJob);
         var current = await db.ImageVersions.AsNoTracking().FirstAsync(v => v.Id == session.CurrentVersionId, cancellationToken);
-        image ??= await store.GetAsync(current.ImageKey, cancellationToken);
         var canRedo = await db.ImageVersions.AnyAsync(v => v.SessionId == session.Id && v.ParentVersionId == current.Id, cancellationToken);
         var referencesChanged = false;
         if (session.IdentityId is { } identityId)
@@ -273,7 +342,7 @@ public sealed class ImageGenerationOrchestrator(
             var references = await db.ReferenceImages.AsNoTracking().Where(r => r.IdentityId == identityId).ToListAsync(cancellationToken);
             referencesChanged = ReferenceImages.Hash(references) != session.ReferenceImagesHash;
         }
-        return new SessionView(session, current, image, current.ParentVersionId is not null, canRedo, referencesChanged);
+        return new SessionView(session, current, image, current.ParentVersionId is not null, canRedo, referencesChanged, runningJob);
     }
 
     private async Task<ImageGenerationSession?> FindActiveSession(Guid userId, CancellationToken cancellationToken)
@@ -283,26 +352,11 @@ public sealed class ImageGenerationOrchestrator(
             .FirstOrDefaultAsync(s => s.UserId == userId && s.ExpiresAt > now && s.CurrentVersionId != null, cancellationToken);
     }
 
-    private async Task EnsureUserExists(Guid userId, CancellationToken cancellationToken)
+    public async Task EnsureUserExists(Guid userId, CancellationToken cancellationToken)
     {
         if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
             throw ApiProblem.NotFound(UserNotFound);
     }
-
-    private async Task ClaimLease(Guid sessionId, CancellationToken cancellationToken)
-    {
-        var now = Now;
-        var until = now + options.Value.EditLeaseTime;
-        var claimed = await db.ImageGenerationSessions
-            .Where(s => s.Id == sessionId && (s.LeaseUntil == null || s.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseUntil, until), cancellationToken);
-        if (claimed == 0)
-            throw ApiProblem.Conflict(EditRunning);
-    }
-
-    private async Task ReleaseLease(Guid sessionId) =>
-        await db.ImageGenerationSessions.Where(s => s.Id == sessionId)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseUntil, (DateTime?)null), CancellationToken.None);
 
     /// <summary>Reads the reference images from the store once, in order. None is the plan's 400.</summary>
     private async Task<List<ProviderImage>> ReadReferenceImages(IEnumerable<ReferenceImage> rows, CancellationToken cancellationToken)

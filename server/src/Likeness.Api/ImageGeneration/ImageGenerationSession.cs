@@ -20,8 +20,10 @@ public class ImageGenerationSession
     public DateTime UpdatedAt { get; set; }
     /// <summary>Idle expiry, pushed forward by every use.</summary>
     public DateTime ExpiresAt { get; set; }
-    /// <summary>Set while an edit (or undo/redo/select) holds the session; serializes changes across processes.</summary>
+    /// <summary>Set while an edit job holds the session; serializes changes across processes.</summary>
     public DateTime? LeaseUntil { get; set; }
+    /// <summary>The owner token of the edit job holding the lease: only it renews or releases the lease.</summary>
+    public Guid? LeaseToken { get; set; }
     public List<ImageVersion> Versions { get; set; } = [];
 }
 

@@ -14,4 +14,8 @@ public sealed class ApiProblem(int status, string detail, IDictionary<string, st
     public static ApiProblem BadRequest(string detail) => new(StatusCodes.Status400BadRequest, detail);
     public static ApiProblem NotFound(string detail) => new(StatusCodes.Status404NotFound, detail);
     public static ApiProblem Conflict(string detail) => new(StatusCodes.Status409Conflict, detail);
+
+    /// <summary>A 400 for one field, with the message also under <c>errors[field]</c>.</summary>
+    public static ApiProblem Invalid(string field, string message) =>
+        new(StatusCodes.Status400BadRequest, message, new Dictionary<string, string[]> { [field] = [message] });
 }

@@ -28,22 +28,30 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         ("GET", "/api/v1/admin/identities/{id}/reference-images/", ""),
         ("POST", "/api/v1/admin/identities/{id}/reference-images/", "multipart"),
         ("GET", "/api/v1/admin/identities/{id}/reference-images/{imageId}/", ""),
+        ("GET", "/api/v1/admin/identities/{id}/reference-images/{imageId}/thumbnail/", ""),
         ("DELETE", "/api/v1/admin/identities/{id}/reference-images/{imageId}/", ""),
 
         ("POST", "/api/v1/admin/identities/generate-image/", """{"user_id":"{userId}","identity_id":"{id}","resolution":"1K"}"""),
         ("POST", "/api/v1/admin/identities/edit-image/", """{"user_id":"{userId}","edit_prompt":"invert"}"""),
-        ("GET", "/api/v1/admin/identities/image-session/?user_id={userId}", ""),
-        ("GET", "/api/v1/admin/identities/image-session/history/?user_id={userId}", ""),
-        ("POST", "/api/v1/admin/identities/image-session/undo/", """{"user_id":"{userId}"}"""),
-        ("POST", "/api/v1/admin/identities/image-session/redo/", """{"user_id":"{userId}"}"""),
-        ("POST", "/api/v1/admin/identities/image-session/select/", """{"user_id":"{userId}","version_id":"{versionId}"}"""),
-        ("GET", "/api/v1/admin/identities/image-session/versions/{versionId}/image/?user_id={userId}", ""),
-        ("GET", "/api/v1/admin/identities/image-session/versions/{versionId}/thumbnail/?user_id={userId}", ""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/", ""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/history/", ""),
+        ("POST", "/api/v1/admin/users/{user_id}/image-session/undo/", "{}"),
+        ("POST", "/api/v1/admin/users/{user_id}/image-session/redo/", "{}"),
+        ("POST", "/api/v1/admin/users/{user_id}/image-session/select/", """{"version_id":"{versionId}"}"""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/versions/{versionId}/image/", ""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/versions/{versionId}/thumbnail/", ""),
+        ("POST", "/api/v1/admin/users/{user_id}/image-session/jobs/", """{"kind":"edit","edit_prompt":"invert"}"""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/jobs/", ""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/jobs/{jobId}/", ""),
+        ("DELETE", "/api/v1/admin/users/{user_id}/image-session/jobs/{jobId}/", ""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/jobs/{jobId}/events/", ""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/jobs/{jobId}/previews/{eventId}/", ""),
 
         ("GET", "/api/v1/identities/", ""),
         ("GET", "/api/v1/identities/{id}/reference-images/{imageId}/", ""),
         ("POST", "/api/v1/identities/generate-image/", """{"identity_id":"{id}","resolution":"1K"}"""),
         ("POST", "/api/v1/identities/edit-image/", """{"edit_prompt":"invert"}"""),
+        ("GET", "/api/v1/identities/{id}/reference-images/{imageId}/thumbnail/", ""),
         ("GET", "/api/v1/identities/image-session/", ""),
         ("GET", "/api/v1/identities/image-session/history/", ""),
         ("POST", "/api/v1/identities/image-session/undo/", "{}"),
@@ -51,6 +59,12 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         ("POST", "/api/v1/identities/image-session/select/", """{"version_id":"{versionId}"}"""),
         ("GET", "/api/v1/identities/image-session/versions/{versionId}/image/", ""),
         ("GET", "/api/v1/identities/image-session/versions/{versionId}/thumbnail/", ""),
+        ("POST", "/api/v1/identities/image-session/jobs/", """{"kind":"edit","edit_prompt":"invert"}"""),
+        ("GET", "/api/v1/identities/image-session/jobs/", ""),
+        ("GET", "/api/v1/identities/image-session/jobs/{jobId}/", ""),
+        ("DELETE", "/api/v1/identities/image-session/jobs/{jobId}/", ""),
+        ("GET", "/api/v1/identities/image-session/jobs/{jobId}/events/", ""),
+        ("GET", "/api/v1/identities/image-session/jobs/{jobId}/previews/{eventId}/", ""),
     ];
 
     /// <summary>Endpoints anyone may call.</summary>
@@ -126,8 +140,8 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         {
             var response = await client.SendAsync(data.Request(method, route));
 
-            // The version image belongs to another user's session: 404 is the answer, never 401 or 403.
-            var expected = route.Contains("/versions/") ? HttpStatusCode.NotFound : HttpStatusCode.OK;
+            // The version and the job belong to another user's session: 404 is the answer, never 401 or 403.
+            var expected = route.Contains("/versions/") || route.Contains("{jobId}") ? HttpStatusCode.NotFound : HttpStatusCode.OK;
             Assert.Equal(expected, response.StatusCode);
         }
     }
@@ -143,7 +157,7 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         Assert.Equal(2, identity.GetProperty("reference_images").GetArrayLength());
         var users = (await (await data.Admin.GetAsync("/api/v1/admin/users/")).JsonAsync()).EnumerateArray();
         Assert.DoesNotContain(users, u => u.GetProperty("email").GetString()!.StartsWith("intruder-"));
-        var status = await (await data.Admin.GetAsync($"/api/v1/admin/identities/image-session/?user_id={data.OwnerId}")).JsonAsync();
+        var status = await (await data.Admin.GetAsync($"/api/v1/admin/users/{data.OwnerId}/image-session/")).JsonAsync();
         Assert.Equal(data.VersionId, status.GetProperty("version_id").GetGuid());
     }
 
@@ -191,6 +205,8 @@ public sealed class AuthorizationFixture : IAsyncLifetime
     public Guid ImageId { get; private set; }
     public Guid OwnerId { get; private set; }
     public Guid VersionId { get; private set; }
+    public Guid JobId { get; private set; }
+    public long EventId { get; private set; }
 
     public async Task InitializeAsync()
     {
@@ -206,6 +222,9 @@ public sealed class AuthorizationFixture : IAsyncLifetime
             new { user_id = OwnerId, identity_id = IdentityId, resolution = "1K", aspect_ratio = "1:1" });
         Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
         VersionId = (await generated.JsonAsync()).GetProperty("version_id").GetGuid();
+        var jobs = await (await Admin.GetAsync($"/api/v1/admin/users/{OwnerId}/image-session/jobs/")).JsonAsync();
+        JobId = jobs[0].GetProperty("id").GetGuid();
+        EventId = 1;
     }
 
     /// <summary>The request for a matrix row, with the fixture's ids filled in.</summary>
@@ -231,6 +250,9 @@ public sealed class AuthorizationFixture : IAsyncLifetime
         .Replace("{imageId}", ImageId.ToString())
         .Replace("{versionId}", VersionId.ToString())
         .Replace("{userId}", OwnerId.ToString())
+        .Replace("{user_id}", OwnerId.ToString())
+        .Replace("{jobId}", JobId.ToString())
+        .Replace("{eventId}", EventId.ToString())
         .Replace("{new}", Guid.NewGuid().ToString("N"));
 
     public async Task DisposeAsync()

@@ -34,7 +34,8 @@ public class SessionIsolationTests(LikenessApiFactory factory) : IClassFixture<L
         var bobStatus = await (await bob.GetAsync($"{Self}/")).JsonAsync();
         Assert.False(bobStatus.GetProperty("has_active_session").GetBoolean());
         Assert.Equal(JsonValueKind.Null, bobStatus.GetProperty("session_id").ValueKind);
-        Assert.Equal(JsonValueKind.Null, bobStatus.GetProperty("image_base64").ValueKind);
+        Assert.False(bobStatus.TryGetProperty("image_base64", out _));
+        Assert.Empty((await (await bob.GetAsync($"{Self}/jobs/")).JsonAsync()).EnumerateArray());
         var bobHistory = await (await bob.GetAsync($"{Self}/history/")).JsonAsync();
         Assert.Equal(0, bobHistory.GetProperty("versions").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, bobHistory.GetProperty("session_id").ValueKind);
@@ -67,14 +68,14 @@ public class SessionIsolationTests(LikenessApiFactory factory) : IClassFixture<L
         await (await alice.PostAsJsonAsync($"{Self}/select/", new { version_id = bobVersion })).AssertProblemAsync(HttpStatusCode.NotFound, VersionNotFound);
 
         // The admin routes check the pairing of user and version too.
-        await (await admin.GetAsync($"/api/v1/admin/identities/image-session/versions/{aliceVersion}/image/?user_id={bobId}"))
+        await (await admin.GetAsync($"/api/v1/admin/users/{bobId}/image-session/versions/{aliceVersion}/image/"))
             .AssertProblemAsync(HttpStatusCode.NotFound, VersionNotFound);
-        await (await admin.GetAsync($"/api/v1/admin/identities/image-session/versions/{aliceVersion}/thumbnail/?user_id={bobId}"))
+        await (await admin.GetAsync($"/api/v1/admin/users/{bobId}/image-session/versions/{aliceVersion}/thumbnail/"))
             .AssertProblemAsync(HttpStatusCode.NotFound, VersionNotFound);
-        await (await admin.PostAsJsonAsync("/api/v1/admin/identities/image-session/select/", new { user_id = bobId, version_id = aliceVersion }))
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/users/{bobId}/image-session/select/", new { version_id = aliceVersion }))
             .AssertProblemAsync(HttpStatusCode.NotFound, VersionNotFound);
         Assert.Equal(HttpStatusCode.OK,
-            (await admin.GetAsync($"/api/v1/admin/identities/image-session/versions/{aliceVersion}/image/?user_id={aliceId}")).StatusCode);
+            (await admin.GetAsync($"/api/v1/admin/users/{aliceId}/image-session/versions/{aliceVersion}/image/")).StatusCode);
 
         // After all that, Alice's session is exactly as it was.
         var after = await (await alice.GetAsync($"{Self}/")).JsonAsync();

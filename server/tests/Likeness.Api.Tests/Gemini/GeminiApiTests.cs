@@ -212,11 +212,11 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     }
 
     [Fact]
-    public async Task A_client_that_goes_away_cancels_the_Gemini_call()
+    public async Task A_client_that_goes_away_does_not_cancel_but_DELETE_cancels_the_Gemini_call()
     {
         var app = SharedApp;
         var (client, _, _) = await StartSession(app);
-        var before = await client.GetStringAsync(Status);
+        var before = await client.GetFromJsonAsync<JsonElement>(Status);
         Emulator.Reset(); // count only the calls from here on
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(30)));
         using var cts = new CancellationTokenSource();
@@ -226,10 +226,22 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => edit);
 
+        // The job outlives the client that started it: Gemini is still working.
         var call = Assert.Single(Emulator.Calls);
+        var running = (await client.GetFromJsonAsync<JsonElement>($"{Status}jobs/?status=running")).EnumerateArray().ToList();
+        var job = Assert.Single(running);
+        Assert.False(call.ClientAborted);
+
+        // DELETE cancels it: the HTTP call to Gemini is aborted, not retried, and the session is as it was.
+        var cancelled = await client.DeleteAsync(job.GetProperty("id").GetString() is { } id ? $"{Status}jobs/{id}/" : "");
+        Assert.Equal(HttpStatusCode.NoContent, cancelled.StatusCode);
         await GeminiProviderTests.WaitUntil(() => call.ClientAborted);
-        Assert.Single(Emulator.Calls); // not retried
-        Assert.Equal(before, await client.GetStringAsync(Status));
+        Assert.Single(Emulator.Calls);
+        var after = await client.GetFromJsonAsync<JsonElement>(Status);
+        Assert.Equal(before.GetProperty("version_id").GetGuid(), after.GetProperty("version_id").GetGuid());
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("running_job").ValueKind);
+        var ended = await client.GetFromJsonAsync<JsonElement>($"{Status}jobs/{job.GetProperty("id").GetString()}/");
+        Assert.Equal("cancelled", ended.GetProperty("status").GetString());
     }
 
     [Fact]

@@ -39,7 +39,9 @@ public sealed class ImageHistoryTests(LikenessApiFactory factory) : IClassFixtur
         Assert.Equal(VersionOf(a), VersionOf(undone));
         Assert.True(undone.GetProperty("can_undo").GetBoolean());
         Assert.True(undone.GetProperty("can_redo").GetBoolean());
-        Assert.Equal(a.GetProperty("image_base64").GetString(), undone.GetProperty("image_base64").GetString());
+        Assert.False(undone.TryGetProperty("image_base64", out _));
+        Assert.Equal(a.GetProperty("image_base64").GetString(),
+            Convert.ToBase64String(await client.GetByteArrayAsync(undone.GetProperty("image_url").GetString())));
 
         var undoneTwice = await (await client.PostAsync($"{Session}/undo/", null)).JsonAsync();
         Assert.Equal(root, VersionOf(undoneTwice));
@@ -124,12 +126,20 @@ public sealed class ImageHistoryTests(LikenessApiFactory factory) : IClassFixtur
         var first = await (await admin.PostAsJsonAsync("/api/v1/admin/identities/generate-image/", new { user_id = userId, identity_id = identityId, resolution = "1K" })).JsonAsync();
         await admin.PostAsJsonAsync("/api/v1/admin/identities/edit-image/", new { user_id = userId, edit_prompt = "invert" });
 
-        var undone = await (await admin.PostAsJsonAsync("/api/v1/admin/identities/image-session/undo/", new { user_id = userId })).JsonAsync();
+        var prefix = $"/api/v1/admin/users/{userId}/image-session";
+        var undone = await (await admin.PostAsync($"{prefix}/undo/", null)).JsonAsync();
         Assert.Equal(VersionOf(first), VersionOf(undone));
-        var history = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/admin/identities/image-session/history/?user_id={userId}");
+        var history = await admin.GetFromJsonAsync<JsonElement>($"{prefix}/history/");
         Assert.Equal(2, history.GetProperty("versions").GetArrayLength());
+        Assert.All(history.GetProperty("versions").EnumerateArray(),
+            v => Assert.StartsWith($"{prefix}/versions/", v.GetProperty("image_url").GetString()));
+        Assert.StartsWith($"{prefix}/versions/", undone.GetProperty("image_url").GetString());
         var image = await admin.GetAsync(undone.GetProperty("image_url").GetString());
         Assert.Equal(HttpStatusCode.OK, image.StatusCode);
-        Assert.Equal(Convert.FromBase64String(undone.GetProperty("image_base64").GetString()!), await image.Content.ReadAsByteArrayAsync());
+        Assert.Equal(Convert.FromBase64String(first.GetProperty("image_base64").GetString()!), await image.Content.ReadAsByteArrayAsync());
+
+        var selected = await (await admin.PostAsJsonAsync($"{prefix}/select/", new { version_id = history.GetProperty("versions")[1].GetProperty("id").GetGuid() })).JsonAsync();
+        Assert.True(selected.GetProperty("can_undo").GetBoolean());
+        Assert.Equal(VersionOf(selected), (await admin.GetFromJsonAsync<JsonElement>($"{prefix}/redo/".Replace("redo/", ""))).GetProperty("version_id").GetGuid());
     }
 }

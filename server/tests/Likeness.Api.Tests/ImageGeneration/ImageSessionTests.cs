@@ -43,10 +43,12 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         }
         Assert.Equal("black and white", grey.GetProperty("last_prompt").GetString());
 
-        // The status endpoint restores exactly this image after a reload.
+        // The status endpoint restores exactly this image after a reload: by URL, never as base64.
         var status = await client.GetFromJsonAsync<JsonElement>(Status);
         Assert.Equal(grey.GetProperty("version_id").GetGuid(), status.GetProperty("version_id").GetGuid());
-        Assert.Equal(grey.GetProperty("image_base64").GetString(), status.GetProperty("image_base64").GetString());
+        Assert.False(status.TryGetProperty("image_base64", out _));
+        var bytes = await client.GetByteArrayAsync(status.GetProperty("image_url").GetString());
+        Assert.Equal(grey.GetProperty("image_base64").GetString(), Convert.ToBase64String(bytes));
     }
 
     [Fact]
@@ -83,7 +85,8 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         var status = await client.GetFromJsonAsync<JsonElement>(Status);
         Assert.False(status.GetProperty("has_active_session").GetBoolean());
         Assert.Equal(JsonValueKind.Null, status.GetProperty("session_identity_id").ValueKind);
-        Assert.Equal(JsonValueKind.Null, status.GetProperty("image_base64").ValueKind);
+        Assert.False(status.TryGetProperty("image_base64", out _));
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("image_url").ValueKind);
     }
 
     [Theory]
@@ -138,7 +141,9 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
             .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
         await (await admin.PostAsJsonAsync(AdminEdit, new { user_id = nobody, edit_prompt = "invert" }))
             .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
-        await (await admin.GetAsync($"/api/v1/admin/identities/image-session/?user_id={nobody}"))
+        await (await admin.GetAsync($"/api/v1/admin/users/{nobody}/image-session/"))
+            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+        await (await admin.GetAsync($"/api/v1/admin/users/{nobody}/image-session/jobs/"))
             .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
     }
 
@@ -171,8 +176,8 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
             .AssertProblemAsync(HttpStatusCode.BadRequest, "user_id must be a UUID.");
         await (await admin.PostAsJsonAsync(AdminEdit, new { edit_prompt = "invert" }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "user_id is required.");
-        await (await admin.GetAsync("/api/v1/admin/identities/image-session/"))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, "user_id is required.");
+        // The owner is part of the path: a malformed one names no route.
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/v1/admin/users/nope/image-session/")).StatusCode);
     }
 
     [Fact]
@@ -193,7 +198,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         Assert.False((await bob.GetFromJsonAsync<JsonElement>(Status)).GetProperty("has_active_session").GetBoolean());
         await (await bob.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
-        var adminOnBob = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/admin/identities/image-session/?user_id={bobId}");
+        var adminOnBob = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/admin/users/{bobId}/image-session/");
         Assert.False(adminOnBob.GetProperty("has_active_session").GetBoolean());
 
         // Bob cannot fetch Alice's versions by id.

@@ -24,6 +24,7 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _configureServices;
     private readonly string? _postgresDatabase;
+    private readonly bool _ownsData;
 
     public LikenessApiFactory() : this(null, null) { }
 
@@ -34,10 +35,24 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices = null) =>
         new(settings, configureServices);
 
-    // xunit wants one public constructor on a class fixture; customised apps come from With().
-    private LikenessApiFactory(IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices)
+    /// <summary>
+    /// A second server on the same database and image store as <paramref name="first"/> (as a second
+    /// replica would be); the first one owns the data and removes it.
+    /// </summary>
+    public static LikenessApiFactory SharingDataWith(
+        LikenessApiFactory first, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "likeness-tests", Guid.NewGuid().ToString("N"));
+        var shared = new Dictionary<string, string?>(first._settings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            shared[key] = value;
+        return new LikenessApiFactory(shared, configureServices, first.DataDirectory);
+    }
+
+    // xunit wants one public constructor on a class fixture; customised apps come from With().
+    private LikenessApiFactory(IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices, string? sharedDataDirectory = null)
+    {
+        _ownsData = sharedDataDirectory is null;
+        DataDirectory = sharedDataDirectory ?? Path.Combine(Path.GetTempPath(), "likeness-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         _configureServices = configureServices;
         _settings = new Dictionary<string, string?>
@@ -48,7 +63,7 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
             ["Admin:Password"] = AdminPassword,
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
         };
-        if (IsPostgres)
+        if (IsPostgres && _ownsData)
         {
             _postgresDatabase = $"likeness_test_{Guid.NewGuid():N}";
             var connection = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _postgresDatabase };
@@ -65,6 +80,9 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
     private static string PostgresServer =>
         Environment.GetEnvironmentVariable("LIKENESS_TEST_POSTGRES")
         ?? throw new InvalidOperationException("LIKENESS_TEST_POSTGRES must hold the test server's connection string.");
+
+    /// <summary>The configuration this app runs with (data folder, database, admin), e.g. for a child process.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
 
     /// <summary>The data folder of this app: the SQLite file and <c>images/</c>.</summary>
     public string DataDirectory { get; }
@@ -126,6 +144,11 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsData)
+        {
+            GC.SuppressFinalize(this);
+            return;
+        }
         SqliteConnection.ClearAllPools();
         if (_postgresDatabase is not null)
         {

@@ -1,0 +1,382 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using Likeness.Api.Data;
+using Likeness.Api.Providers;
+using Likeness.Api.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Likeness.Api.ImageGeneration;
+
+/// <summary>
+/// Runs image jobs in this process, each in its own scope and independent of the request that started it.
+/// While a job runs it renews its runner lease, watches for a cancel request from any process, and writes
+/// its progress as events. On a graceful shutdown, running jobs fail with "The server stopped…".
+/// </summary>
+public sealed class ImageJobRunner(
+    IServiceScopeFactory scopes,
+    ImageJobSignal signal,
+    TimeProvider time,
+    IOptions<LikenessOptions> options,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    ILogger<ImageJobRunner> logger) : IHostedService
+{
+    private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
+    private volatile bool _stopping;
+
+    /// <summary>Why a job stopped before its work finished.</summary>
+    private enum StopReason { Cancelled, LeaseLost, Shutdown }
+
+    private sealed class RunningJob(ImageJob job)
+    {
+        public ImageJob Job { get; } = job;
+        public Guid Token { get; } = job.LeaseToken!.Value;
+        public CancellationTokenSource Work { get; } = new();
+        public TaskCompletionSource<StopReason> Stop { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<SessionView?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public SessionView? Result { get; set; }
+    }
+
+    /// <summary>Starts a job that <see cref="ImageJobs"/> just stored as queued.</summary>
+    public void Start(ImageJob job)
+    {
+        var running = new RunningJob(job);
+        _running[job.Id] = running;
+        if (_stopping)
+            running.Stop.TrySetResult(StopReason.Shutdown);
+        _ = Task.Run(() => Execute(running));
+    }
+
+    /// <summary>
+    /// Completes when the job has ended here (at once when this process does not run it), with what a
+    /// succeeded job made: the session as it answered, with the image's bytes.
+    /// </summary>
+    public Task<SessionView?> WaitAsync(Guid jobId, CancellationToken cancellationToken) =>
+        _running.TryGetValue(jobId, out var running) ? running.Done.Task.WaitAsync(cancellationToken) : Task.FromResult<SessionView?>(null);
+
+    /// <summary>Cancels at once when the job runs here; otherwise its runner sees the request in the database.</summary>
+    public void Cancel(Guid jobId)
+    {
+        if (_running.TryGetValue(jobId, out var running))
+            running.Stop.TrySetResult(StopReason.Cancelled);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        var running = _running.Values.ToList();
+        foreach (var job in running)
+            job.Stop.TrySetResult(StopReason.Shutdown);
+        await Task.WhenAll(running.Select(r => (Task)r.Done.Task)).WaitAsync(TimeSpan.FromSeconds(10), time, cancellationToken)
+            .ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task Execute(RunningJob running)
+    {
+        var job = running.Job;
+        ImageJobRun? run = null;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LikenessDbContext>();
+            var finisher = scope.ServiceProvider.GetRequiredService<ImageJobFinisher>();
+            var now = time.GetUtcNow().UtcDateTime;
+            var started = await db.ImageJobs
+                .Where(j => j.Id == job.Id && j.LeaseToken == running.Token && j.Status == ImageJobStatus.Queued)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, ImageJobStatus.Running)
+                    .SetProperty(j => j.StartedAt, now)
+                    .SetProperty(j => j.LeaseUntil, now + options.Value.JobLeaseTime));
+            if (started == 0)
+                return; // ended (cancelled or swept) before it started
+
+            run = new ImageJobRun(job, running.Token, scopes, signal, time, json.Value.SerializerOptions, logger);
+            run.Stage(ImageJobStage.Preparing);
+            using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(running.Work.Token);
+            var beating = Heartbeat(running, heartbeat.Token);
+            var work = Work(scope.ServiceProvider, job, run, running.Work.Token);
+
+            if (await Task.WhenAny(work, running.Stop.Task) == work)
+            {
+                await heartbeat.CancelAsync();
+                try
+                {
+                    running.Result = await work; // succeeded: the version and the job's end were saved together
+                }
+                catch (ImageJobAbandonedException)
+                {
+                    await EndStopped(running, run, finisher, running.Stop.Task.IsCompleted ? running.Stop.Task.Result : StopReason.Cancelled);
+                }
+                catch (Exception e)
+                {
+                    var (status, detail) = ImageJobErrors.For(e, logger);
+                    await run.StopAsync();
+                    await finisher.FinishAsync(job.Id, running.Token, ImageJobStatus.Failed, status, detail);
+                }
+            }
+            else
+            {
+                // Cancelled, shut down or taken over: stop waiting for the engine; whatever it still makes is not saved.
+                await running.Work.CancelAsync();
+                _ = work.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+                await EndStopped(running, run, finisher, running.Stop.Task.Result);
+            }
+            await beating.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Image job {JobId} could not be run", job.Id);
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<ImageJobFinisher>().FinishAsync(job.Id, running.Token,
+                    ImageJobStatus.Failed, StatusCodes.Status500InternalServerError, Problems.ProblemExceptionHandler.ImageGenerationFailed);
+            }
+            catch (Exception inner)
+            {
+                logger.LogError(inner, "Image job {JobId} could not be marked failed; the sweep will", job.Id);
+            }
+        }
+        finally
+        {
+            if (run is not null)
+                await run.StopAsync();
+            await running.Work.CancelAsync();
+            _running.TryRemove(job.Id, out _);
+            running.Done.TrySetResult(running.Result);
+            signal.Notify(job.Id);
+        }
+    }
+
+    private async Task EndStopped(RunningJob running, ImageJobRun run, ImageJobFinisher finisher, StopReason reason)
+    {
+        await run.StopAsync();
+        switch (reason)
+        {
+            case StopReason.Cancelled:
+                await finisher.FinishAsync(running.Job.Id, running.Token, ImageJobStatus.Cancelled, null, null);
+                logger.LogInformation("Image job {JobId} was cancelled", running.Job.Id);
+                break;
+            case StopReason.Shutdown:
+                await finisher.FinishAsync(running.Job.Id, running.Token, ImageJobStatus.Failed,
+                    StatusCodes.Status500InternalServerError, ImageJobs.ServerStopped);
+                logger.LogWarning("Image job {JobId} failed: the server is shutting down", running.Job.Id);
+                break;
+            case StopReason.LeaseLost:
+                logger.LogWarning("Image job {JobId} lost its lease (taken for dead); it was ended elsewhere", running.Job.Id);
+                break;
+        }
+    }
+
+    private static Task<SessionView> Work(IServiceProvider services, ImageJob job, ImageJobRun run, CancellationToken cancellationToken)
+    {
+        var orchestrator = services.GetRequiredService<ImageGenerationOrchestrator>();
+        var request = JsonSerializer.Deserialize<ImageJobRequest>(job.Request)!;
+        return job.Kind == ImageJobKind.Generate
+            ? orchestrator.StartImageSession(job.UserId, request.IdentityId!.Value, request.AdditionalPrompt,
+                request.AspectRatio!, request.Resolution!, run, cancellationToken)
+            : orchestrator.EditImageSession(job.UserId, request.EditPrompt, request.IdentityId, run, cancellationToken);
+    }
+
+    /// <summary>Every second: has anyone asked to cancel? Every third of the lease: renew it (and the session's).</summary>
+    private async Task Heartbeat(RunningJob running, CancellationToken cancellationToken)
+    {
+        var renewEvery = options.Value.JobLeaseTime / 3;
+        var lastRenewal = time.GetTimestamp();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(renewEvery < CancelCheckInterval ? renewEvery : CancelCheckInterval, cancellationToken);
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<LikenessDbContext>();
+                var state = await db.ImageJobs.AsNoTracking().Where(j => j.Id == running.Job.Id)
+                    .Select(j => new { j.LeaseToken, j.ActiveUserId, j.CancelRequested }).FirstOrDefaultAsync(cancellationToken);
+                if (state is null || state.LeaseToken != running.Token || state.ActiveUserId is null)
+                {
+                    running.Stop.TrySetResult(StopReason.LeaseLost);
+                    return;
+                }
+                if (state.CancelRequested)
+                {
+                    running.Stop.TrySetResult(StopReason.Cancelled);
+                    return;
+                }
+                if (time.GetElapsedTime(lastRenewal) < renewEvery)
+                    continue;
+                var until = time.GetUtcNow().UtcDateTime + options.Value.JobLeaseTime;
+                var renewed = await db.ImageJobs
+                    .Where(j => j.Id == running.Job.Id && j.LeaseToken == running.Token && j.ActiveUserId != null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseUntil, until), cancellationToken);
+                await db.ImageGenerationSessions.Where(s => s.LeaseToken == running.Token)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseUntil, until), cancellationToken);
+                if (renewed == 0)
+                {
+                    running.Stop.TrySetResult(StopReason.LeaseLost);
+                    return;
+                }
+                lastRenewal = time.GetTimestamp();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Renewing the lease of image job {JobId} failed; trying again", running.Job.Id);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// One job's run as the orchestrator and the provider see it: progress reports become events, written
+/// in order by one writer with its own database context, and the job's success is saved with its version.
+/// </summary>
+internal sealed class ImageJobRun : IImageJobRun, IImageProgress
+{
+    private sealed record PendingEvent(string Name, string Data, ImageJobStage? Stage, string? ImageKey, string? MimeType);
+
+    private readonly ImageJob _job;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ImageJobSignal _signal;
+    private readonly TimeProvider _time;
+    private readonly JsonSerializerOptions _json;
+    private readonly ILogger _logger;
+    private readonly Channel<PendingEvent> _events = Channel.CreateUnbounded<PendingEvent>(new() { SingleReader = true });
+    private readonly Task _writer;
+
+    public ImageJobRun(ImageJob job, Guid leaseToken, IServiceScopeFactory scopes, ImageJobSignal signal, TimeProvider time,
+        JsonSerializerOptions json, ILogger logger)
+    {
+        _job = job;
+        LeaseToken = leaseToken;
+        _scopes = scopes;
+        _signal = signal;
+        _time = time;
+        _json = json;
+        _logger = logger;
+        _writer = Task.Run(WriteEvents);
+    }
+
+    public Guid LeaseToken { get; }
+
+    public IImageProgress Progress => this;
+
+    public void Stage(ImageJobStage stage) =>
+        _events.Writer.TryWrite(new(ImageJobEventNames.Stage, JsonSerializer.Serialize(new { stage }, _json), stage, null, null));
+
+    public void Thought(string text)
+    {
+        if (!string.IsNullOrWhiteSpace(text))
+            _events.Writer.TryWrite(new(ImageJobEventNames.Thought, JsonSerializer.Serialize(new { text }, _json), null, null, null));
+    }
+
+    public async Task Preview(ProviderImage image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (ImageInspector.SniffMimeType(image.Bytes) is not { } mimeType || ImageInspector.ReadSize(image.Bytes) is not var (width, height))
+            {
+                _logger.LogWarning("Image job {JobId}: an interim image was not a readable image; not shown", _job.Id);
+                return;
+            }
+            await using var scope = _scopes.CreateAsyncScope();
+            var key = await scope.ServiceProvider.GetRequiredService<IImageStore>().PutAsync(image.Bytes, cancellationToken);
+            // The URL depends on who reads the stream (the user or an admin): the stream adds it.
+            _events.Writer.TryWrite(new(ImageJobEventNames.Preview, JsonSerializer.Serialize(new { width, height }, _json), null, key, mimeType));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Image job {JobId}: an interim image could not be stored", _job.Id);
+        }
+    }
+
+    public Task BeforeSaveAsync() => StopAsync();
+
+    /// <summary>No more events are taken; the ones reported so far are written.</summary>
+    public async Task StopAsync()
+    {
+        _events.Writer.TryComplete();
+        await _writer;
+    }
+
+    public async Task<bool> SucceedAsync(
+        LikenessDbContext db, Guid sessionId, Guid versionId, Func<Task<SessionView>> view, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var ended = await db.ImageJobs
+            .Where(j => j.Id == _job.Id && j.LeaseToken == LeaseToken && j.ActiveUserId != null && !j.CancelRequested)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, ImageJobStatus.Succeeded)
+                .SetProperty(j => j.SessionId, sessionId)
+                .SetProperty(j => j.VersionId, versionId)
+                .SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.Stage, (ImageJobStage?)null)
+                .SetProperty(j => j.ActiveUserId, (Guid?)null)
+                .SetProperty(j => j.LeaseUntil, (DateTime?)null), cancellationToken);
+        if (ended == 0)
+            return false;
+        var session = ImageSessionResponses.From(await view(), SessionOwner.SelfPrefix, includeImage: false);
+        db.ImageJobEvents.Add(new ImageJobEvent
+        {
+            JobId = _job.Id, Name = ImageJobEventNames.Succeeded, CreatedAt = now,
+            Data = JsonSerializer.Serialize(new { version_id = versionId, session }, _json),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    private async Task WriteEvents()
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LikenessDbContext>();
+        await foreach (var pending in _events.Reader.ReadAllAsync())
+        {
+            try
+            {
+                db.ImageJobEvents.Add(new ImageJobEvent
+                {
+                    JobId = _job.Id, Name = pending.Name, Data = pending.Data, ImageKey = pending.ImageKey,
+                    MimeType = pending.MimeType, CreatedAt = _time.GetUtcNow().UtcDateTime,
+                });
+                await db.SaveChangesAsync();
+                db.ChangeTracker.Clear();
+                if (pending.Stage is { } stage)
+                    await db.ImageJobs.Where(j => j.Id == _job.Id && j.ActiveUserId != null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(j => j.Stage, stage));
+                _signal.Notify(_job.Id);
+            }
+            catch (Exception e)
+            {
+                db.ChangeTracker.Clear();
+                _logger.LogWarning(e, "Image job {JobId}: the {Event} event could not be written", _job.Id, pending.Name);
+            }
+        }
+    }
+}
+
+/// <summary>The status and message a job's failure gives: the same the waiting endpoint answers.</summary>
+public static class ImageJobErrors
+{
+    public static (int Status, string Detail) For(Exception exception, ILogger logger)
+    {
+        switch (exception)
+        {
+            case Problems.ApiProblem problem:
+                return (problem.Status, problem.Detail);
+            case ImageRequestDeclinedException declined:
+                return (StatusCodes.Status422UnprocessableEntity, declined.Message);
+            case ImageProviderFailedException:
+                logger.LogError(exception, "Image provider failed: {Reason}", exception.Message);
+                return (StatusCodes.Status500InternalServerError, Problems.ProblemExceptionHandler.ImageGenerationFailed);
+            default:
+                logger.LogError(exception, "Image job failed unexpectedly");
+                return (StatusCodes.Status500InternalServerError, Problems.ProblemExceptionHandler.ImageGenerationFailed);
+        }
+    }
+}

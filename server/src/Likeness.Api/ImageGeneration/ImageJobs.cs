@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Likeness.Api.Data;
+using Likeness.Api.Problems;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Likeness.Api.ImageGeneration;
+
+/// <summary>
+/// Starts, lists, reads and cancels a user's generate and edit jobs. What can be checked without an image
+/// engine is checked here, at once, so a bad request never becomes a job.
+/// </summary>
+public sealed class ImageJobs(
+    LikenessDbContext db,
+    ImageGenerationOrchestrator orchestrator,
+    ImageJobRunner runner,
+    ImageJobFinisher finisher,
+    TimeProvider time,
+    IOptions<LikenessOptions> options,
+    ILogger<ImageJobs> logger)
+{
+    public const string JobNotFound = "Image job not found.";
+    public const string JobFinished = "This image job has already finished.";
+    public const string JobCancelled = "This image job was cancelled. Nothing was changed.";
+    public const string ServerStopped = "The server stopped while this image was being made. Nothing was changed.";
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    public async Task<ImageJob> StartGenerate(
+        Guid userId, Guid identityId, string? additionalPrompt, string aspectRatio, string resolution, CancellationToken cancellationToken)
+    {
+        await orchestrator.ValidateGenerate(userId, identityId, additionalPrompt, cancellationToken);
+        var job = NewJob(userId, ImageJobKind.Generate, null,
+            new ImageJobRequest(identityId, additionalPrompt, aspectRatio, resolution, null));
+        await Insert(job, sessionToClaim: null, cancellationToken);
+        runner.Start(job);
+        return job;
+    }
+
+    public async Task<ImageJob> StartEdit(Guid userId, string? editPrompt, Guid? identityId, CancellationToken cancellationToken)
+    {
+        var (prompt, session) = await orchestrator.ValidateEdit(userId, editPrompt, identityId, cancellationToken);
+        var job = NewJob(userId, ImageJobKind.Edit, session.Id, new ImageJobRequest(identityId, null, null, null, prompt));
+        await Insert(job, session.Id, cancellationToken);
+        runner.Start(job);
+        return job;
+    }
+
+    /// <summary>Waits for a job this process runs; a client that goes away stops waiting, the job goes on.</summary>
+    public async Task<(ImageJob Job, SessionView? Result)> WaitAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        var result = await runner.WaitAsync(jobId, cancellationToken);
+        return (await db.ImageJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, cancellationToken), result);
+    }
+
+    public async Task<List<ImageJob>> List(Guid userId, ImageJobStatus? status, CancellationToken cancellationToken)
+    {
+        await orchestrator.EnsureUserExists(userId, cancellationToken);
+        var jobs = db.ImageJobs.AsNoTracking().Where(j => j.UserId == userId);
+        if (status is { } s)
+            jobs = jobs.Where(j => j.Status == s);
+        return await jobs.OrderByDescending(j => j.CreatedAt).Take(50).ToListAsync(cancellationToken);
+    }
+
+    public async Task<ImageJob> Get(Guid userId, Guid jobId, CancellationToken cancellationToken)
+    {
+        await orchestrator.EnsureUserExists(userId, cancellationToken);
+        return await db.ImageJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId && j.UserId == userId, cancellationToken)
+            ?? throw ApiProblem.NotFound(JobNotFound);
+    }
+
+    /// <summary>
+    /// Asks the job to stop (whichever process runs it) and waits until it has: true when it ended cancelled,
+    /// false when it finished otherwise first. A finished job is the 409.
+    /// </summary>
+    public async Task<ImageJob> Cancel(Guid userId, Guid jobId, CancellationToken cancellationToken)
+    {
+        var job = await Get(userId, jobId, cancellationToken);
+        if (job.IsFinished)
+            throw ApiProblem.Conflict(JobFinished);
+        await db.ImageJobs.Where(j => j.Id == jobId && j.ActiveUserId != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), cancellationToken);
+        runner.Cancel(jobId);
+        // The runner (here or in another process) sees the request within a second; wait for the end it writes.
+        var deadline = Now + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            job = await db.ImageJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, cancellationToken);
+            if (job.IsFinished || Now > deadline)
+                break;
+            if (job.LeaseUntil < Now)
+                await finisher.SweepAsync(userId, cancellationToken);
+            else
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+        if (job.IsFinished && job.Status != ImageJobStatus.Cancelled)
+            throw ApiProblem.Conflict(JobFinished);
+        return job;
+    }
+
+    private ImageJob NewJob(Guid userId, ImageJobKind kind, Guid? sessionId, ImageJobRequest request)
+    {
+        var now = Now;
+        return new ImageJob
+        {
+            Id = Guid.NewGuid(), UserId = userId, SessionId = sessionId, Kind = kind, Status = ImageJobStatus.Queued,
+            Request = JsonSerializer.Serialize(request), CreatedAt = now, ActiveUserId = userId,
+            LeaseToken = Guid.NewGuid(), LeaseUntil = now + options.Value.JobLeaseTime,
+        };
+    }
+
+    /// <summary>
+    /// Adds the job as the user's one active job, and for an edit claims the session's lease, in one
+    /// transaction: either both hold or the request is the 409.
+    /// </summary>
+    private async Task Insert(ImageJob job, Guid? sessionToClaim, CancellationToken cancellationToken)
+    {
+        // A job whose process died would block the user until the periodic sweep: look now.
+        await finisher.SweepAsync(job.UserId, cancellationToken);
+        var now = Now;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.ImageJobs.Add(job);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e)
+        {
+            logger.LogInformation(e, "User {UserId} already has a running image job", job.UserId);
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            throw ApiProblem.Conflict(ImageGenerationOrchestrator.EditRunning);
+        }
+        if (sessionToClaim is { } sessionId)
+        {
+            var claimed = await db.ImageGenerationSessions
+                .Where(s => s.Id == sessionId && (s.LeaseUntil == null || s.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(x => x.LeaseUntil, job.LeaseUntil)
+                    .SetProperty(x => x.LeaseToken, job.LeaseToken), cancellationToken);
+            if (claimed == 0)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                throw ApiProblem.Conflict(ImageGenerationOrchestrator.EditRunning);
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+}

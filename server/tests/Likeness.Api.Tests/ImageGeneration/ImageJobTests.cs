@@ -1,0 +1,371 @@
+using System.Net.Http.Headers;
+using Likeness.Api.ImageGeneration;
+using Likeness.Api.Providers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Likeness.Api.Tests.ImageGeneration;
+
+/// <summary>Generate and edit as jobs: 202 with Prefer: respond-async, live events, cancel, one at a time, crashes.</summary>
+public sealed class ImageJobTests
+{
+    private const string Generate = "/api/v1/identities/generate-image/";
+    private const string Edit = "/api/v1/identities/edit-image/";
+    private const string Session = "/api/v1/identities/image-session";
+    private const string ServerStopped = "The server stopped while this image was being made. Nothing was changed.";
+
+    private static LikenessApiFactory WithScriptedProvider(out ScriptedImageProvider provider, IDictionary<string, string?>? settings = null)
+    {
+        var scripted = new ScriptedImageProvider(new Likeness.Api.Providers.Local.LocalImageProvider());
+        provider = scripted;
+        return LikenessApiFactory.With(settings, services =>
+        {
+            services.RemoveAll<IImageProvider>();
+            services.AddSingleton<IImageProvider>(scripted);
+        });
+    }
+
+    private static async Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartAsync(LikenessApiFactory factory)
+    {
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        var generated = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" });
+        Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
+        return (client, identityId, await generated.JsonAsync());
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string url, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Prefer", "respond-async");
+        return client.SendAsync(request);
+    }
+
+    private static async Task WaitForCalls(ScriptedImageProvider provider, int calls)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (Volatile.Read(ref provider.Calls) < calls)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The provider was not called {calls} times within 60 s.");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task Prefer_respond_async_answers_202_with_the_job_and_its_events_end_with_the_version()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, identityId, generated) = await StartAsync(factory);
+
+        var response = await PostAsync(client, Edit, new { edit_prompt = "rotate 90" });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("respond-async", response.Headers.GetValues("Preference-Applied").Single());
+        var job = await response.JsonAsync();
+        var jobId = job.GetProperty("id").GetGuid();
+        Assert.Equal($"{Session}/jobs/{jobId}/", response.Headers.Location?.OriginalString);
+        Assert.Equal("edit", job.GetProperty("kind").GetString());
+        Assert.Contains(job.GetProperty("status").GetString(), new[] { "queued", "running" });
+        Assert.Equal($"{Session}/jobs/{jobId}/events/", job.GetProperty("events_url").GetString());
+        Assert.Equal(JsonValueKind.Null, job.GetProperty("error").ValueKind);
+
+        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        Assert.Equal(["stage", "stage", "stage", "stage", "succeeded"], events.Select(e => e.Name));
+        Assert.Equal(["preparing", "sending", "drawing", "storing"], events.Take(4).Select(e => e.Data.GetProperty("stage").GetString()));
+        var ids = events.Select(e => long.Parse(e.Id)).ToList();
+        Assert.Equal(ids.Order(), ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+
+        var succeeded = events[^1].Data;
+        var versionId = succeeded.GetProperty("version_id").GetGuid();
+        var session = succeeded.GetProperty("session");
+        Assert.Equal(versionId, session.GetProperty("version_id").GetGuid());
+        Assert.False(session.TryGetProperty("image_base64", out _));
+        Assert.Equal((1024, 1024), (session.GetProperty("width").GetInt32(), session.GetProperty("height").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, session.GetProperty("running_job").ValueKind);
+
+        var finished = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/{jobId}/");
+        Assert.Equal("succeeded", finished.GetProperty("status").GetString());
+        Assert.Equal(versionId, finished.GetProperty("version_id").GetGuid());
+        Assert.NotEqual(JsonValueKind.Null, finished.GetProperty("finished_at").ValueKind);
+        var history = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
+        Assert.Equal(generated.GetProperty("version_id").GetGuid(), history.GetProperty("versions")[1].GetProperty("parent_id").GetGuid());
+        Assert.Equal(versionId, history.GetProperty("current_version_id").GetGuid());
+
+        // The image travels by URL, once: it carries its content hash as ETag and revalidates with a 304.
+        var image = await client.GetAsync(session.GetProperty("image_url").GetString());
+        Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        var cache = image.Headers.CacheControl!;
+        Assert.True(cache.Private);
+        Assert.Equal(TimeSpan.FromDays(365), cache.MaxAge);
+        Assert.Contains(cache.Extensions, e => e.Name == "immutable");
+        Assert.Equal("nosniff", image.Headers.GetValues("X-Content-Type-Options").Single());
+        var etag = image.Headers.ETag!;
+        using (var decoded = TestImages.Decode(Convert.ToBase64String(await image.Content.ReadAsByteArrayAsync())))
+            Assert.Equal((1024, 1024), (decoded.Width, decoded.Height));
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, session.GetProperty("image_url").GetString());
+        revalidate.Headers.IfNoneMatch.Add(etag);
+        var notModified = await client.SendAsync(revalidate);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        // A generate job too, through the owner's jobs route.
+        var generate = await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "generate", identity_id = identityId, resolution = "1K" });
+        Assert.Equal(HttpStatusCode.Accepted, generate.StatusCode);
+        var generateEvents = await client.ReadEventsAsync((await generate.JsonAsync()).GetProperty("events_url").GetString()!);
+        Assert.Equal("succeeded", generateEvents[^1].Name);
+        var jobs = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/");
+        Assert.Equal(["generate", "edit", "generate"], jobs.EnumerateArray().Select(j => j.GetProperty("kind").GetString()));
+        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/?status=running")).EnumerateArray());
+        await (await client.GetAsync($"{Session}/jobs/?status=sleeping"))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "status must be one of queued, running, succeeded, failed, cancelled.");
+    }
+
+    [Fact]
+    public async Task A_late_subscriber_gets_every_event_and_Last_Event_ID_resumes_after_it()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _, _) = await StartAsync(factory);
+        var job = await (await PostAsync(client, Edit, new { edit_prompt = "invert" })).JsonAsync();
+        var url = job.GetProperty("events_url").GetString()!;
+        var all = await client.ReadEventsAsync(url);
+
+        // After the job ended: the same events again, in the same order with the same ids.
+        var late = await client.ReadEventsAsync(url);
+        Assert.Equal(all.Select(e => (e.Id, e.Name)), late.Select(e => (e.Id, e.Name)));
+        var resumed = await client.ReadEventsAsync(url, lastEventId: all[1].Id);
+        Assert.Equal(all.Skip(2).Select(e => (e.Id, e.Name)), resumed.Select(e => (e.Id, e.Name)));
+    }
+
+    [Fact]
+    public async Task The_waiting_route_and_the_failed_event_give_the_same_status_and_detail()
+    {
+        await using var factory = WithScriptedProvider(out var provider);
+        var (client, _, _) = await StartAsync(factory);
+        var before = await client.GetStringAsync($"{Session}/");
+
+        // A refusal: the Local engine does not know the instruction (422).
+        var waited = await client.PostAsJsonAsync(Edit, new { edit_prompt = "make the jacket red" });
+        var refusal = await waited.AssertProblemContainsAsync(HttpStatusCode.UnprocessableEntity, "make the jacket red");
+        var job = await (await PostAsync(client, Edit, new { edit_prompt = "make the jacket red" })).JsonAsync();
+        var failed = (await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!))[^1];
+        Assert.Equal("failed", failed.Name);
+        Assert.Equal(422, failed.Data.GetProperty("status").GetInt32());
+        Assert.Equal(refusal, failed.Data.GetProperty("detail").GetString());
+        var ended = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/{job.GetProperty("id").GetGuid()}/");
+        Assert.Equal("failed", ended.GetProperty("status").GetString());
+        Assert.Equal(422, ended.GetProperty("error").GetProperty("status").GetInt32());
+        Assert.Equal(refusal, ended.GetProperty("error").GetProperty("detail").GetString());
+
+        // An outage: the engine fails (the plan's 500), in both forms.
+        provider.Failure = new ImageProviderFailedException("the engine is down");
+        await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
+            .AssertProblemAsync(HttpStatusCode.InternalServerError, "Image generation failed. Please try again.");
+        job = await (await PostAsync(client, Edit, new { edit_prompt = "invert" })).JsonAsync();
+        failed = (await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!))[^1];
+        Assert.Equal("failed", failed.Name);
+        Assert.Equal(500, failed.Data.GetProperty("status").GetInt32());
+        Assert.Equal("Image generation failed. Please try again.", failed.Data.GetProperty("detail").GetString());
+
+        // None of it changed the session.
+        Assert.Equal(before, await client.GetStringAsync($"{Session}/"));
+    }
+
+    [Fact]
+    public async Task Validation_answers_at_once_without_a_job()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _) = await factory.CreateUserClientAsync();
+        await (await PostAsync(client, Edit, new { edit_prompt = "invert" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+        await (await PostAsync(client, Edit, new { edit_prompt = " " }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.EditPromptRequired);
+        using var admin = await factory.CreateAdminClientAsync();
+        var bare = await admin.CreateIdentityAsync(referenceCount: 0, name: "Bare");
+        await (await PostAsync(client, Generate, new { identity_id = bare })).AssertProblemAsync(HttpStatusCode.BadRequest,
+            "Reference images are required for image generation.");
+        await (await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "paint" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "kind must be generate or edit.");
+        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_client_that_goes_away_does_not_cancel_its_job()
+    {
+        await using var factory = WithScriptedProvider(out var provider);
+        var (client, _, generated) = await StartAsync(factory);
+        provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = provider.Calls;
+        using var cts = new CancellationTokenSource();
+        var edit = client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" }, cts.Token);
+        await WaitForCalls(provider, calls + 1);
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => edit);
+
+        var running = Assert.Single((await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/?status=running")).EnumerateArray());
+        var status = await client.GetFromJsonAsync<JsonElement>($"{Session}/");
+        Assert.Equal(running.GetProperty("id").GetGuid(), status.GetProperty("running_job").GetProperty("id").GetGuid());
+        provider.Gate.SetResult();
+        var events = await client.ReadEventsAsync(running.GetProperty("events_url").GetString()!);
+        Assert.Equal("succeeded", events[^1].Name);
+        var after = await client.GetFromJsonAsync<JsonElement>($"{Session}/");
+        Assert.Equal(generated.GetProperty("version_id").GetGuid(),
+            (await client.GetFromJsonAsync<JsonElement>($"{Session}/history/")).GetProperty("versions")[1].GetProperty("parent_id").GetGuid());
+        Assert.Equal((1024, 1024), (after.GetProperty("width").GetInt32(), after.GetProperty("height").GetInt32()));
+        Assert.Equal(events[^1].Data.GetProperty("version_id").GetGuid(), after.GetProperty("version_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task DELETE_cancels_a_running_job_and_leaves_the_session_unchanged()
+    {
+        await using var factory = WithScriptedProvider(out var provider);
+        var (client, _, _) = await StartAsync(factory);
+        var before = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
+        provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = provider.Calls;
+        var job = await (await PostAsync(client, Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
+        var jobUrl = $"{Session}/jobs/{job.GetProperty("id").GetGuid()}/";
+        var events = client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        await WaitForCalls(provider, calls + 1);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync(jobUrl)).StatusCode);
+        var seen = await events;
+        Assert.Equal("cancelled", seen[^1].Name);
+        Assert.Equal("cancelled", (await client.GetFromJsonAsync<JsonElement>(jobUrl)).GetProperty("status").GetString());
+        // The engine finishing afterwards changes nothing.
+        provider.Gate.SetResult();
+        Assert.Equal(before.ToString(), (await client.GetFromJsonAsync<JsonElement>($"{Session}/history/")).ToString());
+        await (await client.DeleteAsync(jobUrl)).AssertProblemAsync(HttpStatusCode.Conflict, "This image job has already finished.");
+        await (await client.DeleteAsync($"{Session}/jobs/{Guid.NewGuid()}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Image job not found.");
+
+        // The session is free again.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task One_job_at_a_time_per_user_exactly_one_of_several_edits_runs()
+    {
+        await using var factory = WithScriptedProvider(out var provider);
+        var (client, identityId, _) = await StartAsync(factory);
+        provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = provider.Calls;
+        var first = client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" });
+        await WaitForCalls(provider, calls + 1); // the first edit is inside the engine: the overlap is certain
+
+        var others = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })));
+        foreach (var other in others)
+            await other.AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+        await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" }))
+            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+        await (await client.PostAsync($"{Session}/undo/", null))
+            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+
+        provider.Gate.SetResult();
+        Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
+        Assert.Equal(calls + 1, provider.Calls);
+        Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>($"{Session}/history/")).GetProperty("versions").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_job_followed_from_a_second_server_is_seen_to_the_end()
+    {
+        await using var first = WithScriptedProvider(out var provider);
+        var (client, _, _) = await StartAsync(first);
+        await using var second = LikenessApiFactory.SharingDataWith(first);
+        using var admin = await second.CreateAdminClientAsync();
+        var userId = (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("id").GetGuid();
+
+        provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var job = await (await PostAsync(client, Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
+        var adminEvents = $"/api/v1/admin/users/{userId}/image-session/jobs/{job.GetProperty("id").GetGuid()}/events/";
+        var followed = admin.ReadEventsAsync(adminEvents);
+        await WaitForCalls(provider, 2);
+        provider.Gate.SetResult();
+
+        var events = await followed;
+        Assert.Equal("succeeded", events[^1].Name);
+        Assert.Equal("preparing", events[0].Data.GetProperty("stage").GetString());
+        // The admin's copy of the session carries the admin's URLs.
+        Assert.StartsWith($"/api/v1/admin/users/{userId}/image-session/versions/",
+            events[^1].Data.GetProperty("session").GetProperty("image_url").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(events[^1].Data.GetProperty("session").GetProperty("image_url").GetString())).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_server_that_shuts_down_fails_its_running_jobs_with_a_clear_message_and_frees_the_session()
+    {
+        await using var first = WithScriptedProvider(out var provider, new Dictionary<string, string?> { ["Likeness:JobLeaseTime"] = "00:00:03" });
+        var (client, _, generated) = await StartAsync(first);
+        await using var second = LikenessApiFactory.SharingDataWith(first);
+
+        provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var job = await (await PostAsync(client, Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
+        await WaitForCalls(provider, 2);
+        // The first server shuts down (gracefully) while its job is inside the engine.
+        await first.Services.GetRequiredService<ImageJobRunner>().StopAsync(CancellationToken.None);
+
+        var secondClient = await second.CreateSignedInClientAsync(await EmailOf(client), LikenessApiFactory.UserPassword);
+        var ended = await secondClient.GetFromJsonAsync<JsonElement>($"{Session}/jobs/{job.GetProperty("id").GetGuid()}/");
+        Assert.Equal("failed", ended.GetProperty("status").GetString());
+        Assert.Equal(500, ended.GetProperty("error").GetProperty("status").GetInt32());
+        Assert.Equal(ServerStopped, ended.GetProperty("error").GetProperty("detail").GetString());
+        var failed = (await secondClient.ReadEventsAsync(job.GetProperty("events_url").GetString()!))[^1];
+        Assert.Equal(("failed", ServerStopped), (failed.Name, failed.Data.GetProperty("detail").GetString()));
+        var status = await secondClient.GetFromJsonAsync<JsonElement>($"{Session}/");
+        Assert.Equal(generated.GetProperty("version_id").GetGuid(), status.GetProperty("version_id").GetGuid());
+        Assert.Equal(HttpStatusCode.OK, (await secondClient.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).StatusCode);
+    }
+
+    private static async Task<string> EmailOf(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("email").GetString()!;
+
+    [Fact]
+    public async Task A_job_whose_process_died_is_failed_by_the_sweep_within_the_lease_time()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _, generated) = await StartAsync(factory);
+        var userId = (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("id").GetGuid();
+        // A process died holding a job and the session: its rows are there, nobody renews them.
+        var jobId = Guid.NewGuid();
+        var token = Guid.NewGuid();
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Data.LikenessDbContext>();
+            var now = factory.Clock.GetUtcNow().UtcDateTime;
+            db.ImageJobs.Add(new ImageJob
+            {
+                Id = jobId, UserId = userId, Kind = ImageJobKind.Edit, Status = ImageJobStatus.Running, Request = "{}",
+                CreatedAt = now, StartedAt = now, ActiveUserId = userId, LeaseToken = token, LeaseUntil = now.AddSeconds(60),
+                SessionId = generated.GetProperty("session_id").GetGuid(),
+            });
+            await db.SaveChangesAsync();
+            await db.ImageGenerationSessions.Where(s => s.UserId == userId).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.LeaseUntil, now.AddSeconds(60)).SetProperty(x => x.LeaseToken, token));
+        }
+        await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
+            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(61)); // the lease ran out
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).StatusCode);
+        var dead = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/{jobId}/");
+        Assert.Equal("failed", dead.GetProperty("status").GetString());
+        Assert.Equal(ServerStopped, dead.GetProperty("error").GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Status_is_small_and_JSON_is_compressed_when_the_client_accepts_it()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _, _) = await StartAsync(factory);
+        var status = await client.GetAsync($"{Session}/");
+        var body = await status.Content.ReadAsByteArrayAsync();
+        Assert.True(body.Length <= 2048, $"status is {body.Length} bytes");
+        Assert.DoesNotContain("image_base64", System.Text.Encoding.UTF8.GetString(body));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Session}/history/");
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("br"));
+        var compressed = await client.SendAsync(request);
+        Assert.Equal("br", compressed.Content.Headers.ContentEncoding.Single());
+    }
+}
