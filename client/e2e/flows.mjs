@@ -19,6 +19,8 @@ async function shot(state, page, name) {
 
 const currentImage = (page) => page.getByTestId('current-image');
 const currentSrcHash = async (page) => sha(await currentImage(page).getAttribute('src'));
+/** The version on screen: its URL differs by whose prefix it is seen through, its id does not. */
+const currentVersionId = async (page) => /\/versions\/([^/]+)\/image\/?$/.exec(await currentImage(page).getAttribute('src'))?.[1];
 const editInput = (page) => page.getByLabel('Edit this image:');
 const toast = (page, text) => page.locator('[data-sonner-toast]', { hasText: text });
 
@@ -362,14 +364,16 @@ test('a non-admin sees only their own session', async (state) => {
   await waitIdle(page);
   await applyEdit(page, 'sepia');
   await shot(state, page, 'non-admin-session');
-  const bobHash = await currentSrcHash(page);
+  const bobVersion = await currentVersionId(page);
+  assert(bobVersion, 'the image is a version URL');
 
   // The admin's own session is untouched, and the admin can open Bob's.
   await admin.reload();
   await currentImage(admin).waitFor();
   assertEqual(await currentSrcHash(admin), shared.adminSessionHash, "the admin's session is unchanged");
   await admin.getByLabel('User').selectOption({ label: email });
-  await eventually(async () => (await currentSrcHash(admin)) === bobHash, { message: "Bob's session for the admin" });
+  await eventually(async () => (await currentVersionId(admin)) === bobVersion, { message: "Bob's session for the admin" });
+  assert((await currentImage(admin).getAttribute('src')).startsWith(`/api/v1/admin/users/${bob.id}/image-session/`), 'seen through the admin prefix');
   await shot(state, admin, 'admin-views-non-admin');
   await admin.getByLabel('User').selectOption({ label: `${state.adminEmail} (me)` });
   await context.close();
