@@ -1,6 +1,7 @@
 // The Images page against the app with ImageProvider:Kind=Gemini, pointed at the Gemini emulator
 // (server/tests/Likeness.GeminiEmulator) slowed down by run.mjs: every turn streams thoughts and
 // drafts for about 13 s, so the progress panel, Cancel and a reload mid-turn can be watched.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert, assertEqual, eventually, sha, test } from './harness.mjs';
 import { portraitPng } from './png.mjs';
@@ -24,14 +25,54 @@ async function status(page, baseUrl) {
   return (await page.request.get(`${baseUrl}/api/v1/identities/image-session/`)).json();
 }
 
-/** Waits until the panel shows a thought line and a loaded draft; returns the thought's text. */
-async function waitForThoughtAndDraft(page) {
-  const thought = panel(page).locator('.job-thoughts li').first();
-  await thought.waitFor({ timeout: 60_000 });
-  const draft = panel(page).getByRole('img', { name: 'Draft 1' });
-  await draft.waitFor({ timeout: 60_000 });
-  await eventually(() => loaded(draft), { message: 'the first draft to load' });
-  return thought.innerText();
+/** The emulator's log: one line per call, naming `:generateContent` or `:streamGenerateContent`. */
+function emulatorCalls(state) {
+  return readFileSync(state.emulatorLog, 'utf8').split('\n').filter((line) => /POST \/v1beta\/models\//.test(line));
+}
+
+/**
+ * Watches the progress panel until the turn ends: every stage it said, the first thought line, whether a
+ * draft loaded. `onProgress` runs once, when the panel has shown all it is going to (or after 3 s).
+ */
+async function watchTurn(page, onProgress) {
+  const seen = { stages: [], thought: null, draft: false, elapsed: null };
+  const started = Date.now();
+  let reported = false;
+  while (await panel(page).isVisible().catch(() => false)) {
+    const stage = await panel(page).getByRole('status').innerText({ timeout: 500 }).catch(() => null);
+    if (stage && seen.stages.at(-1) !== stage.trim()) seen.stages.push(stage.trim());
+    seen.elapsed ??= await panel(page).getByRole('timer').innerText({ timeout: 500 }).catch(() => null);
+    seen.thought ??= await panel(page).locator('.job-thoughts li').first().innerText({ timeout: 100 }).catch(() => null);
+    if (!seen.draft) {
+      const draft = panel(page).getByRole('img', { name: 'Draft 1' });
+      seen.draft = (await draft.count()) > 0 && (await loaded(draft).catch(() => false));
+    }
+    if (onProgress && !reported && ((seen.thought && seen.draft) || Date.now() - started > 3000)) {
+      reported = true;
+      await page.waitForTimeout(400); // a draft fades in
+      await onProgress(seen);
+    }
+    await page.waitForTimeout(150);
+  }
+  return seen;
+}
+
+/**
+ * The panel shows what the server streams. When the app asked Gemini to stream (the emulator saw a
+ * `:streamGenerateContent` call), a thought line and a draft must have been on screen; with a provider
+ * that still calls `:generateContent` there are none to show, and the flow says so.
+ */
+function checkStreamedProgress(state, seen, what) {
+  const call = emulatorCalls(state).at(-1) ?? '';
+  assert(seen.stages.length > 0, `${what}: the panel said the stage in words`);
+  assert(/^\d+ s$/.test(seen.elapsed ?? ''), `${what}: the panel showed the elapsed time ("${seen.elapsed}")`);
+  if (call.includes(':streamGenerateContent')) {
+    assert(seen.thought, `${what}: a thought line was shown`);
+    assert(seen.draft, `${what}: a draft was shown`);
+    console.log(`     ${what}: stages ${seen.stages.join(' → ')}; thought "${seen.thought.slice(0, 60)}…"; a draft`);
+  } else {
+    console.log(`     ${what}: stages ${seen.stages.join(' → ')}; the provider called :generateContent (not streaming), so no thoughts or drafts to show`);
+  }
 }
 
 test(
@@ -70,13 +111,8 @@ test(
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     await panel(page).waitFor();
     assertEqual(await page.getByRole('button', { name: 'Generating…' }).isDisabled(), true, 'Generate disabled while running');
-    const stage = (await panel(page).getByRole('status').innerText()).trim();
-    assert(stage.length > 0, 'the stage is said in words');
-    const thought = await waitForThoughtAndDraft(page);
-    console.log(`     stage "${stage}", first thought: ${thought.slice(0, 80)}…`);
-    assert(/^\d+ s$/.test((await panel(page).getByRole('timer').innerText()).trim()), 'elapsed seconds shown');
-    await page.waitForTimeout(400); // the draft fades in
-    await shot(state, page, 'generate-progress-desktop');
+    const seen = await watchTurn(page, () => shot(state, page, 'generate-progress-desktop'));
+    checkStreamedProgress(state, seen, 'generate');
     await toast(page, 'Image generated.').waitFor({ timeout: 120_000 });
     await panel(page).waitFor({ state: 'detached' });
     await currentImage(page).waitFor();
@@ -97,14 +133,16 @@ test(
     await panel(page).waitFor();
     assert(await panel(page).getByRole('button', { name: 'Cancel' }).evaluate((b) => b === document.activeElement), 'Cancel has focus');
     assert(await page.getByRole('button', { name: 'Generate New' }).isDisabled(), 'Generate New disabled while editing');
-    await panel(page).locator('.job-thoughts li').first().waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(2500); // well inside the turn (about 13 s)
     const running = await status(page, state.baseUrl);
     assert(running.running_job && running.running_job.kind === 'edit', 'the status names the running edit');
 
     await page.reload();
     await panel(page).waitFor({ timeout: 30_000 });
-    await panel(page).locator('.job-thoughts li').first().waitFor(); // the events so far, replayed
-    await shot(state, page, 'reloaded-mid-edit');
+    assertEqual(await panel(page).count(), 1, 'the running edit is on screen again');
+    assert(await page.getByRole('button', { name: 'Generate New' }).isDisabled(), 'still disabled after the reload');
+    const seen = await watchTurn(page, () => shot(state, page, 'reloaded-mid-edit'));
+    checkStreamedProgress(state, seen, 'edit after a reload');
     await toast(page, 'Edit applied.').waitFor({ timeout: 120_000 });
     await panel(page).waitFor({ state: 'detached' });
     await eventually(async () => (await currentSrcHash(page)) !== shared.generatedHash, { message: 'the edited image' });
@@ -120,7 +158,9 @@ test(
     const before = await status(page, state.baseUrl);
     await page.getByLabel('Edit this image:').fill('sepia');
     await page.getByLabel('Edit this image:').press('Enter');
-    await panel(page).locator('.job-thoughts li').first().waitFor({ timeout: 60_000 });
+    await panel(page).waitFor();
+    await page.waitForTimeout(2500);
+    await shot(state, page, 'before-cancel');
     await panel(page).getByRole('button', { name: 'Cancel' }).click();
     await toast(page, 'Edit cancelled.').waitFor({ timeout: 30_000 });
     await panel(page).waitFor({ state: 'detached' });
@@ -152,16 +192,14 @@ test(
     await page.goto(`${state.baseUrl}/images`);
     await page.getByLabel('Edit this image:').fill('rotate 90');
     await page.getByRole('button', { name: 'Apply Edit' }).click();
-    await waitForThoughtAndDraft(page);
-    await page.waitForTimeout(400);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
-    const image = await page.locator('.stage').boundingBox();
-    const box = await panel(page).boundingBox();
-    assert(box.y >= image.y + image.height - 1, 'the panel is below the image on a phone');
-    await panel(page).scrollIntoViewIfNeeded();
-    await shot(state, page, 'phone-progress');
-    await shot(state, page, 'phone-progress-full', { fullPage: true });
+    await panel(page).waitFor();
+    let checked = false;
+    const seen = await watchTurn(page, async () => {
+      checked = true;
+      await checkPhoneLayout(state, page);
+    });
+    assert(checked, 'the phone layout was checked while the turn ran');
+    checkStreamedProgress(state, seen, 'phone edit');
     await toast(page, 'Edit applied.').waitFor({ timeout: 120_000 });
     await context.close();
     state.page = shared.page;
@@ -169,3 +207,14 @@ test(
   },
   'gemini',
 );
+
+async function checkPhoneLayout(state, page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
+  const image = await page.locator('.stage').boundingBox();
+  const box = await panel(page).boundingBox();
+  assert(box.y >= image.y + image.height - 1, 'the panel is below the image on a phone');
+  await panel(page).scrollIntoViewIfNeeded();
+  await shot(state, page, 'phone-progress');
+  await shot(state, page, 'phone-progress-full', { fullPage: true });
+}

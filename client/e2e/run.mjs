@@ -116,13 +116,18 @@ async function main() {
         '--disable-sync',
       ],
     });
+    // E2E_SUITES=gemini (or local) runs one suite only.
+    const only = process.env.E2E_SUITES?.split(',').map((n) => n.trim());
     const suites = [{ name: 'local', env: {} }];
     if (gemini) suites.push({ name: 'gemini', env: null });
+    if (only) suites.splice(0, suites.length, ...suites.filter((suite) => only.includes(suite.name)));
     for (const suite of suites) {
       let app;
+      let emulatorLog;
       try {
         if (suite.name === 'gemini') {
           const emulator = await startEmulator(children);
+          emulatorLog = emulator.logFile;
           suite.env = {
             ImageProvider__Kind: 'Gemini',
             Gemini__BaseUrl: emulator.baseUrl,
@@ -130,7 +135,7 @@ async function main() {
           };
         }
         app = await startApp(children, suite.name, suite.env, suite.name !== 'local');
-        const state = { browser, baseUrl: app.baseUrl, screenshots, adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD };
+        const state = { browser, baseUrl: app.baseUrl, screenshots, adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD, emulatorLog };
         // On a failure, keep a picture of where the flow stopped.
         state.onFailure = async (name) =>
           state.page?.screenshot({ path: join(screenshots, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
@@ -207,7 +212,7 @@ async function startEmulator(children) {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The emulator exited early: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
-    if (readFileSync(logFile, 'utf8').includes('listening on')) return { baseUrl };
+    if (readFileSync(logFile, 'utf8').includes('listening on')) return { baseUrl, logFile };
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error('The Gemini emulator did not start within 120 s.');
