@@ -189,8 +189,11 @@ public static class ImageGenerationApi
     private static async Task<IResult> GetJobEvents(
         Guid jobId, SessionOwner owner, ImageJobs jobs, ImageJobEventStream stream, HttpContext http, CancellationToken ct)
     {
-        await jobs.Get(owner.UserId, jobId, ct);
+        var job = await jobs.Get(owner.UserId, jobId, ct);
         var after = long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), out var lastId) ? lastId : 0;
+        // An EventSource reconnects when a stream ends; 204 tells it there is nothing more, ever.
+        if (job.IsFinished && !await stream.AnyAfter(jobId, after, ct))
+            return TypedResults.NoContent();
         return TypedResults.ServerSentEvents(stream.Read(jobId, after, owner, ct));
     }
 

@@ -24,6 +24,8 @@ public sealed class ImageJobEventStream(LikenessDbContext db, ImageJobSignal sig
         while (!cancellationToken.IsCancellationRequested)
         {
             var next = signal.NextEvent(jobId);
+            // Whether the job still runs is read before its events, so an end written in between is still read.
+            var running = await db.ImageJobs.AnyAsync(j => j.Id == jobId && j.ActiveUserId != null, cancellationToken);
             var events = await db.ImageJobEvents.AsNoTracking()
                 .Where(e => e.JobId == jobId && e.Id > after).OrderBy(e => e.Id).Take(100).ToListAsync(cancellationToken);
             foreach (var e in events)
@@ -35,12 +37,15 @@ public sealed class ImageJobEventStream(LikenessDbContext db, ImageJobSignal sig
             }
             if (events.Count > 0)
                 continue;
-            // The job (and its events) went with its user.
-            if (!await db.ImageJobs.AnyAsync(j => j.Id == jobId, cancellationToken))
+            // The job ended before the events asked for, or went with its user: nothing more will come.
+            if (!running)
                 yield break;
             await Task.WhenAny(next, Task.Delay(poll, cancellationToken));
         }
     }
+
+    public Task<bool> AnyAfter(Guid jobId, long after, CancellationToken cancellationToken) =>
+        db.ImageJobEvents.AnyAsync(e => e.JobId == jobId && e.Id > after, cancellationToken);
 
     /// <summary>A preview's stored key and type.</summary>
     public async Task<(string Key, string MimeType)> PreviewKey(Guid jobId, long eventId, CancellationToken cancellationToken)

@@ -89,7 +89,7 @@ public sealed class ImageJobSweepService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.JobSweepInterval);
+        using var timer = new PeriodicTimer(options.Value.JobSweepInterval, time);
         do
         {
             try

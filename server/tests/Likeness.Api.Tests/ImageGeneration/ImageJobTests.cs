@@ -136,6 +136,11 @@ public sealed class ImageJobTests
         Assert.Equal(all.Select(e => (e.Id, e.Name)), late.Select(e => (e.Id, e.Name)));
         var resumed = await client.ReadEventsAsync(url, lastEventId: all[1].Id);
         Assert.Equal(all.Skip(2).Select(e => (e.Id, e.Name)), resumed.Select(e => (e.Id, e.Name)));
+
+        // An EventSource that reconnects after the end is told there is nothing more (204 stops it).
+        using var reconnect = new HttpRequestMessage(HttpMethod.Get, url);
+        reconnect.Headers.Add("Last-Event-ID", all[^1].Id);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(reconnect)).StatusCode);
     }
 
     [Fact]

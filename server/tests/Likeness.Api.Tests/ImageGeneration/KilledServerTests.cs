@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Likeness.Api.Providers.Local;
+using Likeness.Api.Tests.Gemini;
+
+namespace Likeness.Api.Tests.ImageGeneration;
+
+/// <summary>
+/// A second server process, on the same database and image store, is killed (SIGKILL) while its job is
+/// inside the image engine. Nothing of it may stay stuck: the job fails with a clear message and the
+/// session takes the next edit as soon as the runner lease has run out.
+/// </summary>
+public sealed class KilledServerTests
+{
+    private const string ServerStopped = "The server stopped while this image was being made. Nothing was changed.";
+    private const string Session = "/api/v1/identities/image-session";
+
+    [Fact]
+    public async Task A_job_whose_server_was_killed_fails_and_the_next_edit_succeeds_after_the_lease()
+    {
+        await using var emulator = await GeminiEmulator.Start(new LocalImageProvider());
+        await using var factory = new LikenessApiFactory();
+        var (client, _) = await factory.CreateUserClientAsync();
+        var email = (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("email").GetString()!;
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        var generated = await (await client.PostAsJsonAsync("/api/v1/identities/generate-image/",
+            new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).JsonAsync();
+
+        // The second server: the real app in its own process, its engine (the Gemini emulator) slow to answer.
+        emulator.Inject(GeminiFault.Slow(TimeSpan.FromMinutes(5)));
+        using var server = await ChildServer.StartAsync(factory, new Dictionary<string, string?>
+        {
+            ["ImageProvider:Kind"] = "Gemini",
+            ["Gemini:ApiKey"] = emulator.ApiKey,
+            ["Gemini:BaseUrl"] = emulator.BaseUrl,
+            ["Gemini:MaxAttempts"] = "1",
+            ["Likeness:JobLeaseTime"] = "00:00:30",
+        });
+        using var second = await server.SignInAsync(email, LikenessApiFactory.UserPassword);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/identities/edit-image/") { Content = JsonContent.Create(new { edit_prompt = "invert" }) };
+        request.Headers.Add("Prefer", "respond-async");
+        var started = await second.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var jobId = (await started.JsonAsync()).GetProperty("id").GetGuid();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (emulator.CallCount == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The second server never called its engine.\n" + server.Output);
+            await Task.Delay(20);
+        }
+
+        server.Kill(); // SIGKILL: no shutdown, no lease release
+        await (await client.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" }))
+            .AssertProblemAsync(HttpStatusCode.Conflict, "Another edit of this image session is still running. Try again when it finishes.");
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(31)); // the killed server's lease has run out
+        var edit = await client.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" });
+        Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+        var dead = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/{jobId}/");
+        Assert.Equal("failed", dead.GetProperty("status").GetString());
+        Assert.Equal(500, dead.GetProperty("error").GetProperty("status").GetInt32());
+        Assert.Equal(ServerStopped, dead.GetProperty("error").GetProperty("detail").GetString());
+        var events = await client.ReadEventsAsync(dead.GetProperty("events_url").GetString()!);
+        Assert.Equal(("failed", ServerStopped), (events[^1].Name, events[^1].Data.GetProperty("detail").GetString()));
+        // The killed job left the session as it was: the new edit's parent is the generated version.
+        var history = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
+        Assert.Equal(2, history.GetProperty("versions").GetArrayLength());
+        Assert.Equal(generated.GetProperty("version_id").GetGuid(), history.GetProperty("versions")[1].GetProperty("parent_id").GetGuid());
+    }
+
+    /// <summary>The API as a separate OS process with the factory's database and data folder.</summary>
+    private sealed class ChildServer : IDisposable
+    {
+        private readonly Process _process;
+        private readonly System.Text.StringBuilder _output = new();
+
+        private ChildServer(Process process, string baseUrl)
+        {
+            _process = process;
+            BaseUrl = baseUrl;
+        }
+
+        public string BaseUrl { get; }
+
+        public string Output { get { lock (_output) return _output.ToString(); } }
+
+        public static async Task<ChildServer> StartAsync(LikenessApiFactory factory, IDictionary<string, string?> settings)
+        {
+            var dll = typeof(Program).Assembly.Location;
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" },
+                WorkingDirectory = Path.GetDirectoryName(dll)!,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var (key, value) in factory.Settings.Concat(settings))
+                start.Environment[key.Replace(":", "__")] = value;
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            var process = Process.Start(start)!;
+            var child = new ChildServer(process, $"http://127.0.0.1:{port}");
+            process.OutputDataReceived += (_, e) => { lock (child._output) child._output.AppendLine(e.Data); };
+            process.ErrorDataReceived += (_, e) => { lock (child._output) child._output.AppendLine(e.Data); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+
+            using var probe = new HttpClient { BaseAddress = new Uri(child.BaseUrl) };
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (true)
+            {
+                Assert.False(process.HasExited, "The second server exited:\n" + child.Output);
+                Assert.True(DateTime.UtcNow < deadline, "The second server did not start within 2 minutes:\n" + child.Output);
+                try
+                {
+                    if ((await probe.GetAsync("/api/v1/auth/me")).StatusCode == HttpStatusCode.Unauthorized)
+                        return child;
+                }
+                catch (HttpRequestException)
+                {
+                    // not listening yet
+                }
+                await Task.Delay(200);
+            }
+        }
+
+        public async Task<HttpClient> SignInAsync(string email, string password)
+        {
+            var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+            var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
+            login.EnsureSuccessStatusCode();
+            var token = (await login.JsonAsync()).GetProperty("access_token").GetString();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return client;
+        }
+
+        public void Kill()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+                Kill();
+            _process.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
