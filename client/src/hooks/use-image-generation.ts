@@ -81,7 +81,9 @@ export interface ImageJobProgress {
 type JobOutcome =
   | { status: 'succeeded'; session: ImageSessionResponse | null }
   | { status: 'failed'; error: ApiError }
-  | { status: 'cancelled' };
+  | { status: 'cancelled' }
+  /** The job can no longer be found (404): nothing to announce, the status is re-read. */
+  | { status: 'gone' };
 
 const SUCCESS_MESSAGE: Record<ImageJobKind, string> = { generate: 'Image generated.', edit: 'Edit applied.' };
 const CANCELLED_MESSAGE: Record<ImageJobKind, string> = {
@@ -148,7 +150,7 @@ function useImageJobEvents(owner: SessionOwner, job: ImageJob | null, onFinished
         else if (ended?.status === 'failed' && ended.error)
           finished.current(followed, { status: 'failed', error: new ApiError(ended.error.detail, ended.error.status) });
         else if (ended?.status === 'cancelled') finished.current(followed, { status: 'cancelled' });
-        else finished.current(followed, { status: 'succeeded', session: null }); // gone: re-read what is there
+        else finished.current(followed, { status: 'gone' });
       },
     });
   }, [owner, jobId, eventsUrl]);
@@ -211,7 +213,7 @@ export function useImageGeneration(owner: SessionOwner) {
       } else if (outcome.status === 'failed') {
         setFailure({ kind: job.kind, error: outcome.error });
         if (outcome.error.status !== 401) showError(outcome.error.message);
-      } else {
+      } else if (outcome.status === 'cancelled') {
         toast(CANCELLED_MESSAGE[job.kind]);
       }
       onApplied.current.delete(job.id);

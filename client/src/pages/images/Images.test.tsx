@@ -356,6 +356,25 @@ describe('Images page', () => {
       expect(input).toHaveValue('');
     });
 
+    it('a job that can no longer be found ends quietly: no success toast, the panel goes, the page is usable', async () => {
+      const user = userEvent.setup();
+      const identity = fakeApi.addIdentity('Ada');
+      const session = fakeApi.startSession(ADMIN.id, identity.id);
+      renderApp();
+      fakeApi.hold();
+      await user.type(await screen.findByLabelText('Edit this image:'), 'sepia{Enter}');
+      await screen.findByRole('region', { name: 'Applying edit…' });
+      const [job] = fakeApi.jobs.values();
+      await waitFor(() => expect(FakeEventSource.instances[0]?.readyState).toBe(FakeEventSource.OPEN));
+      fakeApi.jobs.delete(job.job.id); // swept away on the server
+      act(() => FakeEventSource.instances[0].drop());
+      await waitFor(() => expect(screen.queryByRole('region', { name: 'Applying edit…' })).not.toBeInTheDocument());
+      await waitFor(() => expect(screen.getByRole('button', { name: 'Generate New' })).toBeEnabled());
+      expect(screen.queryByText('Edit applied.')).not.toBeInTheDocument();
+      expect(session.versions).toHaveLength(1);
+      expect(FakeEventSource.open()).toEqual([]);
+    });
+
     it('a generate refused before any job starts (409) says why and starts nothing', async () => {
       const user = userEvent.setup();
       const identity = fakeApi.addIdentity('Ada');
