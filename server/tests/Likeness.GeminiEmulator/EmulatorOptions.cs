@@ -62,4 +62,10 @@ public sealed record EmulatorDelays(TimeSpan Thinking, TimeSpan Preview, TimeSpa
     public static readonly EmulatorDelays None = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
 
     public TimeSpan Total(int previews) => Thinking + Preview * previews + Drawing;
+
+    /// <summary>
+    /// A turn of about <paramref name="total"/> with two previews, shaped like a real one: half of it thinking,
+    /// a tenth before each interim image, the remaining three tenths drawing the final image.
+    /// </summary>
+    public static EmulatorDelays Realistic(TimeSpan total) => new(total * 0.5, total * 0.1, total * 0.3);
 }

@@ -190,6 +190,7 @@ public sealed class GeminiEmulator : IAsyncDisposable
                         break;
                     case StreamBreakFault streamBreak:
                         reply.BreakAfter = streamBreak.AfterChunks;
+                        reply.BreakCleanly = streamBreak.Cleanly;
                         break;
                     default:
                         if (await ApplyFault(context, call, reply, fault))
@@ -497,6 +498,7 @@ public sealed class GeminiEmulator : IAsyncDisposable
     private async Task Answer(HttpContext context, EmulatorCall call, Reply reply, ParsedRequest request, bool onlyThoughtImages)
     {
         var ct = context.RequestAborted;
+        await reply.Start(); // like Google: the status and headers at once, the chunks as they come
         var delays = Delays;
         var previewCount = Previews;
         var showThoughts = call.IncludeThoughts != false;
@@ -715,6 +717,9 @@ public sealed class GeminiEmulator : IAsyncDisposable
         /// <summary>Drop the connection instead of sending chunk number <c>BreakAfter + 1</c>.</summary>
         public int? BreakAfter { get; set; }
 
+        /// <summary>At <see cref="BreakAfter"/>, end the response normally instead of dropping the connection.</summary>
+        public bool BreakCleanly { get; set; }
+
         public async Task Chunk(JsonObject chunk, TimeSpan delay = default)
         {
             var ct = context.RequestAborted;
@@ -724,7 +729,8 @@ public sealed class GeminiEmulator : IAsyncDisposable
             {
                 if (context.Response.HasStarted)
                     await context.Response.Body.FlushAsync(ct);
-                context.Abort();
+                if (!BreakCleanly)
+                    context.Abort();
                 throw new StreamBrokenException();
             }
             chunk["modelVersion"] = model;
@@ -733,15 +739,22 @@ public sealed class GeminiEmulator : IAsyncDisposable
             call.ChunksSent = _chunks.Count;
             if (!call.ServerSentEvents)
                 return;
-            if (!context.Response.HasStarted)
-            {
-                call.StatusCode = 200;
-                context.Response.StatusCode = 200;
-                context.Response.ContentType = "text/event-stream";
-                context.Response.Headers.CacheControl = "no-cache";
-            }
+            await Start();
             await context.Response.WriteAsync("data: " + chunk.ToJsonString() + "\r\n\r\n", ct);
             await context.Response.Body.FlushAsync(ct);
+        }
+
+        /// <summary>Sends the status and headers of a Server-Sent Events answer (once; nothing without SSE).</summary>
+        public async Task Start()
+        {
+            if (!call.ServerSentEvents || context.Response.HasStarted)
+                return;
+            call.StatusCode = 200;
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/event-stream";
+            context.Response.Headers.CacheControl = "no-cache";
+            await context.Response.StartAsync(context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
         }
 
         public Task Complete()

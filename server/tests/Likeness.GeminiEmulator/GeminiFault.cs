@@ -32,8 +32,11 @@ public abstract record GeminiFault
     /// </summary>
     public static GeminiFault OnlyThoughtImages { get; } = new OnlyThoughtImagesFault();
 
-    /// <summary>A normal answer whose connection is dropped after <paramref name="afterChunks"/> chunks were sent.</summary>
-    public static GeminiFault StreamBreak(int afterChunks = 2) => new StreamBreakFault(afterChunks);
+    /// <summary>
+    /// A normal answer that stops after <paramref name="afterChunks"/> chunks: the connection is dropped, or with
+    /// <paramref name="cleanly"/> the response simply ends there (no last chunk, no finish reason).
+    /// </summary>
+    public static GeminiFault StreamBreak(int afterChunks = 2, bool cleanly = false) => new StreamBreakFault(afterChunks, cleanly);
 }
 
 public sealed record SlowFault(TimeSpan Delay) : GeminiFault;
@@ -44,4 +47,4 @@ public sealed record PromptBlockedFault(string BlockReason) : GeminiFault;
 public sealed record FinishFault(string FinishReason, string? ModelText) : GeminiFault;
 public sealed record NoImageFault(string ModelText) : GeminiFault;
 public sealed record OnlyThoughtImagesFault : GeminiFault;
-public sealed record StreamBreakFault(int AfterChunks) : GeminiFault;
+public sealed record StreamBreakFault(int AfterChunks, bool Cleanly) : GeminiFault;

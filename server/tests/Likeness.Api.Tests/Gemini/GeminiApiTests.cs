@@ -13,7 +13,7 @@ public sealed class GeminiApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Emulator = await GeminiEmulator.Start(GeminiTestBase.CreateEngine());
+        Emulator = await GeminiTestBase.StartEmulator();
         App = GeminiApiTests.CreateApp(Emulator);
     }
 
@@ -139,6 +139,8 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         { "403", GeminiFault.Status(403), 1, HttpStatusCode.InternalServerError, Failed },
         { "malformed body", GeminiFault.MalformedBody, 1, HttpStatusCode.InternalServerError, Failed },
         { "dropped connections", GeminiFault.ConnectionDrop, 3, HttpStatusCode.InternalServerError, Failed },
+        { "stream broken midway", GeminiFault.StreamBreak(afterChunks: 4), 1, HttpStatusCode.InternalServerError, Failed },
+        { "stream cut before its finish", GeminiFault.StreamBreak(afterChunks: 7, cleanly: true), 1, HttpStatusCode.InternalServerError, Failed },
         { "prompt blocked", GeminiFault.PromptBlocked("SAFETY"), 1, HttpStatusCode.UnprocessableEntity,
             "The image service declined this prompt for safety reasons (SAFETY)." },
         { "IMAGE_SAFETY", GeminiFault.Finish("IMAGE_SAFETY"), 1, HttpStatusCode.UnprocessableEntity,

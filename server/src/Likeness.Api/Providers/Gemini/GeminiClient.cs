@@ -1,5 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -7,10 +8,13 @@ using Polly.Timeout;
 namespace Likeness.Api.Providers.Gemini;
 
 /// <summary>
-/// Typed <see cref="HttpClient"/> for <c>POST {BaseUrl}/v1beta/models/{model}:generateContent</c>.
+/// Typed <see cref="HttpClient"/> for <c>POST {BaseUrl}/v1beta/models/{model}:streamGenerateContent?alt=sse</c>.
 /// It speaks the wire format only; what an answer means for the product is decided by
-/// <see cref="GeminiImageProvider"/>. Retries, backoff and per-attempt timeouts come from the
-/// resilience handler registered in <see cref="GeminiServiceCollectionExtensions"/>.
+/// <see cref="GeminiImageProvider"/>. Retries, backoff and per-attempt timeouts come from the resilience
+/// handler registered in <see cref="GeminiServiceCollectionExtensions"/>; an attempt lasts until the first
+/// chunk of the stream has arrived (<see cref="GeminiAttemptHandler"/>), so a stream that breaks later is a
+/// failure, never a retry. The rest of the stream is bounded by <see cref="GeminiOptions.StreamIdleTimeoutSeconds"/>
+/// between chunks and <see cref="GeminiOptions.TotalTimeoutSeconds"/> for the whole call.
 /// </summary>
 internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions> options, ILogger<GeminiClient> logger)
 {
@@ -21,19 +25,30 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
 
     public string Model => _options.Model;
 
-    public Uri Endpoint => new($"{_options.BaseUrl.TrimEnd('/')}/v1beta/models/{Uri.EscapeDataString(_options.Model)}:generateContent");
+    public Uri Endpoint => new($"{_options.BaseUrl.TrimEnd('/')}/v1beta/models/{Uri.EscapeDataString(_options.Model)}:streamGenerateContent?alt=sse");
 
     public static byte[] Serialize(GenerateContentRequest request) =>
         JsonSerializer.SerializeToUtf8Bytes(request, GeminiJson.Options);
 
-    /// <summary>Sends one generateContent request (retried by the pipeline) and reads the answer.</summary>
-    /// <exception cref="ImageProviderFailedException">Not reachable, an error status, or an unreadable body.</exception>
-    public async Task<GeminiCall> GenerateContent(byte[] body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one streamGenerateContent request (retried by the pipeline until a first chunk arrives), hands
+    /// every chunk to <paramref name="onChunk"/> as it arrives (awaited before the next one is read) and
+    /// returns the chunks merged into one answer.
+    /// </summary>
+    /// <exception cref="ImageProviderFailedException">
+    /// Not reachable, an error status, a timeout, a stream that broke or stalled, or an unreadable chunk.
+    /// </exception>
+    public async Task<GeminiCall> StreamGenerateContent(
+        byte[] body,
+        Func<GenerateContentResponse, CancellationToken, Task> onChunk,
+        CancellationToken cancellationToken)
     {
         var attempts = new AttemptCounter();
+        using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        total.CancelAfter(TimeSpan.FromSeconds(_options.TotalTimeoutSeconds));
         using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint);
         request.Headers.Add(ApiKeyHeader, _options.ApiKey);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Options.Set(AttemptCounter.Key, attempts);
@@ -41,11 +56,15 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
         HttpResponseMessage response;
         try
         {
-            response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, total.Token);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw; // the caller went away: not a provider failure
+        }
+        catch (OperationCanceledException ex) when (total.IsCancellationRequested)
+        {
+            throw TotalTimeout(attempts, chunks: 0, ex);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -60,9 +79,17 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
 
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
+                string text;
+                try
+                {
+                    text = await response.Content.ReadAsStringAsync(total.Token);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    text = "";
+                }
                 var error = ReadError(text);
                 var status = error?.Status ?? response.StatusCode.ToString();
                 var message = error?.Message ?? Truncate(text, 500);
@@ -73,21 +100,155 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
                     $"Gemini answered {(int)response.StatusCode} {status} after {attempts.Count} attempt(s): {message}");
             }
 
-            GenerateContentResponse? parsed;
-            try
+            var answer = new GeminiAnswer();
+            if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
             {
-                parsed = JsonSerializer.Deserialize<GenerateContentResponse>(text, GeminiJson.Options);
+                // Not a stream (a proxy that ignored alt=sse): the same chunks, as one JSON value.
+                await ReadJsonAnswer(response, answer, onChunk, attempts, total, cancellationToken);
+                return new GeminiCall(answer.Merged(), attempts.Count, answer.Chunks);
             }
-            catch (JsonException ex)
-            {
-                throw new ImageProviderFailedException(
-                    $"Gemini's response could not be read as JSON ({ex.Message}); it began: {Truncate(text, 200)}", ex);
-            }
-            if (parsed is null)
-                throw new ImageProviderFailedException("Gemini's response was empty.");
-            return new GeminiCall(parsed, attempts.Count);
+            await ReadEvents(response, answer, onChunk, attempts, total, cancellationToken);
+            return new GeminiCall(answer.Merged(), attempts.Count, answer.Chunks);
         }
     }
+
+    private async Task ReadEvents(
+        HttpResponseMessage response,
+        GeminiAnswer answer,
+        Func<GenerateContentResponse, CancellationToken, Task> onChunk,
+        AttemptCounter attempts,
+        CancellationTokenSource total,
+        CancellationToken cancellationToken)
+    {
+        var idleTimeout = TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(total.Token);
+        await using var stream = await response.Content.ReadAsStreamAsync(total.Token);
+        // One event per chunk: "data: {GenerateContentResponse}" then a blank line.
+        var parser = SseParser.Create(stream, static (_, data) => Encoding.UTF8.GetString(data));
+        await using var events = parser.EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
+        while (true)
+        {
+            idle.CancelAfter(idleTimeout); // restarts the idle clock for this chunk
+            bool more;
+            try
+            {
+                more = await events.MoveNextAsync();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (OperationCanceledException ex) when (total.IsCancellationRequested)
+            {
+                throw TotalTimeout(attempts, answer.Chunks, ex);
+            }
+            catch (OperationCanceledException ex)
+            {
+                throw new ImageProviderFailedException(
+                    $"Gemini's stream stalled: no chunk for {_options.StreamIdleTimeoutSeconds:0.##} s after {answer.Chunks} chunk(s).", ex);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException)
+            {
+                throw new ImageProviderFailedException(
+                    $"Gemini's stream broke after {answer.Chunks} chunk(s): {ex.Message}", ex);
+            }
+            // The clock runs only while we wait for Gemini, not while the caller handles a chunk.
+            idle.CancelAfter(Timeout.InfiniteTimeSpan);
+            if (!more)
+                break;
+
+            var item = events.Current;
+            if (item.EventType != SseParser.EventTypeDefault || string.IsNullOrWhiteSpace(item.Data))
+                continue;
+            var chunk = ParseChunk(item.Data, answer.Chunks);
+            answer.Add(chunk);
+            await onChunk(chunk, cancellationToken);
+            // Chunks already buffered must not be reported once the caller has gone.
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        EnsureComplete(answer);
+    }
+
+    private static async Task ReadJsonAnswer(
+        HttpResponseMessage response,
+        GeminiAnswer answer,
+        Func<GenerateContentResponse, CancellationToken, Task> onChunk,
+        AttemptCounter attempts,
+        CancellationTokenSource total,
+        CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await response.Content.ReadAsStringAsync(total.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            throw new ImageProviderFailedException($"Gemini's answer broke off after {attempts.Count} attempt(s): {ex.Message}", ex);
+        }
+        IReadOnlyList<GenerateContentResponse?> chunks;
+        try
+        {
+            chunks = text.TrimStart().StartsWith('[')
+                ? JsonSerializer.Deserialize<List<GenerateContentResponse?>>(text, GeminiJson.Options) ?? []
+                : [JsonSerializer.Deserialize<GenerateContentResponse>(text, GeminiJson.Options)];
+        }
+        catch (JsonException ex)
+        {
+            throw new ImageProviderFailedException(
+                $"Gemini's response could not be read as JSON ({ex.Message}); it began: {Truncate(text, 200)}", ex);
+        }
+        foreach (var chunk in chunks.OfType<GenerateContentResponse>())
+        {
+            CheckError(chunk, answer.Chunks);
+            answer.Add(chunk);
+            await onChunk(chunk, cancellationToken);
+        }
+        EnsureComplete(answer);
+    }
+
+    private static GenerateContentResponse ParseChunk(string data, int chunksBefore)
+    {
+        GenerateContentResponse? chunk;
+        try
+        {
+            chunk = JsonSerializer.Deserialize<GenerateContentResponse>(data, GeminiJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new ImageProviderFailedException(
+                $"Gemini's response could not be read as JSON ({ex.Message}) at chunk {chunksBefore + 1}; it began: {Truncate(data, 200)}", ex);
+        }
+        if (chunk is null)
+            throw new ImageProviderFailedException($"Gemini's chunk {chunksBefore + 1} was empty.");
+        CheckError(chunk, chunksBefore);
+        return chunk;
+    }
+
+    private static void CheckError(GenerateContentResponse chunk, int chunksBefore)
+    {
+        if (chunk.Error is { } error)
+            throw new ImageProviderFailedException(
+                $"Gemini reported {error.Code} {error.Status} in its stream after {chunksBefore} chunk(s): {error.Message}");
+    }
+
+    /// <summary>Gemini's last chunk always carries a finish reason (or the prompt's block reason); without one the stream was cut.</summary>
+    private static void EnsureComplete(GeminiAnswer answer)
+    {
+        if (answer.Chunks == 0)
+            throw new ImageProviderFailedException("Gemini's stream ended without a chunk.");
+        if (!answer.Finished)
+            throw new ImageProviderFailedException(
+                $"Gemini's stream ended after {answer.Chunks} chunk(s) without a finish reason: the answer is incomplete.");
+    }
+
+    private ImageProviderFailedException TotalTimeout(AttemptCounter attempts, int chunks, Exception inner) => new(
+        $"Gemini did not finish within {_options.TotalTimeoutSeconds:0.##} s (Gemini:TotalTimeoutSeconds), " +
+        $"{attempts.Count} attempt(s), {chunks} chunk(s).", inner);
 
     internal static ErrorBody? ReadError(string text)
     {
@@ -101,11 +262,56 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
         }
     }
 
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+    internal static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }
 
-/// <summary>A parsed answer and how many HTTP attempts it took.</summary>
-internal sealed record GeminiCall(GenerateContentResponse Response, int Attempts);
+/// <summary>A whole answer (the chunks merged), how many HTTP attempts and how many chunks it took.</summary>
+internal sealed record GeminiCall(GenerateContentResponse Response, int Attempts, int Chunks);
+
+/// <summary>
+/// Merges the chunks of a stream into one answer the way Gemini's SDKs do: the first candidate's parts
+/// accumulate in order; every other field keeps its last value (usage and the finish reason come last).
+/// </summary>
+internal sealed class GeminiAnswer
+{
+    private readonly List<Part> _parts = [];
+    private Candidate? _candidate;
+    private PromptFeedback? _promptFeedback;
+    private UsageMetadata? _usage;
+    private string? _modelVersion;
+    private string? _responseId;
+
+    public int Chunks { get; private set; }
+
+    public bool Finished => _candidate?.FinishReason is { Length: > 0 } || _promptFeedback?.BlockReason is { Length: > 0 };
+
+    public void Add(GenerateContentResponse chunk)
+    {
+        Chunks++;
+        _promptFeedback = chunk.PromptFeedback ?? _promptFeedback;
+        _usage = chunk.UsageMetadata ?? _usage;
+        _modelVersion = chunk.ModelVersion ?? _modelVersion;
+        _responseId = chunk.ResponseId ?? _responseId;
+        if (chunk.Candidates?.FirstOrDefault() is not { } candidate)
+            return;
+        _parts.AddRange(candidate.Content?.Parts ?? []);
+        _candidate = new Candidate
+        {
+            FinishReason = candidate.FinishReason ?? _candidate?.FinishReason,
+            FinishMessage = candidate.FinishMessage ?? _candidate?.FinishMessage,
+            Index = candidate.Index ?? _candidate?.Index,
+        };
+    }
+
+    public GenerateContentResponse Merged() => new()
+    {
+        Candidates = _candidate is null ? null : [_candidate with { Content = new Content("model", _parts.ToList()) }],
+        PromptFeedback = _promptFeedback,
+        UsageMetadata = _usage,
+        ModelVersion = _modelVersion,
+        ResponseId = _responseId,
+    };
+}
 
 /// <summary>Counts the attempts of one request; incremented by <see cref="GeminiAttemptHandler"/>.</summary>
 internal sealed class AttemptCounter
@@ -117,8 +323,10 @@ internal sealed class AttemptCounter
 }
 
 /// <summary>
-/// Sits inside the resilience handler, so it sees every attempt: counts them and logs each failed
-/// one with Gemini's error status (the final outcome is logged by <see cref="GeminiClient"/>).
+/// Sits inside the resilience handler, so it sees every attempt: counts them, logs each failed one with
+/// Gemini's error status, and for a stream waits for its first chunk. An attempt therefore ends when the
+/// first chunk has arrived: a stream that breaks before it (or never starts within the per-attempt timeout)
+/// is retried; after it the model is at work, and a break is a failure (see <see cref="GeminiClient"/>).
 /// </summary>
 internal sealed class GeminiAttemptHandler(ILogger<GeminiAttemptHandler> logger) : DelegatingHandler
 {
@@ -137,6 +345,10 @@ internal sealed class GeminiAttemptHandler(ILogger<GeminiAttemptHandler> logger)
                     attempt, (int)response.StatusCode, error?.Status ?? response.StatusCode.ToString(),
                     error?.Message ?? "(no error body)", response.Headers.RetryAfter?.ToString() ?? "none");
             }
+            else if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+            {
+                await FirstEventStream.WaitForFirstEvent(response, cancellationToken);
+            }
             return response;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested || ex is not OperationCanceledException)
@@ -151,4 +363,140 @@ internal sealed class GeminiAttemptHandler(ILogger<GeminiAttemptHandler> logger)
             throw;
         }
     }
+}
+
+/// <summary>
+/// Reads a Server-Sent Events body up to the end of its first event (a blank line), then gives the
+/// response a body that replays those bytes before the rest of the stream.
+/// </summary>
+internal sealed class FirstEventStream : Stream
+{
+    /// <summary>A first event bigger than this is not a Gemini chunk (the largest, a 4K image, is about 30 MB).</summary>
+    private const int MaxFirstEventBytes = 64 * 1024 * 1024;
+
+    private readonly byte[] _prefix;
+    private readonly int _prefixLength;
+    private readonly Stream _inner;
+    private int _position;
+
+    private FirstEventStream(byte[] prefix, int prefixLength, Stream inner)
+    {
+        _prefix = prefix;
+        _prefixLength = prefixLength;
+        _inner = inner;
+    }
+
+    /// <exception cref="HttpRequestException">The stream ended or broke before its first event (retried).</exception>
+    public static async Task WaitForFirstEvent(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var original = response.Content;
+        var inner = await original.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[16 * 1024];
+        var length = 0;
+        var scanned = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= MaxFirstEventBytes)
+                        throw new HttpRequestException($"Gemini's first event is larger than {MaxFirstEventBytes} bytes.");
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+                int read;
+                try
+                {
+                    read = await inner.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                }
+                catch (IOException ex)
+                {
+                    throw new HttpRequestException($"Gemini's stream broke before its first chunk: {ex.Message}", ex);
+                }
+                if (read == 0)
+                    throw new HttpRequestException($"Gemini's stream ended before its first chunk ({length} bytes).");
+                length += read;
+                if (EndOfFirstEvent(buffer.AsSpan(0, length), ref scanned))
+                    break;
+            }
+        }
+        catch
+        {
+            await inner.DisposeAsync();
+            response.Dispose();
+            throw;
+        }
+
+        var replay = new StreamContent(new FirstEventStream(buffer, length, inner));
+        foreach (var header in original.Headers)
+            replay.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        response.Content = replay;
+    }
+
+    /// <summary>True once the bytes hold a blank line (LF LF, CR CR or CRLF CRLF) after some content.</summary>
+    private static bool EndOfFirstEvent(ReadOnlySpan<byte> bytes, ref int scanned)
+    {
+        for (var i = Math.Max(1, scanned); i < bytes.Length; i++)
+        {
+            var (previous, current) = (bytes[i - 1], bytes[i]);
+            if ((current == '\n' && previous == '\n') || (current == '\r' && previous == '\r')
+                || (current == '\n' && previous == '\r' && i >= 3 && bytes[i - 2] == '\n' && bytes[i - 3] == '\r'))
+            {
+                if (bytes[..(i + 1)].Trim("\r\n"u8).Length > 0)
+                    return true;
+            }
+        }
+        scanned = Math.Max(1, bytes.Length);
+        return false;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        if (_position < _prefixLength)
+        {
+            var count = Math.Min(destination.Length, _prefixLength - _position);
+            _prefix.AsMemory(_position, count).CopyTo(destination);
+            _position += count;
+            return count;
+        }
+        return await _inner.ReadAsync(destination, cancellationToken);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_position < _prefixLength)
+        {
+            var n = Math.Min(count, _prefixLength - _position);
+            Array.Copy(_prefix, _position, buffer, offset, n);
+            _position += n;
+            return n;
+        }
+        return _inner.Read(buffer, offset, count);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _inner.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -5,9 +5,11 @@ using SkiaSharp;
 namespace Likeness.Api.Providers.Gemini;
 
 /// <summary>
-/// The plan's GeminiImageService: generate and edit through Gemini's <c>generateContent</c>.
+/// The plan's GeminiImageService: generate and edit through Gemini's <c>streamGenerateContent</c> (SSE).
 /// Generate sends <c>[prompt, ...reference_images]</c>; edit sends
-/// <c>[edit_prompt, previous_image, ...reference_images]</c>, as the plan says.
+/// <c>[edit_prompt, previous_image, ...reference_images]</c>, as the plan says. While the answer streams in,
+/// the model's thoughts and interim images are reported to the caller's <see cref="IImageProgress"/>; the
+/// result is the last image that is not a thought (or, when every image is a thought, the last one).
 /// A safety block or an answer without an image is an <see cref="ImageRequestDeclinedException"/>
 /// (the user is told why); anything else that goes wrong is an <see cref="ImageProviderFailedException"/>.
 /// </summary>
@@ -17,6 +19,9 @@ public sealed class GeminiImageProvider : IImageProvider
     public const int MaxReferenceImages = 14;
 
     private static readonly string[] ResponseModalities = ["TEXT", "IMAGE"];
+
+    /// <summary>Asks for the thought summaries and interim images, which feed the live progress.</summary>
+    private static readonly ThinkingConfig IncludeThoughts = new(IncludeThoughts: true);
 
     private readonly GeminiClient _client;
     private readonly GeminiOptions _options;
@@ -38,7 +43,7 @@ public sealed class GeminiImageProvider : IImageProvider
         string resolution,
         CancellationToken cancellationToken = default,
         IImageProgress? progress = null) =>
-        Call("generate", prompt, previousImage: null, referenceImages, aspectRatio, resolution, cancellationToken);
+        Call("generate", prompt, previousImage: null, referenceImages, aspectRatio, resolution, progress, cancellationToken);
 
     public Task<ProviderImage> EditImage(
         string editPrompt,
@@ -50,7 +55,7 @@ public sealed class GeminiImageProvider : IImageProvider
         IImageProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(previousImage);
-        return Call("edit", editPrompt, previousImage, referenceImages, aspectRatio, resolution, cancellationToken);
+        return Call("edit", editPrompt, previousImage, referenceImages, aspectRatio, resolution, progress, cancellationToken);
     }
 
     private async Task<ProviderImage> Call(
@@ -60,6 +65,7 @@ public sealed class GeminiImageProvider : IImageProvider
         IReadOnlyList<ProviderImage> referenceImages,
         string aspectRatio,
         string resolution,
+        IImageProgress? progress,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(prompt);
@@ -91,10 +97,14 @@ public sealed class GeminiImageProvider : IImageProvider
             throw new ImageProviderFailedException(
                 $"The Gemini request is {body.LongLength} bytes, over the {_options.MaxRequestBytes} byte budget.");
 
+        var reporter = new GeminiProgressReporter(progress, operation, _logger);
+        reporter.Stage(ImageJobStage.Sending);
         var stopwatch = Stopwatch.StartNew();
-        var call = await _client.GenerateContent(body, cancellationToken);
+        var call = await _client.StreamGenerateContent(body, reporter.OnChunk, cancellationToken);
         stopwatch.Stop();
-        return Interpret(operation, call, body.LongLength, stopwatch.Elapsed);
+        var image = Interpret(operation, call, body.LongLength, stopwatch.Elapsed);
+        reporter.Drawing(); // when every image was a thought, the final one arrived as one
+        return image;
     }
 
     private static GenerateContentRequest BuildRequest(string prompt, IEnumerable<InlineData> images, string aspectRatio, string resolution)
@@ -103,7 +113,7 @@ public sealed class GeminiImageProvider : IImageProvider
         parts.AddRange(images.Select(image => new Part { InlineData = image }));
         return new GenerateContentRequest(
             [new Content("user", parts)],
-            new GenerationConfig(ResponseModalities, new ImageConfig(aspectRatio, resolution)));
+            new GenerationConfig(ResponseModalities, new ImageConfig(aspectRatio, resolution), IncludeThoughts));
     }
 
     private ProviderImage Interpret(string operation, GeminiCall call, long requestBytes, TimeSpan elapsed)
@@ -139,7 +149,12 @@ public sealed class GeminiImageProvider : IImageProvider
             throw new ImageRequestDeclinedException(GeminiDeclineMessages.ForFinishReason(finishReason, modelText));
         }
 
-        var imagePart = parts.FirstOrDefault(p => p.Thought != true && p.InlineData is { Data.Length: > 0 });
+        // The final image is the last one that is not a thought. Google documents that the last image within
+        // Thinking is also the final rendered image, so when every image is a thought the last one is it.
+        var imagePart = parts.LastOrDefault(p => p.Thought != true && p.InlineData is { Data.Length: > 0 })
+                        ?? parts.LastOrDefault(p => p.InlineData is { Data.Length: > 0 });
+        if (imagePart?.Thought == true)
+            _logger.LogInformation("Gemini {Operation}: every image was marked as a thought; the last one is the result.", operation);
         if (imagePart?.InlineData is not { } inline)
         {
             _logger.LogWarning("Gemini {Operation}: finished with {FinishReason} but sent no image.", operation, candidate.FinishReason ?? "(none)");
@@ -172,11 +187,11 @@ public sealed class GeminiImageProvider : IImageProvider
         var textTokens = Modality(usage?.CandidatesTokensDetails, "TEXT");
 
         _logger.LogInformation(
-            "Gemini {Operation} usage: model {ModelVersion}, response {ResponseId}, {Attempts} attempt(s), {ElapsedMs} ms, " +
+            "Gemini {Operation} usage: model {ModelVersion}, response {ResponseId}, {Attempts} attempt(s), {Chunks} chunk(s), {ElapsedMs} ms, " +
             "request {RequestBytes} bytes, finish {FinishReason}; tokens: prompt {PromptTokens}, output {CandidatesTokens} " +
             "(image {ImageTokens}, text {TextTokens}), thoughts {ThoughtsTokens}, cached {CachedTokens}, total {TotalTokens}; " +
             "estimated cost {EstimatedCostUsd} USD",
-            operation, call.Response.ModelVersion ?? _client.Model, call.Response.ResponseId, call.Attempts,
+            operation, call.Response.ModelVersion ?? _client.Model, call.Response.ResponseId, call.Attempts, call.Chunks,
             (long)elapsed.TotalMilliseconds, requestBytes, finishReason ?? "(none)",
             usage?.PromptTokenCount ?? 0, usage?.CandidatesTokenCount ?? 0, imageTokens ?? 0, textTokens ?? 0,
             usage?.ThoughtsTokenCount ?? 0, usage?.CachedContentTokenCount ?? 0, usage?.TotalTokenCount ?? 0,
@@ -255,5 +270,110 @@ internal static class GeminiDeclineMessages
             return sentence;
         var text = modelText.Length <= 300 ? modelText : modelText[..300].TrimEnd() + "…";
         return $"{sentence} The service said: \"{text}\"";
+    }
+}
+
+/// <summary>
+/// Turns the chunks of one answer into progress reports, in the order they arrive: <c>Thinking</c> at the
+/// first thought, each thought summary, each interim image (awaited), <c>Drawing</c> at the first part
+/// after the thoughts. A reporter that throws is logged and ignored: progress never fails the call.
+/// </summary>
+internal sealed class GeminiProgressReporter(IImageProgress? progress, string operation, ILogger logger)
+{
+    private bool _thinking;
+    private bool _drawing;
+
+    public void Stage(ImageJobStage stage)
+    {
+        if (progress is null)
+            return;
+        try
+        {
+            progress.Stage(stage);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Gemini {Operation}: the progress report of stage {Stage} failed; the call goes on.", operation, stage);
+        }
+    }
+
+    /// <summary>Reports <c>Drawing</c> unless it has been reported already.</summary>
+    public void Drawing()
+    {
+        if (_drawing)
+            return;
+        _drawing = true;
+        Stage(ImageJobStage.Drawing);
+    }
+
+    public async Task OnChunk(GenerateContentResponse chunk, CancellationToken cancellationToken)
+    {
+        foreach (var part in chunk.Candidates?.FirstOrDefault()?.Content?.Parts ?? [])
+        {
+            if (part.Thought != true)
+            {
+                if (part.InlineData is { Data.Length: > 0 } || !string.IsNullOrWhiteSpace(part.Text))
+                    Drawing();
+                continue;
+            }
+            if (!_thinking)
+            {
+                _thinking = true;
+                Stage(ImageJobStage.Thinking);
+            }
+            if (!string.IsNullOrWhiteSpace(part.Text))
+                Thought(part.Text);
+            else if (part.InlineData is { Data.Length: > 0 } inline && Decode(inline) is { } image)
+                await Preview(image, cancellationToken);
+        }
+    }
+
+    private void Thought(string text)
+    {
+        if (progress is null)
+            return;
+        try
+        {
+            progress.Thought(text);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Gemini {Operation}: the progress report of a thought failed; the call goes on.", operation);
+        }
+    }
+
+    private async Task Preview(ProviderImage image, CancellationToken cancellationToken)
+    {
+        if (progress is null)
+            return;
+        try
+        {
+            await progress.Preview(image, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Gemini {Operation}: the progress report of an interim image failed; the call goes on.", operation);
+        }
+    }
+
+    private ProviderImage? Decode(InlineData inline)
+    {
+        try
+        {
+            var bytes = Convert.FromBase64String(inline.Data);
+            if (GeminiImageProvider.SniffMimeType(bytes) is { } mimeType)
+                return new ProviderImage(bytes, mimeType);
+            logger.LogWarning("Gemini {Operation}: an interim image ({MimeType}, {Bytes} bytes) is not a PNG, JPEG or WebP; not shown.",
+                operation, inline.MimeType, bytes.Length);
+        }
+        catch (FormatException)
+        {
+            logger.LogWarning("Gemini {Operation}: an interim image is not valid base64; not shown.", operation);
+        }
+        return null;
     }
 }

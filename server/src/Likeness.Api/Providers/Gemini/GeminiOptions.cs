@@ -20,8 +20,20 @@ public sealed class GeminiOptions
 
     public string Model { get; set; } = "gemini-3-pro-image-preview";
 
-    /// <summary>Time allowed for one attempt (one HTTP call). 4K images can take a minute or more.</summary>
+    /// <summary>
+    /// Time allowed for one attempt to start answering: the status and the first chunk of the stream. Until
+    /// then the attempt is retried; after it, a failure is final (the model is already working).
+    /// </summary>
     public double TimeoutSeconds { get; set; } = 180;
+
+    /// <summary>
+    /// Longest silence allowed between two chunks of a streamed answer. The model draws the final image
+    /// without sending anything (up to a minute for 4K), so keep this above that.
+    /// </summary>
+    public double StreamIdleTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Time allowed for the whole call: every attempt, the waits between them and the whole stream.</summary>
+    public double TotalTimeoutSeconds { get; set; } = 600;
 
     /// <summary>Attempts in total, the first one included (1 = never retry).</summary>
     public int MaxAttempts { get; set; } = 3;
@@ -70,6 +82,10 @@ internal sealed class GeminiOptionsValidator : IValidateOptions<GeminiOptions>
             failures.Add($"Gemini:Model must be a model name such as gemini-3-pro-image-preview, not '{options.Model}'.");
         if (!(options.TimeoutSeconds is >= 0.05 and <= 3600))
             failures.Add("Gemini:TimeoutSeconds must be between 0.05 and 3600.");
+        if (!(options.StreamIdleTimeoutSeconds is >= 0.05 and <= 3600))
+            failures.Add("Gemini:StreamIdleTimeoutSeconds must be between 0.05 and 3600.");
+        if (!(options.TotalTimeoutSeconds is >= 0.1 and <= 7200))
+            failures.Add("Gemini:TotalTimeoutSeconds must be between 0.1 and 7200.");
         if (options.MaxAttempts is < 1 or > 10)
             failures.Add("Gemini:MaxAttempts must be between 1 and 10.");
         if (!(options.RetryBaseDelaySeconds is >= 0 and <= 600))

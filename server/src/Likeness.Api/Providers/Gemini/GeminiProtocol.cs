@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Likeness.Api.Providers.Gemini;
 
-// The subset of Gemini's REST protocol (v1beta models.generateContent) that image generation uses.
+// The subset of Gemini's REST protocol (v1beta models.generateContent / streamGenerateContent) that image generation uses.
 // Field names are the JSON names of Google's reference; unknown response fields are ignored.
 
 internal sealed record GenerateContentRequest(
@@ -25,7 +25,10 @@ internal sealed record Part
 /// <summary>Base64 bytes with their MIME type.</summary>
 internal sealed record InlineData(string MimeType, string Data);
 
-internal sealed record GenerationConfig(IReadOnlyList<string> ResponseModalities, ImageConfig ImageConfig);
+internal sealed record GenerationConfig(IReadOnlyList<string> ResponseModalities, ImageConfig ImageConfig, ThinkingConfig? ThinkingConfig = null);
+
+/// <summary><c>includeThoughts</c> asks for the thought summaries and interim images (the model thinks either way).</summary>
+internal sealed record ThinkingConfig(bool? IncludeThoughts);
 
 internal sealed record ImageConfig(string AspectRatio, string ImageSize);
 
@@ -36,6 +39,8 @@ internal sealed record GenerateContentResponse
     public UsageMetadata? UsageMetadata { get; init; }
     public string? ModelVersion { get; init; }
     public string? ResponseId { get; init; }
+    /// <summary>Set only when the service reports an error inside a stream instead of a chunk.</summary>
+    public ErrorBody? Error { get; init; }
 }
 
 internal sealed record Candidate
