@@ -32,7 +32,7 @@ function emulatorCalls(state) {
 
 /**
  * Watches the progress panel until the turn ends: every stage it said, the first thought line, whether a
- * draft loaded. `onProgress` runs once, when the panel has shown all it is going to (or after 3 s).
+ * draft loaded. `onProgress` runs once, when the panel shows a thought and a draft (or after 10 s, for a provider that streams none).
  */
 async function watchTurn(page, onProgress) {
   const seen = { stages: [], thought: null, draft: false, elapsed: null };
@@ -47,7 +47,7 @@ async function watchTurn(page, onProgress) {
       const draft = panel(page).getByRole('img', { name: 'Draft 1' });
       seen.draft = (await draft.count()) > 0 && (await loaded(draft).catch(() => false));
     }
-    if (onProgress && !reported && ((seen.thought && seen.draft) || Date.now() - started > 3000)) {
+    if (onProgress && !reported && ((seen.thought && seen.draft) || Date.now() - started > 10_000)) {
       reported = true;
       await page.waitForTimeout(400); // a draft fades in
       await onProgress(seen);
