@@ -47,6 +47,7 @@ builder.Services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.Require
 builder.Services.AddImageStore(builder.Configuration);
 builder.Services.AddImageProvider(builder.Configuration);
 builder.Services.AddScoped<ImageJanitor>();
+builder.Services.AddScoped<ImageStoreClaims>();
 builder.Services.AddImageGeneration();
 builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 160L * 1024 * 1024);
 

@@ -20,6 +20,7 @@ public abstract class LikenessDbContext(DbContextOptions options)
     public DbSet<ImageVersion> ImageVersions => Set<ImageVersion>();
     public DbSet<ImageJob> ImageJobs => Set<ImageJob>();
     public DbSet<ImageJobEvent> ImageJobEvents => Set<ImageJobEvent>();
+    public DbSet<Storage.ImageStoreClaim> ImageStoreClaims => Set<Storage.ImageStoreClaim>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
@@ -99,6 +100,13 @@ public abstract class LikenessDbContext(DbContextOptions options)
             e.HasIndex(j => new { j.UserId, j.CreatedAt });
             e.HasIndex(j => new { j.Status, j.LeaseUntil });
             e.HasMany<ImageJobEvent>().WithOne().HasForeignKey(v => v.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Storage.ImageStoreClaim>(e =>
+        {
+            e.ToTable("image_store_claims");
+            e.HasKey(c => c.Key);
+            e.Property(c => c.Key).HasMaxLength(64);
         });
 
         builder.Entity<ImageJobEvent>(e =>

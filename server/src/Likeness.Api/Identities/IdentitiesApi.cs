@@ -138,7 +138,8 @@ public static class IdentitiesApi
 
     /// <summary>The thumbnail, made and kept on first request for images uploaded before thumbnails existed.</summary>
     private static async Task<IResult> ReferenceImageThumbnail(
-        Guid id, Guid imageId, LikenessDbContext db, IImageStore store, HttpContext http, CancellationToken cancellationToken)
+        Guid id, Guid imageId, LikenessDbContext db, IImageStore store, ImageStoreClaims storeClaims, HttpContext http,
+        CancellationToken cancellationToken)
     {
         var image = await db.ReferenceImages.AsNoTracking()
             .FirstOrDefaultAsync(r => r.Id == imageId && r.IdentityId == id, cancellationToken)
@@ -146,7 +147,7 @@ public static class IdentitiesApi
         if (image.ThumbnailKey is not { } key)
         {
             var bytes = await store.GetAsync(image.StorageKey, cancellationToken) ?? throw ApiProblem.NotFound(ReferenceImageNotFound);
-            key = await store.PutAsync(ImageInspector.Thumbnail(bytes), cancellationToken);
+            key = await storeClaims.PutAsync(ImageInspector.Thumbnail(bytes), cancellationToken);
             await db.ReferenceImages.Where(r => r.Id == imageId)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.ThumbnailKey, key), cancellationToken);
         }
@@ -154,7 +155,7 @@ public static class IdentitiesApi
     }
 
     private static async Task<Created<List<ReferenceImageResponse>>> UploadReferenceImages(
-        Guid id, HttpRequest request, LikenessDbContext db, IImageStore store, TimeProvider time,
+        Guid id, HttpRequest request, LikenessDbContext db, ImageStoreClaims storeClaims, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var identity = await FindIdentity(db, id);
@@ -241,8 +242,8 @@ public static class IdentitiesApi
             var added = new List<ReferenceImage>();
             foreach (var (file, bytes, thumbnail, facts) in accepted)
             {
-                var key = await store.PutAsync(bytes, cancellationToken);
-                var thumbnailKey = await store.PutAsync(thumbnail, cancellationToken);
+                var key = await storeClaims.PutAsync(bytes, cancellationToken);
+                var thumbnailKey = await storeClaims.PutAsync(thumbnail, cancellationToken);
                 var image = new ReferenceImage
                 {
                     Id = Guid.NewGuid(), IdentityId = id, StorageKey = key, ThumbnailKey = thumbnailKey, MimeType = facts.MimeType,

@@ -50,6 +50,7 @@ public sealed class ImageJobAbandonedException() : Exception("The image job was 
 public sealed class ImageGenerationOrchestrator(
     LikenessDbContext db,
     IImageStore store,
+    ImageStoreClaims storeClaims,
     IImageProvider provider,
     ImageJanitor janitor,
     TimeProvider time,
@@ -386,8 +387,8 @@ public sealed class ImageGenerationOrchestrator(
         if (mimeType is null || ImageInspector.ReadSize(result.Bytes) is not var (width, height))
             throw new ImageProviderFailedException($"The {provider.Name} provider returned bytes that are not a PNG, JPEG or WebP image.");
         var thumbnail = ImageInspector.Thumbnail(result.Bytes);
-        var imageKey = await store.PutAsync(result.Bytes, cancellationToken);
-        var thumbnailKey = await store.PutAsync(thumbnail, cancellationToken);
+        var imageKey = await storeClaims.PutAsync(result.Bytes, cancellationToken);
+        var thumbnailKey = await storeClaims.PutAsync(thumbnail, cancellationToken);
         return new StoredImage(imageKey, thumbnailKey, mimeType, width, height);
     }
 

@@ -249,6 +249,10 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
     private readonly ILogger _logger;
     private readonly Channel<PendingEvent> _events = Channel.CreateUnbounded<PendingEvent>(new() { SingleReader = true });
     private readonly Task _writer;
+    // Previews are claimed until their events are written (see ImageStoreClaims).
+    private readonly AsyncServiceScope _claimsScope;
+    private readonly ImageStoreClaims _claims;
+    private int _stopped;
 
     public ImageJobRun(ImageJob job, Guid leaseToken, IServiceScopeFactory scopes, ImageJobSignal signal, TimeProvider time,
         JsonSerializerOptions json, ILogger logger)
@@ -260,6 +264,8 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
         _time = time;
         _json = json;
         _logger = logger;
+        _claimsScope = scopes.CreateAsyncScope();
+        _claims = _claimsScope.ServiceProvider.GetRequiredService<ImageStoreClaims>();
         _writer = Task.Run(WriteEvents);
     }
 
@@ -285,8 +291,9 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
                 _logger.LogWarning("Image job {JobId}: an interim image was not a readable image; not shown", _job.Id);
                 return;
             }
-            await using var scope = _scopes.CreateAsyncScope();
-            var key = await scope.ServiceProvider.GetRequiredService<IImageStore>().PutAsync(image.Bytes, cancellationToken);
+            if (Volatile.Read(ref _stopped) == 1)
+                return;
+            var key = await _claims.PutAsync(image.Bytes, cancellationToken);
             // The URL depends on who reads the stream (the user or an admin): the stream adds it.
             _events.Writer.TryWrite(new(ImageJobEventNames.Preview, JsonSerializer.Serialize(new { width, height }, _json), null, key, mimeType));
         }
@@ -303,6 +310,8 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
     {
         _events.Writer.TryComplete();
         await _writer;
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+            await _claimsScope.DisposeAsync();
     }
 
     public async Task<bool> SucceedAsync(

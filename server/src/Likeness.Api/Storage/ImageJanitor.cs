@@ -4,30 +4,34 @@ using Microsoft.EntityFrameworkCore;
 namespace Likeness.Api.Storage;
 
 /// <summary>
-/// Deletes stored images that no reference image and no image version refers to any more. The store is
-/// content-addressed, so one key can be shared: the database decides whether a key is still in use.
+/// Deletes stored images that no reference image, image version or job preview refers to and no request
+/// is writing (<see cref="ImageStoreClaims"/>). The store is content-addressed, so one key can be shared:
+/// each delete re-checks inside a transaction that holds the key's claim row, so a request that claims
+/// the key meanwhile waits and then writes the blob again; nothing it commits can point at a lost image.
 /// </summary>
 public sealed class ImageJanitor(LikenessDbContext db, IImageStore store, TimeProvider time, ILogger<ImageJanitor> logger)
 {
-    /// <summary>Keys younger than this are left alone by the sweep: their rows may not be committed yet.</summary>
+    /// <summary>Blobs younger than this are left alone by the sweep: a request may be about to claim them.</summary>
     public static readonly TimeSpan SweepGrace = TimeSpan.FromMinutes(10);
+
+    /// <summary>A claim older than this belongs to a request that died: it no longer protects its blob.</summary>
+    public static readonly TimeSpan ClaimGrace = TimeSpan.FromMinutes(10);
 
     public async Task<int> DeleteUnreferencedAsync(IEnumerable<string> candidateKeys, CancellationToken cancellationToken = default)
     {
         var deleted = 0;
         foreach (var key in candidateKeys.Distinct())
-        {
-            if (await IsReferencedAsync(key, cancellationToken))
-                continue;
-            await store.DeleteAsync(key, cancellationToken);
-            deleted++;
-        }
+            if (await TryDeleteAsync(key, cancellationToken))
+                deleted++;
         if (deleted > 0)
             logger.LogInformation("Deleted {Count} unreferenced images from the store", deleted);
         return deleted;
     }
 
-    /// <summary>Walks the whole store and deletes every unreferenced image older than <see cref="SweepGrace"/>.</summary>
+    /// <summary>
+    /// Walks the whole store and deletes every unreferenced image older than <see cref="SweepGrace"/>, and
+    /// forgets claims whose requests are long gone.
+    /// </summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = time.GetUtcNow().UtcDateTime - SweepGrace;
@@ -35,7 +39,30 @@ public sealed class ImageJanitor(LikenessDbContext db, IImageStore store, TimePr
         await foreach (var (key, writtenAt) in store.ListAsync(cancellationToken))
             if (writtenAt < cutoff)
                 candidates.Add(key);
-        return await DeleteUnreferencedAsync(candidates, cancellationToken);
+        var deleted = await DeleteUnreferencedAsync(candidates, cancellationToken);
+        var stale = time.GetUtcNow().UtcDateTime - ClaimGrace;
+        await db.ImageStoreClaims.Where(c => c.ClaimedAt < stale).ExecuteDeleteAsync(cancellationToken);
+        return deleted;
+    }
+
+    private async Task<bool> TryDeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow().UtcDateTime - ClaimGrace;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Lock the key's claim row (made if missing): a writer claiming the key now waits for this transaction.
+        await db.Database.ExecuteSqlAsync(
+            $"""INSERT INTO image_store_claims ("Key", "InFlight", "ClaimedAt") VALUES ({key}, 0, {DateTime.UnixEpoch}) ON CONFLICT ("Key") DO UPDATE SET "InFlight" = image_store_claims."InFlight" """,
+            cancellationToken);
+        var claim = await db.ImageStoreClaims.AsNoTracking().FirstAsync(c => c.Key == key, cancellationToken);
+        if ((claim.InFlight > 0 && claim.ClaimedAt > cutoff) || await IsReferencedAsync(key, cancellationToken))
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            return false;
+        }
+        await store.DeleteAsync(key, cancellationToken);
+        await db.ImageStoreClaims.Where(c => c.Key == key).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     private async Task<bool> IsReferencedAsync(string key, CancellationToken cancellationToken) =>

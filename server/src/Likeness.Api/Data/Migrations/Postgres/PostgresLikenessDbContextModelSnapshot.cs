@@ -355,6 +355,23 @@ namespace Likeness.Api.Data.Migrations.Postgres
                     b.ToTable("image_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Likeness.Api.Storage.ImageStoreClaim", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("InFlight")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("image_store_claims", (string)null);
+                });
+
             modelBuilder.Entity("Likeness.Api.Users.User", b =>
                 {
                     b.Property<Guid>("Id")

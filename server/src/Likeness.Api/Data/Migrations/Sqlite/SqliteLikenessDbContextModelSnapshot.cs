@@ -348,6 +348,23 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.ToTable("image_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Likeness.Api.Storage.ImageStoreClaim", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InFlight")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("image_store_claims", (string)null);
+                });
+
             modelBuilder.Entity("Likeness.Api.Users.User", b =>
                 {
                     b.Property<Guid>("Id")
