@@ -192,6 +192,11 @@ public sealed class GeminiEmulator : IAsyncDisposable
                         reply.BreakAfter = streamBreak.AfterChunks;
                         reply.BreakCleanly = streamBreak.Cleanly;
                         break;
+                    case ErrorInStreamFault errorInStream:
+                        reply.BreakAfter = errorInStream.AfterChunks;
+                        reply.BreakCleanly = true;
+                        reply.ErrorAtBreak = true;
+                        break;
                     default:
                         if (await ApplyFault(context, call, reply, fault))
                             return;
@@ -720,6 +725,9 @@ public sealed class GeminiEmulator : IAsyncDisposable
         /// <summary>At <see cref="BreakAfter"/>, end the response normally instead of dropping the connection.</summary>
         public bool BreakCleanly { get; set; }
 
+        /// <summary>At <see cref="BreakAfter"/>, send a 500 INTERNAL error event first.</summary>
+        public bool ErrorAtBreak { get; set; }
+
         public async Task Chunk(JsonObject chunk, TimeSpan delay = default)
         {
             var ct = context.RequestAborted;
@@ -727,6 +735,19 @@ public sealed class GeminiEmulator : IAsyncDisposable
                 await Task.Delay(delay, ct);
             if (BreakAfter is { } limit && _chunks.Count >= limit)
             {
+                if (ErrorAtBreak && call.ServerSentEvents)
+                {
+                    await Start();
+                    var error = new JsonObject
+                    {
+                        ["error"] = new JsonObject
+                        {
+                            ["code"] = 500, ["status"] = "INTERNAL",
+                            ["message"] = "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+                        },
+                    };
+                    await context.Response.WriteAsync("data: " + error.ToJsonString() + "\r\n\r\n", ct);
+                }
                 if (context.Response.HasStarted)
                     await context.Response.Body.FlushAsync(ct);
                 if (!BreakCleanly)

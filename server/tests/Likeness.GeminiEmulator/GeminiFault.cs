@@ -37,6 +37,12 @@ public abstract record GeminiFault
     /// <paramref name="cleanly"/> the response simply ends there (no last chunk, no finish reason).
     /// </summary>
     public static GeminiFault StreamBreak(int afterChunks = 2, bool cleanly = false) => new StreamBreakFault(afterChunks, cleanly);
+
+    /// <summary>
+    /// A normal answer that, after <paramref name="afterChunks"/> chunks, sends an error in Google's shape as its
+    /// next event (<c>data: {"error": {"code": 500, …}}</c>) and ends: the service failed in the middle.
+    /// </summary>
+    public static GeminiFault ErrorInStream(int afterChunks = 3) => new ErrorInStreamFault(afterChunks);
 }
 
 public sealed record SlowFault(TimeSpan Delay) : GeminiFault;
@@ -48,3 +54,4 @@ public sealed record FinishFault(string FinishReason, string? ModelText) : Gemin
 public sealed record NoImageFault(string ModelText) : GeminiFault;
 public sealed record OnlyThoughtImagesFault : GeminiFault;
 public sealed record StreamBreakFault(int AfterChunks, bool Cleanly) : GeminiFault;
+public sealed record ErrorInStreamFault(int AfterChunks) : GeminiFault;

@@ -131,6 +131,18 @@ public sealed class GeminiStreamingTests : GeminiTestBase
     }
 
     [Fact]
+    public async Task An_error_reported_inside_the_stream_is_a_failure_and_is_not_retried()
+    {
+        using var host = Host(("Gemini:MaxAttempts", "3"));
+        Emulator.Inject(GeminiFault.ErrorInStream(afterChunks: 3));
+
+        var failure = await Assert.ThrowsAsync<ImageProviderFailedException>(() => Generate(host, null));
+
+        Assert.StartsWith("Gemini reported 500 INTERNAL in its stream after 3 chunk(s): An internal error has occurred.", failure.Message);
+        Assert.Equal(1, Emulator.CallCount);
+    }
+
+    [Fact]
     public async Task A_stream_that_stalls_longer_than_StreamIdleTimeoutSeconds_fails()
     {
         // Long enough for the emulator's render on a busy machine; the 30 s before the final image is not.

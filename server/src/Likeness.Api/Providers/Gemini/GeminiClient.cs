@@ -100,13 +100,11 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
                     $"Gemini answered {(int)response.StatusCode} {status} after {attempts.Count} attempt(s): {message}");
             }
 
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (mediaType != "text/event-stream")
+                throw new ImageProviderFailedException(
+                    $"Gemini answered {(int)response.StatusCode} with {mediaType ?? "no content type"}, not a text/event-stream.");
             var answer = new GeminiAnswer();
-            if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
-            {
-                // Not a stream (a proxy that ignored alt=sse): the same chunks, as one JSON value.
-                await ReadJsonAnswer(response, answer, onChunk, attempts, total, cancellationToken);
-                return new GeminiCall(answer.Merged(), attempts.Count, answer.Chunks);
-            }
             await ReadEvents(response, answer, onChunk, attempts, total, cancellationToken);
             return new GeminiCall(answer.Merged(), attempts.Count, answer.Chunks);
         }
@@ -165,48 +163,6 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
             await onChunk(chunk, cancellationToken);
             // Chunks already buffered must not be reported once the caller has gone.
             cancellationToken.ThrowIfCancellationRequested();
-        }
-        EnsureComplete(answer);
-    }
-
-    private static async Task ReadJsonAnswer(
-        HttpResponseMessage response,
-        GeminiAnswer answer,
-        Func<GenerateContentResponse, CancellationToken, Task> onChunk,
-        AttemptCounter attempts,
-        CancellationTokenSource total,
-        CancellationToken cancellationToken)
-    {
-        string text;
-        try
-        {
-            text = await response.Content.ReadAsStringAsync(total.Token);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
-        {
-            throw new ImageProviderFailedException($"Gemini's answer broke off after {attempts.Count} attempt(s): {ex.Message}", ex);
-        }
-        IReadOnlyList<GenerateContentResponse?> chunks;
-        try
-        {
-            chunks = text.TrimStart().StartsWith('[')
-                ? JsonSerializer.Deserialize<List<GenerateContentResponse?>>(text, GeminiJson.Options) ?? []
-                : [JsonSerializer.Deserialize<GenerateContentResponse>(text, GeminiJson.Options)];
-        }
-        catch (JsonException ex)
-        {
-            throw new ImageProviderFailedException(
-                $"Gemini's response could not be read as JSON ({ex.Message}); it began: {Truncate(text, 200)}", ex);
-        }
-        foreach (var chunk in chunks.OfType<GenerateContentResponse>())
-        {
-            CheckError(chunk, answer.Chunks);
-            answer.Add(chunk);
-            await onChunk(chunk, cancellationToken);
         }
         EnsureComplete(answer);
     }
