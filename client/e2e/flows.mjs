@@ -19,11 +19,14 @@ async function shot(state, page, name) {
 
 const currentImage = (page) => page.getByTestId('current-image');
 const currentSrcHash = async (page) => sha(await currentImage(page).getAttribute('src'));
+/** The version on screen: its URL differs by whose prefix it is seen through, its id does not. */
+const currentVersionId = async (page) => /\/versions\/([^/]+)\/image\/?$/.exec(await currentImage(page).getAttribute('src'))?.[1];
 const editInput = (page) => page.getByLabel('Edit this image:');
 const toast = (page, text) => page.locator('[data-sonner-toast]', { hasText: text });
 
 async function waitIdle(page) {
-  // The loading overlay (role=status inside the image box) is gone when no request runs.
+  // No job's progress panel and no version-switch overlay: nothing is running.
+  await page.getByTestId('job-panel').waitFor({ state: 'detached', timeout: 120_000 });
   await page.locator('.stage-overlay').waitFor({ state: 'detached', timeout: 120_000 });
 }
 
@@ -129,10 +132,11 @@ test('generate an image: loading state, then the plan edit section', async (stat
   await page.getByLabel('Aspect ratio').selectOption('16:9');
   assertEqual(await page.getByLabel('Resolution').inputValue(), '1K', 'default resolution');
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
-  const overlay = page.locator('.stage-overlay');
-  if (await overlay.isVisible().catch(() => false)) await shot(state, page, 'generating');
+  const panel = page.getByTestId('job-panel');
+  if (await panel.isVisible().catch(() => false)) await shot(state, page, 'generating');
   await currentImage(page).waitFor({ timeout: 120_000 });
   await waitIdle(page);
+  await toast(page, 'Image generated.').waitFor();
   await page.getByLabel('Edit this image:').waitFor();
   const apply = page.getByRole('button', { name: 'Apply Edit' });
   assert(await apply.isDisabled(), 'Apply Edit is disabled while the input is empty');
@@ -147,8 +151,8 @@ test('apply two edits: the image changes each time and the input clears', async 
   await editInput(page).fill('rotate 90');
   await editInput(page).press('Enter');
   // Both buttons are disabled while the edit runs.
-  const overlay = page.locator('.stage-overlay');
-  if (await overlay.isVisible().catch(() => false)) {
+  const panel = page.getByTestId('job-panel');
+  if (await panel.isVisible().catch(() => false)) {
     assert(await page.getByRole('button', { name: 'Generate New' }).isDisabled(), 'Generate New disabled while editing');
     await shot(state, page, 'editing');
   }
@@ -157,6 +161,7 @@ test('apply two edits: the image changes each time and the input clears', async 
     message: 'the first edit to change the image',
   });
   await waitIdle(page);
+  await toast(page, 'Edit applied.').first().waitFor();
   assertEqual(await editInput(page).inputValue(), '', 'input cleared after the edit');
   shared.edit1Hash = await currentSrcHash(page);
   await shot(state, page, 'edit-1');
@@ -274,8 +279,9 @@ test('download the current image as a PNG with a meaningful name', async (state)
   assert(/^likeness-ada-lovelace-v3-edit-\d{8}-\d{4}\.png$/.test(name), `file name "${name}"`);
   const bytes = readFileSync(await download.path());
   assert(bytes.subarray(0, 8).equals(PNG_SIGNATURE), 'the download is a PNG');
-  const expected = Buffer.from((await status(page, state.baseUrl)).image_base64, 'base64');
-  assert(bytes.equals(expected), 'the download is the current image');
+  const { image_url } = await status(page, state.baseUrl);
+  const expected = Buffer.from(await (await page.request.get(`${state.baseUrl}${image_url}`)).body());
+  assert(bytes.equals(expected), 'the download is the current image (its URL, no base64)');
   console.log(`     downloaded ${name} (${bytes.length} bytes)`);
 });
 
@@ -348,7 +354,7 @@ test('a non-admin sees only their own session', async (state) => {
   await page.getByText('No active session').waitFor();
   assertEqual(await page.getByLabel('User').count(), 0, 'no user picker for a non-admin');
   assertEqual(await page.getByRole('link', { name: 'Identities' }).count(), 0, 'no Identities page for a non-admin');
-  const forbidden = await page.request.get(`${state.baseUrl}/api/v1/admin/identities/image-session/?user_id=${bob.id}`);
+  const forbidden = await page.request.get(`${state.baseUrl}/api/v1/admin/users/${bob.id}/image-session/`);
   assertEqual(forbidden.status(), 403, 'admin endpoints are closed to a non-admin');
   await shot(state, page, 'non-admin-no-session');
 
@@ -358,14 +364,16 @@ test('a non-admin sees only their own session', async (state) => {
   await waitIdle(page);
   await applyEdit(page, 'sepia');
   await shot(state, page, 'non-admin-session');
-  const bobHash = await currentSrcHash(page);
+  const bobVersion = await currentVersionId(page);
+  assert(bobVersion, 'the image is a version URL');
 
   // The admin's own session is untouched, and the admin can open Bob's.
   await admin.reload();
   await currentImage(admin).waitFor();
   assertEqual(await currentSrcHash(admin), shared.adminSessionHash, "the admin's session is unchanged");
   await admin.getByLabel('User').selectOption({ label: email });
-  await eventually(async () => (await currentSrcHash(admin)) === bobHash, { message: "Bob's session for the admin" });
+  await eventually(async () => (await currentVersionId(admin)) === bobVersion, { message: "Bob's session for the admin" });
+  assert((await currentImage(admin).getAttribute('src')).startsWith(`/api/v1/admin/users/${bob.id}/image-session/`), 'seen through the admin prefix');
   await shot(state, admin, 'admin-views-non-admin');
   await admin.getByLabel('User').selectOption({ label: `${state.adminEmail} (me)` });
   await context.close();

@@ -5,14 +5,19 @@ import { createHash } from 'node:crypto';
 
 const tests = [];
 
-export function test(name, fn) {
-  tests.push({ name, fn });
+/** `suite` groups flows that need their own server: 'local' (the default engine) or 'gemini'. */
+export function test(name, fn, suite = 'local') {
+  tests.push({ name, fn, suite });
 }
 
-export async function runAll(context) {
+export function hasTests(suite) {
+  return tests.some((t) => t.suite === suite);
+}
+
+export async function runAll(context, suite = 'local') {
   let passed = 0;
   let failed = 0;
-  for (const { name, fn } of tests) {
+  for (const { name, fn } of tests.filter((t) => t.suite === suite)) {
     const started = Date.now();
     try {
       await fn(context);

@@ -8,12 +8,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { runAll } from './harness.mjs';
+import { hasTests, runAll } from './harness.mjs';
 import './flows.mjs';
+import './gemini-flows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const clientDir = resolve(here, '..');
 const apiProject = resolve(clientDir, '../server/src/Likeness.Api');
+const emulatorProject = resolve(clientDir, '../server/tests/Likeness.GeminiEmulator');
+const EMULATOR_KEY = 'e2e-emulator-key';
+// Slow enough to watch the progress panel (thoughts, drafts) and to reload or cancel mid-turn.
+const EMULATOR_DELAYS = ['--thinking-seconds', '6', '--preview-seconds', '2', '--drawing-seconds', '3'];
 const screenshots = join(here, 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN_EMAIL = 'admin@example.com';
@@ -73,39 +78,31 @@ async function main() {
   rmSync(screenshots, { recursive: true, force: true });
   mkdirSync(screenshots, { recursive: true });
 
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'likeness-e2e-'));
-  const logFile = join(dataDir, 'server.log');
-  const log = openSync(logFile, 'a');
-  console.log(`Starting the server on ${baseUrl} (data: ${dataDir})…`);
-  const server = spawn(
-    'dotnet',
-    ['run', '--project', apiProject, '--no-launch-profile', '--', '--urls', baseUrl],
-    {
-      cwd: clientDir,
-      detached: true,
-      stdio: ['ignore', log, log],
-      env: {
-        ...process.env,
-        Likeness__DataDirectory: dataDir,
-        Admin__Email: ADMIN_EMAIL,
-        Admin__Password: ADMIN_PASSWORD,
-        ASPNETCORE_ENVIRONMENT: 'Development',
-        DOTNET_CLI_TELEMETRY_OPTOUT: '1',
-        DOTNET_NOLOGO: '1',
-      },
-    },
-  );
-  const stop = () => stopServer(server);
-  process.on('exit', stop);
+  const gemini = hasTests('gemini') && existsSync(join(emulatorProject, 'Likeness.GeminiEmulator.csproj'));
+  if (gemini) {
+    // Built first, on its own: it builds the API project too, which must not change under a running server.
+    console.log('Building the Gemini emulator…');
+    try {
+      execFileSync('dotnet', ['build', emulatorProject, '--nologo', '-v', 'q'], { cwd: clientDir, stdio: 'inherit', env: dotnetEnv() });
+    } catch {
+      console.error('The Gemini emulator build failed.');
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    }
+  } else if (hasTests('gemini')) {
+    console.log('No Gemini emulator project in this tree: the Gemini flows are skipped.');
+  }
+
+  const children = [];
+  const stopAll = () => children.forEach(stopServer);
+  process.on('exit', stopAll);
   process.on('SIGINT', () => process.exit(130));
   process.on('SIGTERM', () => process.exit(143));
 
   let browser;
-  let result = { passed: 0, failed: 1 };
+  const total = { passed: 0, failed: 0 };
+  const keep = [];
   try {
-    await waitForServer(baseUrl, server, 300_000);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -119,25 +116,106 @@ async function main() {
         '--disable-sync',
       ],
     });
-    const state = { browser, baseUrl, screenshots, adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD };
-    // On a failure, keep a picture of where the flow stopped.
-    state.onFailure = async (name) =>
-      state.page?.screenshot({ path: join(screenshots, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
-    result = await runAll(state);
-  } catch (error) {
-    console.error(`E2E setup failed: ${error.message}`);
-    console.error(readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n'));
+    // E2E_SUITES=gemini (or local) runs one suite only.
+    const only = process.env.E2E_SUITES?.split(',').map((n) => n.trim());
+    const suites = [{ name: 'local', env: {} }];
+    if (gemini) suites.push({ name: 'gemini', env: null });
+    if (only) suites.splice(0, suites.length, ...suites.filter((suite) => only.includes(suite.name)));
+    for (const suite of suites) {
+      let app;
+      let emulatorLog;
+      try {
+        if (suite.name === 'gemini') {
+          const emulator = await startEmulator(children);
+          emulatorLog = emulator.logFile;
+          suite.env = {
+            ImageProvider__Kind: 'Gemini',
+            Gemini__BaseUrl: emulator.baseUrl,
+            Gemini__ApiKey: EMULATOR_KEY,
+          };
+        }
+        app = await startApp(children, suite.name, suite.env, suite.name !== 'local');
+        const state = { browser, baseUrl: app.baseUrl, screenshots, adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD, emulatorLog };
+        // On a failure, keep a picture of where the flow stopped.
+        state.onFailure = async (name) =>
+          state.page?.screenshot({ path: join(screenshots, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) });
+        console.log(`-- ${suite.name} suite on ${app.baseUrl}`);
+        const result = await runAll(state, suite.name);
+        total.passed += result.passed;
+        total.failed += result.failed;
+        if (result.failed > 0) keep.push(app.logFile);
+      } catch (error) {
+        total.failed++;
+        console.error(`E2E setup of the ${suite.name} suite failed: ${error.message}`);
+        if (app) console.error(readFileSync(app.logFile, 'utf8').split('\n').slice(-40).join('\n'));
+      } finally {
+        stopAll();
+        children.length = 0;
+        if (app && !keep.includes(app.logFile)) rmSync(app.dataDir, { recursive: true, force: true });
+      }
+    }
   } finally {
     await browser?.close().catch(() => {});
-    stop();
+    stopAll();
   }
-  if (result.failed > 0) {
-    console.log(`Server log: ${logFile}`);
-  } else {
-    rmSync(dataDir, { recursive: true, force: true });
+  for (const logFile of keep) console.log(`Server log: ${logFile}`);
+  console.log(`${total.passed} passed, ${total.failed} failed`);
+  process.exit(total.failed > 0 ? 1 : 0);
+}
+
+function dotnetEnv(extra = {}) {
+  return { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', ...extra };
+}
+
+/** The app on a free port with a fresh data folder; `env` picks its image provider. */
+async function startApp(children, name, env, noBuild) {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), `likeness-e2e-${name}-`));
+  const logFile = join(dataDir, 'server.log');
+  const log = openSync(logFile, 'a');
+  console.log(`Starting the server (${name}) on ${baseUrl} (data: ${dataDir})…`);
+  const child = spawn(
+    'dotnet',
+    ['run', '--project', apiProject, '--no-launch-profile', ...(noBuild ? ['--no-build'] : []), '--', '--urls', baseUrl],
+    {
+      cwd: clientDir,
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: dotnetEnv({
+        Likeness__DataDirectory: dataDir,
+        Admin__Email: ADMIN_EMAIL,
+        Admin__Password: ADMIN_PASSWORD,
+        ASPNETCORE_ENVIRONMENT: 'Development',
+        ...env,
+      }),
+    },
+  );
+  children.push(child);
+  await waitForServer(baseUrl, child, 300_000);
+  return { baseUrl, dataDir, logFile };
+}
+
+/** The Gemini emulator (server/tests/Likeness.GeminiEmulator), slowed down so a turn can be watched. */
+async function startEmulator(children) {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logFile = join(mkdtempSync(join(tmpdir(), 'likeness-e2e-emulator-')), 'emulator.log');
+  const log = openSync(logFile, 'a');
+  console.log(`Starting the Gemini emulator on ${baseUrl} (log: ${logFile})…`);
+  const child = spawn(
+    'dotnet',
+    ['run', '--project', emulatorProject, '--no-launch-profile', '--no-build', '--', '--urls', baseUrl, '--api-key', EMULATOR_KEY, ...EMULATOR_DELAYS],
+    { cwd: clientDir, detached: true, stdio: ['ignore', log, log], env: dotnetEnv() },
+  );
+  children.push(child);
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The emulator exited early: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    if (readFileSync(logFile, 'utf8').includes('listening on')) return { baseUrl, logFile };
+    await new Promise((r) => setTimeout(r, 300));
   }
-  console.log(`${result.passed} passed, ${result.failed} failed`);
-  process.exit(result.failed > 0 ? 1 : 0);
+  throw new Error('The Gemini emulator did not start within 120 s.');
 }
 
 main();

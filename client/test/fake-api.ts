@@ -1,9 +1,10 @@
 // An in-memory stand-in for the server, speaking docs/API.md through MSW, so component tests
-// exercise the real api client, hooks and pages against realistic answers.
+// exercise the real api client, hooks and pages against realistic answers. Jobs' events go
+// out through FakeEventSource (test/fake-event-source.ts), which reads them from here.
 import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import type { CurrentUser } from '@/types/auth';
-import type { GenerateImageResponse, ImageVersion } from '@/types/imageGeneration';
+import type { ActiveImageSession, ImageJob, ImageJobEventMap, ImageJobEventName, ImageVersion } from '@/types/imageGeneration';
 import type { Identity } from '@/types/identities';
 
 export const ADMIN: CurrentUser = { id: 'u-admin', email: 'admin@example.com', is_admin: true };
@@ -12,14 +13,30 @@ export const ALICE: CurrentUser = { id: 'u-alice', email: 'alice@example.com', i
 interface Session {
   id: string;
   identityId: string;
-  aspectRatio: GenerateImageResponse['aspect_ratio'];
-  resolution: GenerateImageResponse['resolution'];
+  aspectRatio: ActiveImageSession['aspect_ratio'];
+  resolution: ActiveImageSession['resolution'];
   versions: (ImageVersion & { base64: string })[];
   currentId: string;
   referencesChanged: boolean;
 }
 
+export interface FakeJobEvent {
+  id: number;
+  name: ImageJobEventName;
+  data: unknown;
+}
+
+export interface FakeJob {
+  job: ImageJob;
+  owner: string;
+  request: Record<string, string>;
+  events: FakeJobEvent[];
+  listeners: Set<(event: FakeJobEvent | null) => void>; // null: the stream ends
+  done: Promise<void>;
+}
+
 const LOCAL_VOCABULARY = ['black and white', 'sepia', 'rotate', 'flip', 'blur', 'border', 'brightness', 'contrast'];
+const TERMINAL: ImageJob['status'][] = ['succeeded', 'failed', 'cancelled'];
 
 function problem(status: number, detail: string) {
   return HttpResponse.json({ title: 'Error', status, detail }, { status, headers: { 'Content-Type': 'application/problem+json' } });
@@ -28,16 +45,22 @@ function problem(status: number, detail: string) {
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}-${++counter}`;
 
+/** `{prefix}` of docs/API.md for an owner: the signed-in user's own, or the admin one. */
+function prefixFor(owner: string, self: boolean) {
+  return self ? '/api/v1/identities/image-session' : `/api/v1/admin/users/${owner}/image-session`;
+}
+
 class FakeApi {
   signedIn: CurrentUser | null = ADMIN;
   users: CurrentUser[] = [ADMIN, ALICE];
   identities: Identity[] = [];
   sessions = new Map<string, Session>();
-  /** Milliseconds each generate/edit takes, to observe loading states. */
-  delayMs = 0;
+  jobs = new Map<string, FakeJob>();
+  /** Every DELETE of a job, as `owner/jobId`. */
+  cancelled: string[] = [];
   private gate: Promise<void> | null = null;
 
-  /** Holds every generate/edit until the returned function is called. */
+  /** Holds every job at the "thinking" stage until the returned function is called. */
   hold(): () => void {
     let release!: () => void;
     this.gate = new Promise((resolve) => (release = resolve));
@@ -47,17 +70,13 @@ class FakeApi {
     };
   }
 
-  async wait() {
-    if (this.gate) await this.gate;
-    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
-  }
-
   reset() {
     this.signedIn = ADMIN;
     this.users = [ADMIN, ALICE];
     this.identities = [];
     this.sessions.clear();
-    this.delayMs = 0;
+    this.jobs.clear();
+    this.cancelled = [];
     this.gate = null;
     counter = 0;
   }
@@ -81,6 +100,7 @@ class FakeApi {
         order: i,
         created_at: '2026-11-25T10:00:00Z',
         url: `/api/v1/admin/identities/${id}/reference-images/${id}-ref-${i}/`,
+        thumbnail_url: `/api/v1/identities/${id}/reference-images/${id}-ref-${i}/thumbnail/`,
       })),
     };
     this.identities.unshift(identity);
@@ -90,12 +110,13 @@ class FakeApi {
   startSession(userId: string, identityId: string, prompt = '', aspectRatio: Session['aspectRatio'] = '16:9', resolution: Session['resolution'] = '1K') {
     const session: Session = { id: nextId('session'), identityId, aspectRatio, resolution, versions: [], currentId: '', referencesChanged: false };
     this.sessions.set(userId, session);
-    this.addVersion(session, 'generate', prompt, null);
+    this.addVersion(session, 'generate', prompt, null, userId);
     return session;
   }
 
-  addVersion(session: Session, kind: ImageVersion['kind'], prompt: string, parentId: string | null) {
+  addVersion(session: Session, kind: ImageVersion['kind'], prompt: string, parentId: string | null, owner = ADMIN.id) {
     const id = nextId('version');
+    const prefix = prefixFor(owner, false);
     session.versions.push({
       id,
       parent_id: parentId,
@@ -110,24 +131,31 @@ class FakeApi {
       duration_ms: 120,
       created_at: '2026-11-25T10:00:00Z',
       is_current: false,
-      image_url: `/img/${id}`,
-      thumbnail_url: `/thumb/${id}`,
+      image_url: `${prefix}/versions/${id}/image/`,
+      thumbnail_url: `${prefix}/versions/${id}/thumbnail/`,
       base64: btoa(`png-${id}`),
     });
     session.currentId = id;
   }
 
-  response(session: Session | undefined): JsonBodyType {
+  /** The owner's queued or running job, if any. */
+  runningJob(owner: string): FakeJob | undefined {
+    return [...this.jobs.values()].find((j) => j.owner === owner && !TERMINAL.includes(j.job.status));
+  }
+
+  /** The status (`ImageSessionResponse`): no base64, the running job included. */
+  response(session: Session | undefined, owner: string): JsonBodyType {
+    const running_job = (this.runningJob(owner)?.job ?? null) as unknown as JsonBodyType;
     if (!session) {
       return {
-        image_base64: null, has_active_session: false, session_identity_id: null, session_id: null, version_id: null,
+        has_active_session: false, session_identity_id: null, session_id: null, version_id: null,
         can_undo: false, can_redo: false, references_changed: false, mime_type: null, width: null, height: null,
         aspect_ratio: null, resolution: null, provider: null, last_prompt: null, expires_at: null, image_url: null,
+        thumbnail_url: null, running_job,
       };
     }
     const current = session.versions.find((v) => v.id === session.currentId)!;
-    const body: GenerateImageResponse = {
-      image_base64: current.base64,
+    const body = {
       has_active_session: true,
       session_identity_id: session.identityId,
       session_id: session.id,
@@ -144,6 +172,8 @@ class FakeApi {
       last_prompt: current.prompt,
       expires_at: '2026-12-02T10:00:00Z',
       image_url: current.image_url,
+      thumbnail_url: current.thumbnail_url,
+      running_job,
     };
     return body as unknown as JsonBodyType;
   }
@@ -155,13 +185,101 @@ class FakeApi {
       versions: session.versions.map(({ base64: _, ...v }) => ({ ...v, is_current: v.id === session.currentId })),
     } as unknown as JsonBodyType;
   }
+
+  // --- jobs ---------------------------------------------------------------------------------
+
+  /** Starts a job as the server does after validation; it runs until `hold()` lets it go. */
+  startJob(owner: string, kind: ImageJob['kind'], request: Record<string, string>): FakeJob {
+    const id = nextId('job');
+    const now = new Date().toISOString();
+    const job: ImageJob = {
+      id,
+      kind,
+      status: 'queued',
+      stage: null,
+      created_at: now,
+      started_at: null,
+      finished_at: null,
+      version_id: null,
+      error: null,
+      events_url: `${prefixFor(owner, this.signedIn?.id === owner && !this.signedIn.is_admin)}/jobs/${id}/events/`,
+    };
+    const fake: FakeJob = { job, owner, request, events: [], listeners: new Set(), done: Promise.resolve() };
+    this.jobs.set(id, fake);
+    fake.done = this.run(fake);
+    return fake;
+  }
+
+  /** Appends an event to a job (as the runner would) and sends it to every open stream. */
+  emit<K extends ImageJobEventName>(jobId: string, name: K, data: ImageJobEventMap[K]) {
+    const fake = this.jobs.get(jobId)!;
+    if (TERMINAL.includes(fake.job.status)) return;
+    const event = { id: fake.events.length + 1, name, data };
+    fake.events.push(event);
+    if (name === 'stage') fake.job.stage = (data as ImageJobEventMap['stage']).stage;
+    if (name === 'succeeded' || name === 'failed' || name === 'cancelled') {
+      fake.job.status = name;
+      fake.job.finished_at = new Date().toISOString();
+      if (name === 'failed') fake.job.error = data as ImageJobEventMap['failed'];
+    }
+    for (const listener of [...fake.listeners]) listener(event);
+    if (TERMINAL.includes(fake.job.status)) for (const listener of [...fake.listeners]) listener(null);
+  }
+
+  private async run(fake: FakeJob) {
+    const { job } = fake;
+    await Promise.resolve();
+    job.status = 'running';
+    job.started_at = new Date().toISOString();
+    this.emit(job.id, 'stage', { stage: 'preparing' });
+    this.emit(job.id, 'stage', { stage: 'thinking' });
+    if (this.gate) await this.gate;
+    if (job.status !== 'running') return; // cancelled meanwhile
+    this.emit(job.id, 'stage', { stage: 'storing' });
+    const { request, owner } = fake;
+    let session: Session;
+    if (job.kind === 'generate') {
+      session = this.startSession(owner, request.identity_id, request.additional_prompt ?? '',
+        (request.aspect_ratio ?? '16:9') as Session['aspectRatio'], (request.resolution ?? '4K') as Session['resolution']);
+    } else {
+      session = this.sessions.get(owner)!;
+      const prompt = request.edit_prompt.trim();
+      if (!LOCAL_VOCABULARY.some((word) => prompt.includes(word))) {
+        this.emit(job.id, 'failed', {
+          status: 422,
+          detail: `The local engine does not understand “${prompt}”. It understands: ${LOCAL_VOCABULARY.join(', ')}.`,
+        });
+        return;
+      }
+      this.addVersion(session, 'edit', prompt, session.currentId, owner);
+    }
+    job.version_id = session.currentId;
+    job.status = 'succeeded'; // so the session in the event no longer names it as running
+    const body = this.response(session, owner);
+    job.status = 'running';
+    this.emit(job.id, 'succeeded', { version_id: session.currentId, session: body as never });
+  }
+
+  /** The stream of `GET {prefix}/jobs/{id}/events/` for FakeEventSource: null is a 404. */
+  openEventStream(url: string, lastEventId: number, listener: (event: FakeJobEvent | null) => void): (() => void) | null {
+    const match = /^(.*)\/jobs\/([^/]+)\/events\/?$/.exec(new URL(url, 'http://localhost').pathname);
+    const fake = match && this.jobs.get(match[2]);
+    if (!match || !fake || !this.signedIn) return null;
+    const self = match[1] === '/api/v1/identities/image-session';
+    if (self ? fake.owner !== this.signedIn.id : !this.signedIn.is_admin || match[1] !== prefixFor(fake.owner, false)) return null;
+    const replay = fake.events.filter((e) => e.id > lastEventId);
+    queueMicrotask(() => {
+      for (const event of replay) listener(event);
+      if (TERMINAL.includes(fake.job.status)) listener(null);
+      else fake.listeners.add(listener);
+    });
+    return () => fake.listeners.delete(listener);
+  }
 }
 
 export const fakeApi = new FakeApi();
 
-const wait = () => fakeApi.wait();
-
-/** Resolves whose session a request means: admin paths name `user_id`, self paths mean the signed-in user. */
+/** Resolves whose session a plan request means: admin paths name `user_id`, self paths mean the signed-in user. */
 function owner(admin: boolean, userId: string | null | undefined): string | Response {
   const me = fakeApi.signedIn;
   if (!me) return problem(401, 'Please sign in.');
@@ -171,77 +289,120 @@ function owner(admin: boolean, userId: string | null | undefined): string | Resp
   return userId;
 }
 
-function sessionHandlers(prefix: string, admin: boolean) {
+const BUSY = 'Another edit of this image session is still running. Try again when it finishes.';
+
+/** The plan's generate/edit endpoints: a job, answered at once (Prefer: respond-async) or awaited. */
+function planHandlers(base: string, admin: boolean) {
+  async function answer(request: Request, fake: FakeJob, self: boolean) {
+    if (request.headers.get('Prefer')?.includes('respond-async')) {
+      return HttpResponse.json(fake.job as unknown as JsonBodyType, {
+        status: 202,
+        headers: { Location: `${prefixFor(fake.owner, self)}/jobs/${fake.job.id}/`, 'Preference-Applied': 'respond-async' },
+      });
+    }
+    await fake.done;
+    if (fake.job.error) return problem(fake.job.error.status, fake.job.error.detail);
+    const session = fakeApi.sessions.get(fake.owner)!;
+    const current = session.versions.find((v) => v.id === session.currentId)!;
+    return HttpResponse.json({ ...(fakeApi.response(session, fake.owner) as object), image_base64: current.base64 } as JsonBodyType);
+  }
   return [
-    http.get(`${prefix}/image-session/`, ({ request }) => {
-      const who = owner(admin, new URL(request.url).searchParams.get('user_id'));
-      if (who instanceof Response) return who;
-      return HttpResponse.json(fakeApi.response(fakeApi.sessions.get(who)));
-    }),
-    http.get(`${prefix}/image-session/history/`, ({ request }) => {
-      const who = owner(admin, new URL(request.url).searchParams.get('user_id'));
-      if (who instanceof Response) return who;
-      const session = fakeApi.sessions.get(who);
-      if (!session) return problem(400, 'No active image session. Please generate an image first.');
-      return HttpResponse.json(fakeApi.history(session));
-    }),
-    http.post(`${prefix}/generate-image/`, async ({ request }) => {
+    http.post(`${base}/generate-image/`, async ({ request }) => {
       const body = (await request.json()) as Record<string, string>;
       const who = owner(admin, body.user_id);
       if (who instanceof Response) return who;
       const identity = fakeApi.identities.find((i) => i.id === body.identity_id);
       if (!identity) return problem(404, 'Identity not found.');
       if (identity.reference_images.length === 0) return problem(400, 'Reference images are required for image generation.');
-      await wait();
-      const session = fakeApi.startSession(who, identity.id, body.additional_prompt ?? '', (body.aspect_ratio ?? '16:9') as Session['aspectRatio'], (body.resolution ?? '4K') as Session['resolution']);
-      return HttpResponse.json(fakeApi.response(session));
+      if (fakeApi.runningJob(who)) return problem(409, BUSY);
+      return answer(request, fakeApi.startJob(who, 'generate', body), !admin);
     }),
-    http.post(`${prefix}/edit-image/`, async ({ request }) => {
+    http.post(`${base}/edit-image/`, async ({ request }) => {
       const body = (await request.json()) as Record<string, string>;
       const who = owner(admin, body.user_id);
       if (who instanceof Response) return who;
-      const session = fakeApi.sessions.get(who);
-      if (!session) return problem(400, 'No active image session. Please generate an image first.');
-      const prompt = (body.edit_prompt ?? '').trim();
-      if (!prompt) return problem(400, 'Edit prompt is required.');
-      await wait();
-      if (!LOCAL_VOCABULARY.some((word) => prompt.includes(word))) {
-        return problem(422, `The local engine does not understand “${prompt}”. It understands: ${LOCAL_VOCABULARY.join(', ')}.`);
-      }
-      fakeApi.addVersion(session, 'edit', prompt, session.currentId);
-      return HttpResponse.json(fakeApi.response(session));
+      if (!fakeApi.sessions.get(who)) return problem(400, 'No active image session. Please generate an image first.');
+      if (!(body.edit_prompt ?? '').trim()) return problem(400, 'Edit prompt is required.');
+      if (fakeApi.runningJob(who)) return problem(409, BUSY);
+      return answer(request, fakeApi.startJob(who, 'edit', body), !admin);
     }),
-    http.post(`${prefix}/image-session/undo/`, async ({ request }) => {
-      const body = (await request.json()) as Record<string, string>;
-      const who = owner(admin, body.user_id);
+  ];
+}
+
+/** Everything else: one set of routes, the owner in the prefix. */
+function sessionHandlers(prefix: string) {
+  const self = !prefix.includes(':userId');
+  const resolve = (params: Record<string, unknown>) => owner(!self, params.userId as string | undefined);
+  const withSession = (who: string) => fakeApi.sessions.get(who) ?? problem(400, 'No active image session. Please generate an image first.');
+  return [
+    http.get(`${prefix}/`, ({ params }) => {
+      const who = resolve(params);
       if (who instanceof Response) return who;
-      const session = fakeApi.sessions.get(who);
-      if (!session) return problem(400, 'No active image session. Please generate an image first.');
+      return HttpResponse.json(fakeApi.response(fakeApi.sessions.get(who), who));
+    }),
+    http.get(`${prefix}/history/`, ({ params }) => {
+      const who = resolve(params);
+      if (who instanceof Response) return who;
+      const session = withSession(who);
+      if (session instanceof Response) return session;
+      return HttpResponse.json(fakeApi.history(session));
+    }),
+    http.post(`${prefix}/undo/`, ({ params }) => {
+      const who = resolve(params);
+      if (who instanceof Response) return who;
+      const session = withSession(who);
+      if (session instanceof Response) return session;
       const current = session.versions.find((v) => v.id === session.currentId)!;
       if (!current.parent_id) return problem(400, 'Nothing to undo.');
       session.currentId = current.parent_id;
-      return HttpResponse.json(fakeApi.response(session));
+      return HttpResponse.json(fakeApi.response(session, who));
     }),
-    http.post(`${prefix}/image-session/redo/`, async ({ request }) => {
-      const body = (await request.json()) as Record<string, string>;
-      const who = owner(admin, body.user_id);
+    http.post(`${prefix}/redo/`, ({ params }) => {
+      const who = resolve(params);
       if (who instanceof Response) return who;
-      const session = fakeApi.sessions.get(who);
-      if (!session) return problem(400, 'No active image session. Please generate an image first.');
+      const session = withSession(who);
+      if (session instanceof Response) return session;
       const child = [...session.versions].reverse().find((v) => v.parent_id === session.currentId);
       if (!child) return problem(400, 'Nothing to redo.');
       session.currentId = child.id;
-      return HttpResponse.json(fakeApi.response(session));
+      return HttpResponse.json(fakeApi.response(session, who));
     }),
-    http.post(`${prefix}/image-session/select/`, async ({ request }) => {
-      const body = (await request.json()) as Record<string, string>;
-      const who = owner(admin, body.user_id);
+    http.post(`${prefix}/select/`, async ({ request, params }) => {
+      const who = resolve(params);
       if (who instanceof Response) return who;
-      const session = fakeApi.sessions.get(who);
-      if (!session) return problem(400, 'No active image session. Please generate an image first.');
+      const body = (await request.json()) as Record<string, string>;
+      const session = withSession(who);
+      if (session instanceof Response) return session;
       if (!session.versions.some((v) => v.id === body.version_id)) return problem(404, 'Image version not found.');
       session.currentId = body.version_id;
-      return HttpResponse.json(fakeApi.response(session));
+      return HttpResponse.json(fakeApi.response(session, who));
+    }),
+    http.get(`${prefix}/jobs/`, ({ request, params }) => {
+      const who = resolve(params);
+      if (who instanceof Response) return who;
+      const status = new URL(request.url).searchParams.get('status');
+      const jobs = [...fakeApi.jobs.values()]
+        .filter((j) => j.owner === who && (!status || j.job.status === status))
+        .map((j) => j.job)
+        .reverse();
+      return HttpResponse.json(jobs as unknown as JsonBodyType);
+    }),
+    http.get(`${prefix}/jobs/:jobId/`, ({ params }) => {
+      const who = resolve(params);
+      if (who instanceof Response) return who;
+      const fake = fakeApi.jobs.get(params.jobId as string);
+      if (!fake || fake.owner !== who) return problem(404, 'Image job not found.');
+      return HttpResponse.json(fake.job as unknown as JsonBodyType);
+    }),
+    http.delete(`${prefix}/jobs/:jobId/`, ({ params }) => {
+      const who = resolve(params);
+      if (who instanceof Response) return who;
+      const fake = fakeApi.jobs.get(params.jobId as string);
+      if (!fake || fake.owner !== who) return problem(404, 'Image job not found.');
+      if (TERMINAL.includes(fake.job.status)) return problem(409, 'This image job has already finished.');
+      fakeApi.cancelled.push(`${who}/${fake.job.id}`);
+      fakeApi.emit(fake.job.id, 'cancelled', {});
+      return new HttpResponse(null, { status: 204 });
     }),
   ];
 }
@@ -308,6 +469,7 @@ export const handlers = [
       order: identity.reference_images.length + i,
       created_at: '2026-11-25T10:00:00Z',
       url: `/ref/${i}`,
+      thumbnail_url: `/ref/${i}/thumbnail`,
     }));
     identity.reference_images.push(...added);
     for (const session of fakeApi.sessions.values()) if (session.identityId === identity.id) session.referencesChanged = true;
@@ -318,8 +480,10 @@ export const handlers = [
     if (identity) identity.reference_images = identity.reference_images.filter((r) => r.id !== params.imageId);
     return new HttpResponse(null, { status: 204 });
   }),
-  ...sessionHandlers('/api/v1/admin/identities', true),
-  ...sessionHandlers('/api/v1/identities', false),
+  ...planHandlers('/api/v1/admin/identities', true),
+  ...planHandlers('/api/v1/identities', false),
+  ...sessionHandlers('/api/v1/admin/users/:userId/image-session'),
+  ...sessionHandlers('/api/v1/identities/image-session'),
 ];
 
 export const server = setupServer(...handlers);

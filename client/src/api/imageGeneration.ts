@@ -1,23 +1,39 @@
-// Plain functions for the image session endpoints (docs/API.md). Admin variants carry `user_id`
-// (the plan's "test different users"); the "My" variants act for the signed-in user.
+// Plain functions for the image session endpoints (docs/API.md, "The image session").
+// The plan's four generate/edit endpoints keep their paths and bodies: the admin ones carry
+// `user_id` (the plan's "test different users"), the "My" ones act for the signed-in user.
+// Everything else is one set of routes under an owner prefix.
 import { apiClient } from '@/lib/api-client';
 import type {
   EditImageRequest,
   EditImageResponse,
   GenerateImageRequest,
   GenerateImageResponse,
+  ImageJob,
+  ImageJobStatus,
   ImageSessionHistory,
   ImageSessionResponse,
-  SelectVersionRequest,
-  UndoRedoRequest,
+  StartedImageTurn,
 } from '@/types/imageGeneration';
 
 const ADMIN = '/api/v1/admin/identities';
 const SELF = '/api/v1/identities';
 
+/** `null`: the signed-in user's own session. A user id: an admin acting for that user. */
+export type SessionOwner = string | null;
+
 type Self<T> = Omit<T, 'user_id'>;
 
-// --- admin: act on any user's session -------------------------------------------------------
+/** RFC 7240: answer 202 with the job at once instead of waiting for the image. */
+const RESPOND_ASYNC = { headers: { Prefer: 'respond-async' } };
+
+/** `{prefix}` of docs/API.md: where an owner's session, versions and jobs live. */
+export function imageSessionPrefix(owner: SessionOwner): string {
+  return owner === null
+    ? '/api/v1/identities/image-session'
+    : `/api/v1/admin/users/${encodeURIComponent(owner)}/image-session`;
+}
+
+// --- the plan's endpoints, waiting for the image (answer with image_base64) ------------------
 
 export function generateIdentityImage(request: GenerateImageRequest): Promise<GenerateImageResponse> {
   return apiClient.post(`${ADMIN}/generate-image/`, request);
@@ -27,28 +43,6 @@ export function editIdentityImage(request: EditImageRequest): Promise<EditImageR
   return apiClient.post(`${ADMIN}/edit-image/`, request);
 }
 
-export function getImageSessionStatus(userId: string): Promise<ImageSessionResponse> {
-  return apiClient.get(`${ADMIN}/image-session/`, { query: { user_id: userId } });
-}
-
-export function getImageSessionHistory(userId: string): Promise<ImageSessionHistory> {
-  return apiClient.get(`${ADMIN}/image-session/history/`, { query: { user_id: userId } });
-}
-
-export function undoImageEdit(request: UndoRedoRequest): Promise<ImageSessionResponse> {
-  return apiClient.post(`${ADMIN}/image-session/undo/`, request);
-}
-
-export function redoImageEdit(request: UndoRedoRequest): Promise<ImageSessionResponse> {
-  return apiClient.post(`${ADMIN}/image-session/redo/`, request);
-}
-
-export function selectImageVersion(request: SelectVersionRequest): Promise<ImageSessionResponse> {
-  return apiClient.post(`${ADMIN}/image-session/select/`, request);
-}
-
-// --- self: the signed-in user's own session ---------------------------------------------------
-
 export function generateMyImage(request: Self<GenerateImageRequest>): Promise<GenerateImageResponse> {
   return apiClient.post(`${SELF}/generate-image/`, request);
 }
@@ -57,59 +51,88 @@ export function editMyImage(request: Self<EditImageRequest>): Promise<EditImageR
   return apiClient.post(`${SELF}/edit-image/`, request);
 }
 
-export function getMyImageSessionStatus(): Promise<ImageSessionResponse> {
-  return apiClient.get(`${SELF}/image-session/`);
+// --- the same endpoints, starting a job (202 + ImageJob) -------------------------------------
+
+export function startIdentityImageGeneration(request: GenerateImageRequest): Promise<StartedImageTurn> {
+  return apiClient.post(`${ADMIN}/generate-image/`, request, RESPOND_ASYNC);
 }
 
-export function getMyImageSessionHistory(): Promise<ImageSessionHistory> {
-  return apiClient.get(`${SELF}/image-session/history/`);
+export function startIdentityImageEdit(request: EditImageRequest): Promise<StartedImageTurn> {
+  return apiClient.post(`${ADMIN}/edit-image/`, request, RESPOND_ASYNC);
 }
 
-export function undoMyImageEdit(): Promise<ImageSessionResponse> {
-  return apiClient.post(`${SELF}/image-session/undo/`, {});
+export function startMyImageGeneration(request: Self<GenerateImageRequest>): Promise<StartedImageTurn> {
+  return apiClient.post(`${SELF}/generate-image/`, request, RESPOND_ASYNC);
 }
 
-export function redoMyImageEdit(): Promise<ImageSessionResponse> {
-  return apiClient.post(`${SELF}/image-session/redo/`, {});
+export function startMyImageEdit(request: Self<EditImageRequest>): Promise<StartedImageTurn> {
+  return apiClient.post(`${SELF}/edit-image/`, request, RESPOND_ASYNC);
 }
 
-export function selectMyImageVersion(request: Self<SelectVersionRequest>): Promise<ImageSessionResponse> {
-  return apiClient.post(`${SELF}/image-session/select/`, request);
+// --- everything else: the owner in the prefix ------------------------------------------------
+
+export function getImageSessionStatus(owner: SessionOwner): Promise<ImageSessionResponse> {
+  return apiClient.get(`${imageSessionPrefix(owner)}/`);
+}
+
+export function getImageSessionHistory(owner: SessionOwner): Promise<ImageSessionHistory> {
+  return apiClient.get(`${imageSessionPrefix(owner)}/history/`);
+}
+
+export function undoImageEdit(owner: SessionOwner): Promise<ImageSessionResponse> {
+  return apiClient.post(`${imageSessionPrefix(owner)}/undo/`, {});
+}
+
+export function redoImageEdit(owner: SessionOwner): Promise<ImageSessionResponse> {
+  return apiClient.post(`${imageSessionPrefix(owner)}/redo/`, {});
+}
+
+export function selectImageVersion(owner: SessionOwner, versionId: string): Promise<ImageSessionResponse> {
+  return apiClient.post(`${imageSessionPrefix(owner)}/select/`, { version_id: versionId });
+}
+
+export function getImageJob(owner: SessionOwner, jobId: string): Promise<ImageJob> {
+  return apiClient.get(`${imageSessionPrefix(owner)}/jobs/${encodeURIComponent(jobId)}/`);
+}
+
+export function listImageJobs(owner: SessionOwner, status?: ImageJobStatus): Promise<ImageJob[]> {
+  return apiClient.get(`${imageSessionPrefix(owner)}/jobs/`, { query: { status } });
+}
+
+/** 204; the job ends `cancelled` and the session is unchanged (409 when it already finished). */
+export function cancelImageJob(owner: SessionOwner, jobId: string): Promise<void> {
+  return apiClient.delete(`${imageSessionPrefix(owner)}/jobs/${encodeURIComponent(jobId)}/`);
 }
 
 // --- one interface over both, so the hook and page need not care whose session it is ----------
 
 export interface ImageSessionApi {
-  generate(request: Self<GenerateImageRequest>): Promise<GenerateImageResponse>;
-  edit(request: Self<EditImageRequest>): Promise<EditImageResponse>;
+  /** Starts a Generate New job. */
+  generate(request: Self<GenerateImageRequest>): Promise<StartedImageTurn>;
+  /** Starts an edit job. */
+  edit(request: Self<EditImageRequest>): Promise<StartedImageTurn>;
   status(): Promise<ImageSessionResponse>;
   history(): Promise<ImageSessionHistory>;
   undo(): Promise<ImageSessionResponse>;
   redo(): Promise<ImageSessionResponse>;
   select(versionId: string): Promise<ImageSessionResponse>;
+  job(jobId: string): Promise<ImageJob>;
+  jobs(status?: ImageJobStatus): Promise<ImageJob[]>;
+  cancel(jobId: string): Promise<void>;
 }
 
-/** `userId` set: the admin endpoints for that user. `null`: the signed-in user's own endpoints. */
-export function imageSessionApi(userId: string | null): ImageSessionApi {
-  if (userId === null) {
-    return {
-      generate: generateMyImage,
-      edit: editMyImage,
-      status: getMyImageSessionStatus,
-      history: getMyImageSessionHistory,
-      undo: undoMyImageEdit,
-      redo: redoMyImageEdit,
-      select: (version_id) => selectMyImageVersion({ version_id }),
-    };
-  }
-  const user_id = userId;
+export function imageSessionApi(owner: SessionOwner): ImageSessionApi {
+  const user_id = owner;
   return {
-    generate: (request) => generateIdentityImage({ ...request, user_id }),
-    edit: (request) => editIdentityImage({ ...request, user_id }),
-    status: () => getImageSessionStatus(user_id),
-    history: () => getImageSessionHistory(user_id),
-    undo: () => undoImageEdit({ user_id }),
-    redo: () => redoImageEdit({ user_id }),
-    select: (version_id) => selectImageVersion({ user_id, version_id }),
+    generate: user_id === null ? startMyImageGeneration : (request) => startIdentityImageGeneration({ ...request, user_id }),
+    edit: user_id === null ? startMyImageEdit : (request) => startIdentityImageEdit({ ...request, user_id }),
+    status: () => getImageSessionStatus(owner),
+    history: () => getImageSessionHistory(owner),
+    undo: () => undoImageEdit(owner),
+    redo: () => redoImageEdit(owner),
+    select: (versionId) => selectImageVersion(owner, versionId),
+    job: (jobId) => getImageJob(owner, jobId),
+    jobs: (status) => listImageJobs(owner, status),
+    cancel: (jobId) => cancelImageJob(owner, jobId),
   };
 }

@@ -9,6 +9,7 @@ import {
   uploadReferenceImages,
 } from '@/api/identities';
 import type { IdentityInput } from '@/types/identities';
+import { imageSessionKeys } from './use-image-generation';
 
 export const identitiesKey = ['identities'] as const;
 
@@ -22,7 +23,7 @@ function useInvalidateIdentities() {
   return () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: identitiesKey }),
-      queryClient.invalidateQueries({ queryKey: ['image-session'] }),
+      queryClient.invalidateQueries({ queryKey: imageSessionKeys.all }),
     ]);
 }
 

@@ -60,6 +60,8 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   body?: Body;
   query?: Record<string, string | undefined>;
+  /** Extra request headers, e.g. `Prefer: respond-async` to start a job instead of waiting for it. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -75,7 +77,7 @@ function withQuery(path: string, query?: RequestOptions['query']): string {
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', body, query, signal } = options;
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) {
     payload = body; // the browser sets the multipart boundary
@@ -115,5 +117,6 @@ export const apiClient = {
   post: <T>(path: string, body?: Body, options?: Omit<RequestOptions, 'method' | 'body'>) =>
     request<T>(path, { ...options, method: 'POST', body }),
   patch: <T>(path: string, body?: Body) => request<T>(path, { method: 'PATCH', body }),
-  delete: <T = void>(path: string) => request<T>(path, { method: 'DELETE' }),
+  delete: <T = void>(path: string, options?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...options, method: 'DELETE' }),
 };

@@ -1,4 +1,6 @@
-import { base64ToBytes, imageFileName, slugify, toPngBlob } from './download';
+import { http, HttpResponse } from 'msw';
+import { server } from '../../test/fake-api';
+import { fetchPng, imageFileName, slugify } from './download';
 
 describe('imageFileName', () => {
   it('names the identity, version, kind and time', () => {
@@ -21,11 +23,17 @@ describe('imageFileName', () => {
   });
 });
 
-describe('toPngBlob', () => {
-  it('keeps PNG bytes as they are', async () => {
-    const png = btoa(String.fromCharCode(0x89, 0x50, 0x4e, 0x47, 1, 2, 3));
-    const blob = await toPngBlob(png, 'image/png');
+describe('fetchPng', () => {
+  it('downloads the image by URL and keeps PNG bytes as they are', async () => {
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    server.use(http.get('/img/v1', () => new HttpResponse(bytes, { headers: { 'Content-Type': 'image/png' } })));
+    const blob = await fetchPng('/img/v1');
     expect(blob.type).toBe('image/png');
-    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(base64ToBytes(png));
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('says so when the image cannot be had', async () => {
+    server.use(http.get('/img/gone', () => new HttpResponse(null, { status: 404 })));
+    await expect(fetchPng('/img/gone')).rejects.toThrow('Could not download the image (404).');
   });
 });

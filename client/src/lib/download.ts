@@ -35,26 +35,41 @@ export function imageFileName({ identityName, versionNumber, kind, createdAt }: 
   return `${parts.join('-')}.png`;
 }
 
-export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+/** PNG bytes of an image: as they are when already PNG, re-encoded through a canvas otherwise. */
+export async function toPngBlob(blob: Blob): Promise<Blob> {
+  if (blob.type === 'image/png') return blob;
+  const url = URL.createObjectURL(blob);
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    canvas.getContext('2d')!.drawImage(image, 0, 0);
+    return await new Promise((resolve, reject) =>
+      canvas.toBlob((png) => (png ? resolve(png) : reject(new Error('Could not convert the image to PNG.'))), 'image/png'),
+    );
+  } finally {
+    URL.revokeObjectURL(url);
+  }
 }
 
-/** PNG bytes of the image: as they are when already PNG, re-encoded through a canvas otherwise. */
-export async function toPngBlob(base64: string, mimeType: string): Promise<Blob> {
-  if (mimeType === 'image/png') return new Blob([base64ToBytes(base64)], { type: 'image/png' });
-  const image = new Image();
-  image.src = `data:${mimeType};base64,${base64}`;
-  await image.decode();
-  const canvas = document.createElement('canvas');
-  canvas.width = image.naturalWidth;
-  canvas.height = image.naturalHeight;
-  canvas.getContext('2d')!.drawImage(image, 0, 0);
-  return new Promise((resolve, reject) =>
-    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('Could not convert the image to PNG.'))), 'image/png'),
-  );
+/** The image at `url` (same origin, cookie auth; the browser's cache usually has it) as PNG. */
+export async function fetchPng(url: string): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(url, { credentials: 'same-origin' });
+  } catch {
+    throw new Error('Cannot reach the server. Check your connection and try again.');
+  }
+  if (!response.ok) throw new Error(`Could not download the image (${response.status}).`);
+  const bytes = await response.arrayBuffer();
+  // PNG bytes stay as they are whatever type the answer named: trust the magic number.
+  const head = new Uint8Array(bytes.slice(0, 4));
+  const isPng = head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47;
+  const type = isPng ? 'image/png' : (response.headers.get('content-type') ?? 'application/octet-stream');
+  return toPngBlob(new Blob([bytes], { type }));
 }
 
 export function saveBlob(blob: Blob, fileName: string): void {

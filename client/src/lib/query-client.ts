@@ -7,8 +7,11 @@ import { ApiError } from './api-client';
 // drops back to the sign-in page instead.
 function report(error: unknown) {
   if (error instanceof ApiError && error.status === 401) return;
-  const message = error instanceof Error ? error.message : 'Something went wrong.';
-  // Long messages (the local engine lists its whole vocabulary) stay long enough to be read.
+  showError(error instanceof Error ? error.message : 'Something went wrong.');
+}
+
+/** An error toast; long messages (the local engine lists its whole vocabulary) stay long enough to be read. */
+export function showError(message: string) {
   toast.error(message, { duration: Math.min(15_000, Math.max(6_000, message.length * 40)) });
 }
 

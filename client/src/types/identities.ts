@@ -9,7 +9,10 @@ export interface ReferenceImage {
   order: number;
   file_name?: string | null;
   created_at: string;
+  /** The bytes, usable as an `<img src>` with the cookie. */
   url: string;
+  /** The same image with its long side 256 px (cached): for every small preview. */
+  thumbnail_url: string;
 }
 
 export interface Identity {

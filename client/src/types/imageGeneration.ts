@@ -1,5 +1,5 @@
 // Request and response shapes of the image session (the plan's phase 4 types plus the
-// fields our server adds for history, expiry and reference-change detection; see docs/API.md).
+// fields our server adds for history, expiry, reference-change detection and jobs; see docs/API.md).
 
 export const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const;
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
@@ -7,10 +7,63 @@ export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 export const RESOLUTIONS = ['1K', '2K', '4K'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
-/** The plan's GenerateImageResponse, plus what every session response carries. */
-export interface GenerateImageResponse {
-  image_base64: string;
-  has_active_session: boolean;
+// --- jobs ---------------------------------------------------------------------------------------
+
+export type ImageJobKind = 'generate' | 'edit';
+export type ImageJobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type ImageJobStage = 'preparing' | 'sending' | 'thinking' | 'drawing' | 'storing';
+
+/** What a job that failed (or the plan's waiting endpoint) answers: a status code and the message. */
+export interface ImageJobError {
+  status: number;
+  detail: string;
+}
+
+/** One generate or edit, run by the server; its progress comes as Server-Sent Events. */
+export interface ImageJob {
+  id: string;
+  kind: ImageJobKind;
+  status: ImageJobStatus;
+  stage: ImageJobStage | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  version_id: string | null;
+  error: ImageJobError | null;
+  events_url: string;
+}
+
+/**
+ * What starting a generate or edit answers: the job (202), or, from a server that did not apply
+ * `Prefer: respond-async` (RFC 7240 lets it ignore a preference), the finished turn itself.
+ */
+export type StartedImageTurn = ImageJob | GenerateImageResponse;
+
+export function isImageJob(turn: StartedImageTurn): turn is ImageJob {
+  return typeof (turn as ImageJob).events_url === 'string' && typeof (turn as ImageJob).status === 'string';
+}
+
+export function isJobFinished(job: Pick<ImageJob, 'status'>): boolean {
+  return job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
+}
+
+/** The data of each event on `{prefix}/jobs/{job_id}/events/`, by event name. */
+export interface ImageJobEventMap {
+  stage: { stage: ImageJobStage };
+  thought: { text: string };
+  preview: { image_url: string; width: number; height: number };
+  succeeded: { version_id: string; session: ImageSessionResponse };
+  failed: ImageJobError;
+  cancelled: Record<string, never>;
+}
+export type ImageJobEventName = keyof ImageJobEventMap;
+export const IMAGE_JOB_EVENTS: ImageJobEventName[] = ['stage', 'thought', 'preview', 'succeeded', 'failed', 'cancelled'];
+
+// --- the session --------------------------------------------------------------------------------
+
+/** The status of a live session: what status, undo, redo, select and a job's `succeeded` answer. */
+export interface ActiveImageSession {
+  has_active_session: true;
   session_identity_id: string | null;
   session_id: string;
   version_id: string;
@@ -25,7 +78,31 @@ export interface GenerateImageResponse {
   provider: string;
   last_prompt: string;
   expires_at: string;
+  /** The current version's bytes (cookie auth, immutable, cached). */
   image_url: string;
+  thumbnail_url: string;
+  /** The owner's queued or running generate/edit, or null. */
+  running_job: ImageJob | null;
+}
+
+/** Status without a session: the plan's fields say so, everything else is null. */
+export interface NoImageSession {
+  has_active_session: false;
+  session_identity_id: null;
+  can_undo: false;
+  can_redo: false;
+  references_changed: false;
+  running_job: ImageJob | null; // a Generate New may be running before any session exists
+  [field: string]: unknown;
+}
+
+/** Every session endpoint except the plan's generate/edit answers with this (never base64). */
+export type ImageSessionResponse = ActiveImageSession | NoImageSession;
+
+/** The plan's GenerateImageResponse: the waiting endpoints add the image itself. */
+export interface GenerateImageResponse extends Omit<ActiveImageSession, 'has_active_session'> {
+  image_base64: string;
+  has_active_session: boolean;
 }
 
 /** Body of generate-image. `user_id` is for the admin endpoint only. */
@@ -46,22 +123,6 @@ export interface EditImageRequest {
 
 /** The plan's EditImageResponse: the same shape as a generate response. */
 export type EditImageResponse = GenerateImageResponse;
-
-/**
- * Every session endpoint (generate, edit, undo, redo, select, status) answers with this.
- * Without a session the status endpoint answers with `has_active_session: false` and nulls.
- */
-export type ImageSessionResponse =
-  | GenerateImageResponse
-  | (NoSessionFields & { has_active_session: false });
-
-type NoSessionFields = {
-  [K in keyof GenerateImageResponse]: K extends 'can_undo' | 'can_redo' | 'references_changed'
-    ? false
-    : K extends 'has_active_session'
-      ? false
-      : null;
-};
 
 export type ImageVersionKind = 'generate' | 'edit';
 
@@ -89,18 +150,11 @@ export interface ImageSessionHistory {
   versions: ImageVersion[]; // oldest first
 }
 
-export interface UndoRedoRequest {
-  user_id: string;
-}
-
 export interface SelectVersionRequest {
-  user_id: string;
   version_id: string;
 }
 
 /** True when the response describes a live session (narrows away the all-null status). */
-export function isActiveSession(
-  session: ImageSessionResponse | undefined | null,
-): session is GenerateImageResponse {
-  return !!session && session.has_active_session && !!session.image_base64;
+export function isActiveSession(session: ImageSessionResponse | undefined | null): session is ActiveImageSession {
+  return !!session && session.has_active_session === true && !!session.image_url;
 }

@@ -45,7 +45,7 @@ export function IdentitiesPage() {
                     >
                       <span className="identity-avatar" aria-hidden="true">
                         {identity.reference_images[0] ? (
-                          <img src={identity.reference_images[0].url} alt="" />
+                          <img src={identity.reference_images[0].thumbnail_url} alt="" />
                         ) : (
                           identity.name.slice(0, 1).toUpperCase()
                         )}

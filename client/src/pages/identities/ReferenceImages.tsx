@@ -47,7 +47,7 @@ export function ReferenceImages({ identity }: { identity: Identity }) {
           {images.map((image, index) => (
             <li key={image.id} className="reference-tile">
               <img
-                src={image.url}
+                src={image.thumbnail_url}
                 alt={`Reference image ${index + 1}`}
                 title={image.file_name ?? undefined}
                 loading="lazy"

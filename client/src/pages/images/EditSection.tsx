@@ -38,10 +38,10 @@ export function EditSection({ provider, isBusy, isEditing, isGenerating, onApply
     if (!trimmed || isBusy) return;
     onApplyEdit(trimmed, () => {
       setPrompt('');
-      // The Apply Edit button was disabled while the edit ran, which drops keyboard focus:
-      // bring it back to the input so the next instruction can be typed straight away.
+      // While the edit ran, focus was on the progress panel's Cancel (or dropped with the disabled
+      // Apply Edit): bring it back to the input so the next instruction can be typed straight away.
       const active = document.activeElement;
-      if (!active || active === document.body || active.closest('.edit-section')) input.current?.focus();
+      if (!active || active === document.body || active.closest('.edit-section, .job-panel')) input.current?.focus();
     });
   }
 

@@ -100,7 +100,7 @@ export function GenerateForm({
           <ul className="reference-peek" aria-label={`Reference images of ${selectedIdentity.name}`}>
             {selectedIdentity.reference_images.slice(0, PEEK).map((image) => (
               <li key={image.id}>
-                <img src={image.url} alt="" loading="lazy" />
+                <img src={image.thumbnail_url} alt="" loading="lazy" />
               </li>
             ))}
             {selectedIdentity.reference_images.length > PEEK && (

@@ -1,39 +1,58 @@
+import type { ReactNode } from 'react';
 import { ratioParts } from '@/lib/format';
 import { CompareSlider } from './CompareSlider';
 
 interface Props {
-  /** The image to show, or null while the first one is being generated. */
+  /** The image to show (its URL), or null while the first one is being generated. */
   src: string | null;
   alt: string;
   /** Width and height (or the ratio's parts) so the box is reserved before the image loads. */
   width: number;
   height: number;
+  /** A short wait (undo, redo, select): a spinner and these words over the image. */
   busyLabel: string | null;
   elapsedSeconds: number;
   /** When set, a before/after slider of `beforeSrc` against `src`. */
   beforeSrc?: string | null;
+  /** The newest draft of a running job: shown in place of the image until the result arrives. */
+  draftSrc?: string | null;
+  /** The progress panel of a running job, over the image (below it on narrow screens). */
+  children?: ReactNode;
 }
 
 /** The image box: its size is fixed by the aspect ratio, so loading never moves the layout. */
-export function ImageStage({ src, alt, width, height, busyLabel, elapsedSeconds, beforeSrc }: Props) {
+export function ImageStage({ src, alt, width, height, busyLabel, elapsedSeconds, beforeSrc, draftSrc, children }: Props) {
   const style = { '--ar-w': width, '--ar-h': height } as React.CSSProperties;
+  const running = !!children;
   return (
-    <div className="stage" style={style} aria-busy={busyLabel ? 'true' : 'false'}>
-      {src && beforeSrc ? (
-        <CompareSlider beforeSrc={beforeSrc} afterSrc={src} alt={alt} />
-      ) : src ? (
-        <img className="stage-image" src={src} alt={alt} data-testid="current-image" />
-      ) : (
-        <div className="stage-placeholder" aria-hidden="true" />
-      )}
-      {busyLabel && (
-        <div className="stage-overlay" role="status" aria-live="polite">
-          <span className="spinner spinner-light" aria-hidden="true" />
-          <span>
-            {busyLabel} <span className="elapsed">{elapsedSeconds} s</span>
-          </span>
-        </div>
-      )}
+    <div className={`stage-frame${running ? ' stage-frame-running' : ''}`} style={style}>
+      <div className="stage" aria-busy={busyLabel || running ? 'true' : 'false'}>
+        {src && beforeSrc && !running ? (
+          <CompareSlider beforeSrc={beforeSrc} afterSrc={src} alt={alt} />
+        ) : src ? (
+          <img className="stage-image" src={src} alt={alt} data-testid="current-image" />
+        ) : (
+          <div className="stage-placeholder" aria-hidden="true" />
+        )}
+        {draftSrc && (
+          <>
+            {/* The panel lists the drafts with their names; this large copy is for the eyes. */}
+            <img className="stage-image stage-draft" src={draftSrc} alt="" data-testid="stage-draft" />
+            <span className="stage-tag" aria-hidden="true">
+              Draft
+            </span>
+          </>
+        )}
+        {busyLabel && (
+          <div className="stage-overlay" role="status" aria-live="polite">
+            <span className="spinner spinner-light" aria-hidden="true" />
+            <span>
+              {busyLabel} <span className="elapsed">{elapsedSeconds} s</span>
+            </span>
+          </div>
+        )}
+      </div>
+      {children}
     </div>
   );
 }

@@ -1,7 +1,8 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { ADMIN, ALICE, fakeApi, server } from '../../../test/fake-api';
+import { FakeEventSource } from '../../../test/fake-event-source';
 import { renderApp } from '../../../test/render';
 
 const currentImage = () => screen.getByTestId('current-image') as HTMLImageElement;
@@ -26,7 +27,9 @@ describe('Images page', () => {
     expect(await screen.findByLabelText('Edit this image:')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Apply Edit' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Generate New' })).toBeEnabled();
-    expect(currentImage().src).toMatch(/^data:image\/png;base64,/);
+    // The image comes by URL; the page never decodes base64.
+    expect(currentImage().src).toMatch(/\/api\/v1\/admin\/users\/u-admin\/image-session\/versions\/[^/]+\/image\/$/);
+    expect(await screen.findByText('Image generated.')).toBeInTheDocument();
     expect(screen.getByTitle('The image provider that made this image')).toHaveTextContent('local engine');
     const session = fakeApi.sessions.get(ADMIN.id)!;
     expect(session.aspectRatio).toBe('4:5');
@@ -53,8 +56,8 @@ describe('Images page', () => {
 
     const release = fakeApi.hold();
     await user.type(input, 'make it black and white{Enter}');
-    const status = await screen.findByRole('status');
-    expect(status).toHaveTextContent(/Applying edit… \d+ s/);
+    const panel = await screen.findByRole('region', { name: 'Applying edit…' });
+    expect(within(panel).getByRole('timer')).toHaveTextContent(/^\d+ s$/);
     expect(screen.getByRole('button', { name: 'Applying…' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Generate New' })).toBeDisabled();
     release();
@@ -183,7 +186,7 @@ describe('Images page', () => {
   it('says so when the session cannot be loaded, and retries', async () => {
     const user = userEvent.setup();
     server.use(
-      http.get('/api/v1/admin/identities/image-session/', () =>
+      http.get('/api/v1/admin/users/:userId/image-session/', () =>
         HttpResponse.json({ detail: 'Image generation failed. Please try again.' }, { status: 500 }),
         { once: true },
       ),
@@ -204,11 +207,11 @@ describe('Images page', () => {
     renderApp();
     const release = fakeApi.hold();
     await user.type(await screen.findByLabelText('Edit this image:'), 'sepia{Enter}');
-    await screen.findByText(/Applying edit…/);
+    await screen.findByRole('region', { name: 'Applying edit…' });
     await user.click(screen.getByRole('link', { name: 'Identities' }));
     await screen.findByRole('heading', { name: 'Identities', level: 1 });
     await user.click(screen.getByRole('link', { name: 'Images' }));
-    expect(await screen.findByText(/Applying edit…/)).toBeInTheDocument();
+    expect(await screen.findByRole('region', { name: 'Applying edit…' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Generate New' })).toBeDisabled();
     release();
     await waitFor(() => expect(session.versions).toHaveLength(2));
@@ -224,5 +227,171 @@ describe('Images page', () => {
     await user.click(screen.getByRole('button', { name: 'Generate' }));
     expect(await screen.findByText('Reference images are required for image generation.')).toBeInTheDocument();
     expect(screen.getByText('No active session')).toBeInTheDocument();
+  });
+
+  describe('jobs with live progress', () => {
+    it('shows the stage, the model\'s thoughts and its drafts while an edit runs, then the result and a success toast', async () => {
+      const user = userEvent.setup();
+      const identity = fakeApi.addIdentity('Ada');
+      const session = fakeApi.startSession(ADMIN.id, identity.id);
+      renderApp();
+      const input = await screen.findByLabelText('Edit this image:');
+      const release = fakeApi.hold();
+      await user.type(input, 'sepia');
+      await user.click(screen.getByRole('button', { name: 'Apply Edit' }));
+
+      const panel = await screen.findByRole('region', { name: 'Applying edit…' });
+      await waitFor(() => expect(within(panel).getByRole('status')).toHaveTextContent('The model is thinking'));
+      const cancel = within(panel).getByRole('button', { name: 'Cancel' });
+      expect(cancel).toHaveFocus(); // the pressed button went disabled; Cancel is what can be done now
+      expect(screen.getByRole('button', { name: 'Applying…' })).toBeDisabled();
+      expect(screen.getByRole('button', { name: 'Generate New' })).toBeDisabled();
+
+      const [job] = fakeApi.jobs.values();
+      act(() => fakeApi.emit(job.job.id, 'thought', { text: '**Warming the tones** Shifting the palette towards brown.' }));
+      act(() => fakeApi.emit(job.job.id, 'stage', { stage: 'drawing' }));
+      act(() => fakeApi.emit(job.job.id, 'preview', { image_url: '/api/v1/admin/users/u-admin/image-session/jobs/x/previews/9/', width: 1024, height: 576 }));
+      const thoughts = await within(panel).findByRole('list', { name: 'What the model is thinking' });
+      expect(thoughts).toHaveTextContent('Warming the tones Shifting the palette towards brown.');
+      await waitFor(() => expect(within(panel).getByRole('status')).toHaveTextContent('Drawing the image'));
+      const draft = await within(panel).findByRole('img', { name: 'Draft 1' });
+      expect(draft).toHaveAttribute('src', '/api/v1/admin/users/u-admin/image-session/jobs/x/previews/9/');
+      expect(screen.getByTestId('stage-draft')).toHaveAttribute('src', draft.getAttribute('src'));
+
+      release();
+      expect(await screen.findByText('Edit applied.')).toBeInTheDocument();
+      expect(screen.queryByRole('region', { name: 'Applying edit…' })).not.toBeInTheDocument();
+      expect(currentImage().getAttribute('src')).toBe(session.versions[1].image_url);
+      expect(input).toHaveValue('');
+      await waitFor(() => expect(input).toHaveFocus());
+      expect(screen.getByRole('button', { name: 'Generate New' })).toBeEnabled();
+    });
+
+    it('a failed event shows the server\'s detail as an error toast and keeps the image and the input', async () => {
+      const user = userEvent.setup();
+      const identity = fakeApi.addIdentity('Ada');
+      const session = fakeApi.startSession(ADMIN.id, identity.id);
+      renderApp();
+      const input = await screen.findByLabelText('Edit this image:');
+      fakeApi.hold();
+      await user.type(input, 'blur{Enter}');
+      await screen.findByRole('region', { name: 'Applying edit…' });
+      const [job] = fakeApi.jobs.values();
+      act(() => fakeApi.emit(job.job.id, 'failed', { status: 500, detail: 'Image generation failed. Please try again.' }));
+      expect(await screen.findByText('Image generation failed. Please try again.')).toBeInTheDocument();
+      await waitFor(() => expect(screen.queryByRole('region', { name: 'Applying edit…' })).not.toBeInTheDocument());
+      expect(screen.queryByText('Edit applied.')).not.toBeInTheDocument();
+      expect(input).toHaveValue('blur');
+      expect(currentImage().getAttribute('src')).toBe(session.versions[0].image_url);
+      await waitFor(() => expect(screen.getByRole('button', { name: 'Apply Edit' })).toBeEnabled());
+    });
+
+    it('Cancel sends DELETE for the job and leaves the session unchanged (the user\'s own routes)', async () => {
+      const user = userEvent.setup();
+      fakeApi.signedIn = ALICE;
+      const identity = fakeApi.addIdentity('Ada');
+      const session = fakeApi.startSession(ALICE.id, identity.id);
+      const deletes: string[] = [];
+      server.events.on('request:start', ({ request }) => {
+        if (request.method === 'DELETE') deletes.push(new URL(request.url).pathname);
+      });
+      renderApp();
+      fakeApi.hold();
+      await user.type(await screen.findByLabelText('Edit this image:'), 'sepia{Enter}');
+      const panel = await screen.findByRole('region', { name: 'Applying edit…' });
+      await user.click(within(panel).getByRole('button', { name: 'Cancel' }));
+
+      const [job] = fakeApi.jobs.values();
+      await waitFor(() => expect(deletes).toEqual([`/api/v1/identities/image-session/jobs/${job.job.id}/`]));
+      expect(fakeApi.cancelled).toEqual([`${ALICE.id}/${job.job.id}`]);
+      expect(await screen.findByText('Edit cancelled. The image is unchanged.')).toBeInTheDocument();
+      await waitFor(() => expect(screen.queryByRole('region', { name: 'Applying edit…' })).not.toBeInTheDocument());
+      expect(session.versions).toHaveLength(1);
+      await waitFor(() => expect(screen.getByRole('button', { name: 'Generate New' })).toBeEnabled());
+      server.events.removeAllListeners();
+    });
+
+    it('after a reload, a running job (status running_job) is followed again, with its events so far', async () => {
+      const identity = fakeApi.addIdentity('Ada');
+      const release = fakeApi.hold();
+      const { job } = fakeApi.startJob(ADMIN.id, 'generate', { identity_id: identity.id, aspect_ratio: '1:1', resolution: '1K' });
+      await Promise.resolve();
+      fakeApi.emit(job.id, 'thought', { text: 'Studying the reference photos' });
+
+      renderApp(); // a fresh page: nothing known but what the server says
+      const panel = await screen.findByRole('region', { name: 'Generating…' });
+      expect(await within(panel).findByText('Studying the reference photos')).toBeInTheDocument();
+      await waitFor(() => expect(within(panel).getByRole('status')).toHaveTextContent('The model is thinking'));
+      expect(screen.getByRole('button', { name: 'Generating…' })).toBeDisabled();
+      expect(within(panel).getByRole('button', { name: 'Cancel' })).not.toHaveFocus(); // a reload does not steal focus
+
+      act(() => fakeApi.emit(job.id, 'thought', { text: 'Choosing the light' }));
+      expect(await within(panel).findByText('Choosing the light')).toBeInTheDocument();
+      release();
+      expect(await screen.findByText('Image generated.')).toBeInTheDocument();
+      expect(await screen.findByLabelText('Edit this image:')).toBeInTheDocument();
+      expect(currentImage().getAttribute('src')).toBe(fakeApi.sessions.get(ADMIN.id)!.versions[0].image_url);
+      await waitFor(() => expect(FakeEventSource.open()).toEqual([]));
+    });
+
+    it('keeps following its edit to the end when a fresher status no longer names the job', async () => {
+      const user = userEvent.setup();
+      const identity = fakeApi.addIdentity('Ada');
+      fakeApi.startSession(ADMIN.id, identity.id);
+      const { queryClient } = renderApp();
+      const input = await screen.findByLabelText('Edit this image:');
+      const release = fakeApi.hold();
+      await user.type(input, 'sepia{Enter}');
+      await screen.findByRole('region', { name: 'Applying edit…' });
+      // Another part of the app re-reads the status and gets it without running_job (a race).
+      server.use(
+        http.get('/api/v1/admin/users/:userId/image-session/', () => {
+          const body = fakeApi.response(fakeApi.sessions.get(ADMIN.id), 'nobody') as object;
+          return HttpResponse.json({ ...body, running_job: null });
+        }, { once: true }),
+      );
+      await act(() => queryClient.invalidateQueries({ queryKey: ['image-session'] }));
+      release();
+      expect(await screen.findByText('Edit applied.')).toBeInTheDocument();
+      expect(input).toHaveValue('');
+    });
+
+    it('a job that can no longer be found ends quietly: no success toast, the panel goes, the page is usable', async () => {
+      const user = userEvent.setup();
+      const identity = fakeApi.addIdentity('Ada');
+      const session = fakeApi.startSession(ADMIN.id, identity.id);
+      renderApp();
+      fakeApi.hold();
+      await user.type(await screen.findByLabelText('Edit this image:'), 'sepia{Enter}');
+      await screen.findByRole('region', { name: 'Applying edit…' });
+      const [job] = fakeApi.jobs.values();
+      await waitFor(() => expect(FakeEventSource.instances[0]?.readyState).toBe(FakeEventSource.OPEN));
+      fakeApi.jobs.delete(job.job.id); // swept away on the server
+      act(() => FakeEventSource.instances[0].drop());
+      await waitFor(() => expect(screen.queryByRole('region', { name: 'Applying edit…' })).not.toBeInTheDocument());
+      await waitFor(() => expect(screen.getByRole('button', { name: 'Generate New' })).toBeEnabled());
+      expect(screen.queryByText('Edit applied.')).not.toBeInTheDocument();
+      expect(session.versions).toHaveLength(1);
+      expect(FakeEventSource.open()).toEqual([]);
+    });
+
+    it('a generate refused before any job starts (409) says why and starts nothing', async () => {
+      const user = userEvent.setup();
+      const identity = fakeApi.addIdentity('Ada');
+      fakeApi.startSession(ADMIN.id, identity.id);
+      server.use(
+        http.post('/api/v1/admin/identities/edit-image/', () =>
+          HttpResponse.json(
+            { detail: 'Another edit of this image session is still running. Try again when it finishes.' },
+            { status: 409, headers: { 'Content-Type': 'application/problem+json' } },
+          ),
+        ),
+      );
+      renderApp();
+      await user.type(await screen.findByLabelText('Edit this image:'), 'sepia{Enter}');
+      expect(await screen.findByText(/Another edit of this image session is still running/)).toBeInTheDocument();
+      expect(screen.queryByRole('region', { name: 'Applying edit…' })).not.toBeInTheDocument();
+      expect(FakeEventSource.instances).toEqual([]);
+    });
   });
 });

@@ -1,17 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { toast } from 'sonner';
-import { useElapsedSeconds } from '@/hooks/use-elapsed-seconds';
+import { useElapsedSeconds, useElapsedSince } from '@/hooks/use-elapsed-seconds';
 import { useIdentities } from '@/hooks/use-identities';
 import { useImageGeneration } from '@/hooks/use-image-generation';
 import { useUsers } from '@/hooks/use-users';
-import { imageFileName, saveBlob, toPngBlob } from '@/lib/download';
+import { fetchPng, imageFileName, saveBlob } from '@/lib/download';
 import { formatDuration, formatRelative, providerLabel } from '@/lib/format';
 import type { CurrentUser } from '@/types/auth';
 import { EditSection } from './EditSection';
 import { GenerateForm, type GenerateSettings } from './GenerateForm';
 import { HistoryStrip } from './HistoryStrip';
 import { ImageStage, stageSizeFromRatio } from './ImageStage';
+import { JobProgressPanel } from './JobProgress';
 import { ReferencesChangedNotice } from './ReferencesChangedNotice';
 import { useUndoRedoShortcuts } from './use-undo-redo-shortcuts';
 import { useDocumentTitle } from '@/hooks/use-document-title';
@@ -35,7 +36,6 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   const generation = useImageGeneration(owner);
   const { session, history } = generation;
 
-  useDocumentTitle('Images');
   const [settings, setSettings] = useState<GenerateSettings>(DEFAULT_SETTINGS);
   const [comparing, setComparing] = useState(false);
 
@@ -62,14 +62,24 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
     }
   }, [identities.data, settings.identityId]);
 
-  const busyLabel = generation.isGenerating
-    ? 'Generating…'
-    : generation.isEditing
-      ? 'Applying edit…'
-      : generation.isChangingVersion
-        ? 'Switching version…'
-        : null;
+  // A running generate or edit shows its progress panel; a version switch is short and shows a spinner.
+  const { job } = generation;
+  const jobTitle = job ? (job.job.kind === 'generate' ? 'Generating…' : 'Applying edit…') : null;
+  // A turn takes up to a minute: the tab says so while the user looks elsewhere.
+  useDocumentTitle(jobTitle ? `${jobTitle} · Images` : 'Images');
+  const busyLabel = !job && generation.isChangingVersion ? 'Switching version…' : null;
   const elapsed = useElapsedSeconds(busyLabel !== null);
+  const jobElapsed = useElapsedSince(job ? (job.job.started_at ?? job.job.created_at) : null);
+  const latestDraft = job?.previews.at(-1)?.image_url ?? null;
+  const jobPanel = job && jobTitle && (
+    <JobProgressPanel
+      progress={job}
+      title={jobTitle}
+      elapsedSeconds={jobElapsed}
+      onCancel={generation.cancelJob}
+      isCancelling={generation.isCancelling}
+    />
+  );
 
   const versions = history?.versions ?? [];
   const currentIndex = session ? versions.findIndex((v) => v.id === session.version_id) : -1;
@@ -115,7 +125,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   async function download() {
     if (!session) return;
     try {
-      const blob = await toPngBlob(session.image_base64, session.mime_type);
+      const blob = await fetchPng(session.image_url);
       saveBlob(
         blob,
         imageFileName({
@@ -240,14 +250,17 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
               )}
 
               <ImageStage
-                src={`data:${session.mime_type};base64,${session.image_base64}`}
+                src={session.image_url}
                 alt={session.last_prompt ? `Current image: ${session.last_prompt}` : 'Current image'}
                 width={stageSize.width}
                 height={stageSize.height}
                 busyLabel={busyLabel}
                 elapsedSeconds={elapsed}
                 beforeSrc={showCompare ? parentVersion!.image_url : null}
-              />
+                draftSrc={latestDraft}
+              >
+                {jobPanel}
+              </ImageStage>
               <div className="session-meta small muted">
                 <span className="session-meta-facts">
                   <span>{sessionIdentity?.name ?? 'Unknown identity'}</span>
@@ -306,9 +319,12 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
               alt=""
               width={stageSize.width}
               height={stageSize.height}
-              busyLabel={busyLabel}
+              busyLabel={jobPanel ? null : 'Generating…'}
               elapsedSeconds={elapsed}
-            />
+              draftSrc={latestDraft}
+            >
+              {jobPanel}
+            </ImageStage>
           ) : (
             <div className="empty-state" data-testid="no-session">
               <div className="empty-icon" aria-hidden="true" />
