@@ -253,6 +253,7 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
     private readonly AsyncServiceScope _claimsScope;
     private readonly ImageStoreClaims _claims;
     private int _stopped;
+    private ImageJobStage? _stage;
 
     public ImageJobRun(ImageJob job, Guid leaseToken, IServiceScopeFactory scopes, ImageJobSignal signal, TimeProvider time,
         JsonSerializerOptions json, ILogger logger)
@@ -273,8 +274,17 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
 
     public IImageProgress Progress => this;
 
-    public void Stage(ImageJobStage stage) =>
+    public void Stage(ImageJobStage stage)
+    {
+        // Stages only move forward; the orchestrator and the provider may both report one (e.g. Sending).
+        lock (_events)
+        {
+            if (_stage is { } current && stage <= current)
+                return;
+            _stage = stage;
+        }
         _events.Writer.TryWrite(new(ImageJobEventNames.Stage, JsonSerializer.Serialize(new { stage }, _json), stage, null, null));
+    }
 
     public void Thought(string text)
     {

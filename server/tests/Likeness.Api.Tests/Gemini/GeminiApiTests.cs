@@ -246,6 +246,64 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         Assert.Equal("cancelled", ended.GetProperty("status").GetString());
     }
 
+    private static async Task<JsonElement> StartJob(HttpClient client, string url, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Prefer", "respond-async");
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    [Fact]
+    public async Task A_Gemini_job_streams_thoughts_and_previews_before_the_signed_final_image()
+    {
+        var (client, _, _) = await StartSession(SharedApp);
+        Emulator.Reset();
+        var job = await StartJob(client, Edit, new { edit_prompt = "warmer" });
+        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+
+        var names = events.Select(e => e.Name).ToList();
+        Assert.Equal("succeeded", names[^1]);
+        Assert.Contains("thought", names);
+        var previews = events.Where(e => e.Name == "preview").ToList();
+        Assert.Equal(2, previews.Count);
+        Assert.True(names.IndexOf("thought") < names.IndexOf("preview"));
+        Assert.Equal(["preparing", "sending", "thinking", "drawing", "storing"],
+            events.Where(e => e.Name == "stage").Select(e => e.Data.GetProperty("stage").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(events.First(e => e.Name == "thought").Data.GetProperty("text").GetString()));
+
+        // Each interim image is served by its URL, and is not the result.
+        foreach (var preview in previews)
+        {
+            var bytes = await client.GetByteArrayAsync(preview.Data.GetProperty("image_url").GetString());
+            using var image = SKBitmap.Decode(bytes);
+            Assert.Equal((preview.Data.GetProperty("width").GetInt32(), preview.Data.GetProperty("height").GetInt32()), (image.Width, image.Height));
+        }
+        // The result is the final, signed, non-thought image: Google's 16:9 1K size, the previews smaller.
+        var session = events[^1].Data.GetProperty("session");
+        Assert.Equal((1376, 768), (session.GetProperty("width").GetInt32(), session.GetProperty("height").GetInt32()));
+        Assert.All(previews, p => Assert.True(p.Data.GetProperty("width").GetInt32() < 1376));
+        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
+        Assert.Equal(events[^1].Data.GetProperty("version_id").GetGuid(), history.GetProperty("current_version_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_Gemini_answer_with_only_thought_images_gives_the_last_one()
+    {
+        var (client, _, generated) = await StartSession(SharedApp);
+        Emulator.Inject(GeminiFault.OnlyThoughtImages);
+        var job = await StartJob(client, Edit, new { edit_prompt = "warmer" });
+        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        Assert.Equal("succeeded", events[^1].Name);
+        var version = events[^1].Data.GetProperty("version_id").GetGuid();
+        Assert.NotEqual(generated.GetProperty("version_id").GetGuid(), version);
+        var last = events.Last(e => e.Name == "preview");
+        var lastPreview = await client.GetByteArrayAsync(last.Data.GetProperty("image_url").GetString());
+        var result = await client.GetByteArrayAsync(events[^1].Data.GetProperty("session").GetProperty("image_url").GetString());
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(lastPreview)), Convert.ToHexString(SHA256.HashData(result)));
+    }
+
     [Fact]
     public async Task A_4K_previous_image_with_14_references_stays_under_the_limit()
     {
