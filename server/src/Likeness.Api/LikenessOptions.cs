@@ -26,6 +26,12 @@ public sealed class LikenessOptions
     /// <summary>How often an event stream looks in the database for events written by another process.</summary>
     public TimeSpan JobEventPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// The most generate and edit jobs queued or running at once, over all users and server processes: more
+    /// would only wait for the engine, so a new one is refused with 429 and <c>Retry-After</c>.
+    /// </summary>
+    public int MaxActiveJobs { get; set; } = 32;
+
     /// <summary>Finished jobs (and their previews) are deleted after this.</summary>
     public TimeSpan JobRetention { get; set; } = TimeSpan.FromDays(7);
 

@@ -94,6 +94,7 @@ public sealed class ImageGenerationOrchestrator(
         if (editPrompt.Length > ImagePrompts.MaxEditPromptLength)
             throw ApiProblem.BadRequest($"edit_prompt may be at most {ImagePrompts.MaxEditPromptLength} characters.");
         ImagePrompts.Validate("edit_prompt", editPrompt);
+        provider.CheckEditPrompt(editPrompt);
         await EnsureUserExists(userId, cancellationToken);
         var session = await FindActiveSession(userId, cancellationToken) ?? throw ApiProblem.BadRequest(NoActiveSession);
         if (identityId is not null && identityId != session.IdentityId)
@@ -152,10 +153,13 @@ public sealed class ImageGenerationOrchestrator(
             catch (DbUpdateException e)
             {
                 // Another generation for the same user committed first (the unique index on user_id).
-                logger.LogWarning(e, "Concurrent generation for user {UserId}", userId);
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
                 await janitor.DeleteUnreferencedAsync([stored.ImageKey, stored.ThumbnailKey], CancellationToken.None);
+                // The identity deleted while the image was being made fails the same constraint check.
+                if (!await db.Identities.AnyAsync(i => i.Id == identityId, CancellationToken.None))
+                    throw ApiProblem.NotFound(IdentitiesApi.IdentityNotFound);
+                logger.LogWarning(e, "Concurrent generation for user {UserId}", userId);
                 throw ApiProblem.Conflict(GenerationRaced);
             }
             var succeeded = false;
@@ -196,7 +200,8 @@ public sealed class ImageGenerationOrchestrator(
             .FirstAsync(v => v.Id == session.CurrentVersionId, cancellationToken);
         var previous = await store.GetAsync(current.ImageKey, cancellationToken)
             ?? throw new ImageProviderFailedException($"The session's current image {current.ImageKey} is missing from the store.");
-        var references = await ReadReferenceImages(referenceRows, cancellationToken);
+        // An engine that edits from the previous image alone is spared reading (and decoding) the references.
+        var references = provider.EditsUseReferenceImages ? await ReadReferenceImages(referenceRows, cancellationToken) : [];
 
         var stopwatch = Stopwatch.StartNew();
         run.Progress.Stage(ImageJobStage.Sending);

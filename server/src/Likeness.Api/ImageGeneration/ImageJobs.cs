@@ -23,6 +23,7 @@ public sealed class ImageJobs(
     public const string JobFinished = "This image job has already finished.";
     public const string JobCancelled = "This image job was cancelled. Nothing was changed.";
     public const string ServerStopped = "The server stopped while this image was being made. Nothing was changed.";
+    public const string EngineBusy = "The image engine is busy with other images. Try again in a minute.";
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -117,6 +118,8 @@ public sealed class ImageJobs(
     {
         // A job whose process died would block the user until the periodic sweep: look now.
         await finisher.SweepAsync(job.UserId, cancellationToken);
+        if (await db.ImageJobs.CountAsync(j => j.ActiveUserId != null, cancellationToken) >= options.Value.MaxActiveJobs)
+            throw ApiProblem.TooManyRequests(EngineBusy, TimeSpan.FromSeconds(30));
         var now = Now;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.ImageJobs.Add(job);

@@ -11,6 +11,12 @@ public sealed class ApiProblem(int status, string detail, IDictionary<string, st
     public string Detail { get; } = detail;
     public IDictionary<string, string[]>? Errors { get; } = errors;
 
+    /// <summary>Sent as <c>Retry-After</c> (seconds) when set.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    public static ApiProblem TooManyRequests(string detail, TimeSpan retryAfter) =>
+        new(StatusCodes.Status429TooManyRequests, detail) { RetryAfter = retryAfter };
+
     public static ApiProblem BadRequest(string detail) => new(StatusCodes.Status400BadRequest, detail);
     public static ApiProblem NotFound(string detail) => new(StatusCodes.Status404NotFound, detail);
     public static ApiProblem Conflict(string detail) => new(StatusCodes.Status409Conflict, detail);

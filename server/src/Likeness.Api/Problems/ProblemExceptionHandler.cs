@@ -33,6 +33,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
             return true;
 
         context.Response.StatusCode = status;
+        if (exception is ApiProblem { RetryAfter: { } retryAfter })
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var problem = errors is null
             ? new ProblemDetails { Status = status, Detail = detail }
             : new ValidationProblemDetails(errors) { Status = status, Detail = detail };

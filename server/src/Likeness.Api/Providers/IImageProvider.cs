@@ -9,6 +9,15 @@ public interface IImageProvider
     /// <summary>Short name stored with every image version ("local", "gemini").</summary>
     string Name { get; }
 
+    /// <summary>Whether <see cref="EditImage"/> looks at the reference images (if not, they are not read for edits).</summary>
+    bool EditsUseReferenceImages => true;
+
+    /// <summary>
+    /// Checks an edit prompt before any work starts and throws <c>ApiProblem</c> (400) for one the engine
+    /// will not take at all (e.g. more instructions than one request may run).
+    /// </summary>
+    void CheckEditPrompt(string editPrompt) { }
+
     /// <summary>Makes a new image from the prompt and the identity's reference images.</summary>
     Task<ProviderImage> GenerateImage(
         string prompt,

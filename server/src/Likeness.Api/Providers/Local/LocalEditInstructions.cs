@@ -61,6 +61,19 @@ public static partial class LocalEditInstructions
         return $"Could not understand {list}. The local image engine understands: {VocabularySummary} (see {DocsPath}).";
     }
 
+    /// <summary>The most instructions one edit may chain (each can cost about a second at 4K).</summary>
+    public const int MaxInstructions = 20;
+
+    /// <summary>How many instructions (understood or not) the prompt chains.</summary>
+    public static int CountInstructions(string prompt)
+    {
+        if (string.IsNullOrWhiteSpace(prompt))
+            return 0;
+        var text = QuoteRegex().Replace(prompt.Normalize(NormalizationForm.FormKC), " q ");
+        text = BlackAndWhiteRegex().Replace(text, $" {BlackAndWhite} ");
+        return SeparatorRegex().Split(text).Count(segment => Tokenize(segment, out _).Count > 0);
+    }
+
     /// <summary>
     /// Parses an edit prompt into instructions, in order. Throws <see cref="ArgumentException"/> for an empty
     /// prompt and <see cref="ImageRequestDeclinedException"/> naming every part it does not understand.

@@ -30,6 +30,18 @@ public sealed class LocalImageProvider : IImageProvider
 
     public string Name => "local";
 
+    /// <summary>Edits apply instructions to the previous image only.</summary>
+    public bool EditsUseReferenceImages => false;
+
+    /// <summary>Bounded work per request: at most <see cref="LocalEditInstructions.MaxInstructions"/> instructions.</summary>
+    public void CheckEditPrompt(string editPrompt)
+    {
+        var count = LocalEditInstructions.CountInstructions(editPrompt);
+        if (count > LocalEditInstructions.MaxInstructions)
+            throw Problems.ApiProblem.Invalid("edit_prompt",
+                $"An edit may hold at most {LocalEditInstructions.MaxInstructions} instructions; this one has {count}. Split it into several edits.");
+    }
+
     public Task<ProviderImage> GenerateImage(
         string prompt,
         IReadOnlyList<ProviderImage> referenceImages,

@@ -1,0 +1,103 @@
+using Likeness.Api.ImageGeneration;
+using Likeness.Api.Providers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Likeness.Api.Tests.ImageGeneration;
+
+/// <summary>No request may tie up the engine: bounded instructions, a bounded number of jobs, no needless reads.</summary>
+public sealed class BoundedWorkTests
+{
+    private const string Generate = "/api/v1/identities/generate-image/";
+    private const string Edit = "/api/v1/identities/edit-image/";
+
+    private static async Task<(HttpClient Client, Guid IdentityId)> StartAsync(LikenessApiFactory factory)
+    {
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).StatusCode);
+        return (client, identityId);
+    }
+
+    [Fact]
+    public async Task An_edit_of_more_than_20_instructions_is_a_400_before_any_work()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _) = await StartAsync(factory);
+        var twenty = string.Join(", ", Enumerable.Repeat("blur", 20));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = twenty })).StatusCode);
+
+        var sixty = string.Join(", then ", Enumerable.Repeat("blur", 60));
+        await (await client.PostAsJsonAsync(Edit, new { edit_prompt = sixty })).AssertProblemAsync(HttpStatusCode.BadRequest,
+            "An edit may hold at most 20 instructions; this one has 60. Split it into several edits.");
+        var jobs = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/jobs/");
+        Assert.Equal(2, jobs.GetArrayLength()); // the generate and the 20-blur edit; the refused one made no job
+    }
+
+    [Fact]
+    public async Task Past_the_most_active_jobs_a_new_one_is_429_with_Retry_After()
+    {
+        var provider = new ScriptedImageProvider(new Likeness.Api.Providers.Local.LocalImageProvider());
+        await using var factory = LikenessApiFactory.With(new Dictionary<string, string?> { ["Likeness:MaxActiveJobs"] = "1" }, services =>
+        {
+            services.RemoveAll<IImageProvider>();
+            services.AddSingleton<IImageProvider>(provider);
+        });
+        var (alice, identityId) = await StartAsync(factory);
+        var (bob, _) = await factory.CreateUserClientAsync();
+        provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = provider.Calls;
+        var running = alice.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });
+        while (Volatile.Read(ref provider.Calls) == calls)
+            await Task.Delay(10);
+
+        var refused = await bob.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
+        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests, ImageJobs.EngineBusy);
+        Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
+
+        provider.Gate.SetResult();
+        Assert.Equal(HttpStatusCode.OK, (await running).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bob.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_identity_deleted_while_its_image_is_made_is_a_404_not_a_misleading_409()
+    {
+        var provider = new ScriptedImageProvider(new Likeness.Api.Providers.Local.LocalImageProvider());
+        await using var factory = LikenessApiFactory.With(null, services =>
+        {
+            services.RemoveAll<IImageProvider>();
+            services.AddSingleton<IImageProvider>(provider);
+        });
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var generating = client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
+        while (Volatile.Read(ref provider.Calls) == 0)
+            await Task.Delay(10);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/")).StatusCode);
+        provider.Gate.SetResult();
+        await (await generating).AssertProblemAsync(HttpStatusCode.NotFound, "Identity not found.");
+        var status = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/");
+        Assert.False(status.GetProperty("has_active_session").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_offline_engine_edits_without_reading_the_reference_images()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, identityId) = await StartAsync(factory);
+        using var admin = await factory.CreateAdminClientAsync();
+        var references = await (await admin.GetAsync($"/api/v1/admin/identities/{identityId}/reference-images/")).JsonAsync();
+        // The reference bytes are gone from the store (it would be the plan's 400 if the edit read them).
+        foreach (var reference in references.EnumerateArray())
+        {
+            var key = reference.GetProperty("sha256").GetString()!;
+            File.Delete(Path.Combine(factory.ImagesDirectory, key[..2], key));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" })).StatusCode);
+    }
+}
