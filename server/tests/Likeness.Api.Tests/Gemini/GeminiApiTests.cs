@@ -121,7 +121,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         using var bordered = TestImages.Decode(second.GetProperty("image_base64").GetString()!);
         var corner = bordered.GetPixel(2, 2);
         Assert.True(corner.Red > 150 && corner.Green < 100 && corner.Blue < 100, $"corner is {corner}, not red");
-        Assert.Equal((1024, 576), (bordered.Width, bordered.Height));
+        Assert.Equal((1376, 768), (bordered.Width, bordered.Height)); // Gemini 3 Pro Image's 16:9 1K
 
         var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
         Assert.Equal(["generate", "edit", "edit"], history.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("kind").GetString()));
@@ -263,7 +263,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         var edit = Emulator.Calls[^1];
         Assert.Equal(EmulatorMode.Edit, edit.Mode);
         Assert.Equal(15, edit.Images.Count());
-        Assert.Equal((4096, 2304), (edit.Parts[1].Width, edit.Parts[1].Height));
+        Assert.Equal((5504, 3072), (edit.Parts[1].Width, edit.Parts[1].Height)); // Gemini 3 Pro Image's 16:9 4K, re-encoded only
         Assert.All(Emulator.Calls, c => Assert.True(c.BodyBytes <= GeminiOptions.DefaultMaxRequestBytes, $"call {c.Number}: {c.BodyBytes} bytes"));
         Assert.Contains(app.Logs.Lines, l => l.Contains("shrank the inputs") && l.Contains("reference image"));
     }

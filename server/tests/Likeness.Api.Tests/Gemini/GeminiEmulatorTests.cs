@@ -62,15 +62,22 @@ public sealed class GeminiEmulatorTests : GeminiTestBase
         Assert.Equal("STOP", (string)candidate["finishReason"]!);
         var parts = candidate["content"]!["parts"]!.AsArray();
         Assert.Equal("model", (string)candidate["content"]!["role"]!);
-        Assert.True((bool)parts[0]!["thought"]!);
-        Assert.NotNull(parts[1]!["text"]);
-        Assert.Equal("image/png", (string)parts[2]!["inlineData"]!["mimeType"]!);
-        Assert.NotNull(SKBitmap.Decode(Convert.FromBase64String((string)parts[2]!["inlineData"]!["data"]!)));
-        Assert.NotNull(parts[2]!["thoughtSignature"]);
+        // Thinking first (the streamed thought text is one part here), two interim images, then the answer.
+        Assert.Equal(["thought text", "thought image", "thought image", "text", "image"], parts.Select(Kind));
+        Assert.Null(parts[1]!["thoughtSignature"]); // thoughts carry no signature
+        Assert.NotNull(parts[3]!["thoughtSignature"]); // the first part after the thoughts does
+        Assert.Equal("image/png", (string)parts[4]!["inlineData"]!["mimeType"]!);
+        using var image = SKBitmap.Decode(Convert.FromBase64String((string)parts[4]!["inlineData"]!["data"]!));
+        Assert.Equal((1024, 1024), (image.Width, image.Height)); // 1:1 at 1K
+        Assert.NotNull(parts[4]!["thoughtSignature"]);
+        Assert.Equal(1120, (int)body["usageMetadata"]!["candidatesTokensDetails"]![0]!["tokenCount"]!);
         Assert.True((int)body["usageMetadata"]!["totalTokenCount"]! > 0);
         Assert.Equal(Emulator.Model, (string)body["modelVersion"]!);
         Assert.NotNull(body["responseId"]);
     }
+
+    internal static string Kind(JsonNode? part) =>
+        (part!["thought"] is { } thought && (bool)thought! ? "thought " : "") + (part["inlineData"] is null ? "text" : "image");
 
     [Fact]
     public Task A_missing_key_is_403() =>
@@ -87,7 +94,7 @@ public sealed class GeminiEmulatorTests : GeminiTestBase
     public Task Another_model_is_404() => AssertRejected(ValidBody(), "models/gemini-9 is not found", 404, "NOT_FOUND", model: "gemini-9");
 
     [Fact]
-    public Task Another_path_is_404() => AssertRejected(ValidBody(), "not a generateContent method", 404, "NOT_FOUND", path: "/v1/models/x:generateContent");
+    public Task Another_path_is_404() => AssertRejected(ValidBody(), "not a generateContent or streamGenerateContent method", 404, "NOT_FOUND", path: "/v1/models/x:generateContent");
 
     [Fact]
     public Task An_unknown_field_is_400()
@@ -199,7 +206,7 @@ public sealed class GeminiEmulatorTests : GeminiTestBase
     public async Task An_edit_is_recognised_by_its_first_image_even_after_re_encoding()
     {
         var (_, generated) = await Post(ValidBody());
-        var made = Convert.FromBase64String((string)generated!["candidates"]![0]!["content"]!["parts"]![2]!["inlineData"]!["data"]!);
+        var made = Convert.FromBase64String((string)generated!["candidates"]![0]!["content"]!["parts"]!.AsArray()[^1]!["inlineData"]!["data"]!);
         using var bitmap = SKBitmap.Decode(made);
         using var smaller = bitmap.Resize(new SKImageInfo(bitmap.Width / 2, bitmap.Height / 2), new SKSamplingOptions(SKFilterMode.Linear));
         var jpeg = Convert.ToBase64String(SKImage.FromBitmap(smaller).Encode(SKEncodedImageFormat.Jpeg, 80).ToArray());
@@ -210,5 +217,153 @@ public sealed class GeminiEmulatorTests : GeminiTestBase
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal([EmulatorMode.Generate, EmulatorMode.Edit], Emulator.Calls.Select(c => c.Mode));
+    }
+    private async Task<(HttpResponseMessage Response, string Text)> PostRaw(JsonObject body, string method, string query = "")
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Emulator.BaseUrl}/v1beta/models/{Emulator.Model}:{method}{query}");
+        request.Headers.Add("x-goog-api-key", Emulator.ApiKey);
+        request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        var response = await http.SendAsync(request);
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    private static JsonObject WithThoughts(JsonObject body, bool include)
+    {
+        body["generationConfig"]!["thinkingConfig"] = new JsonObject { ["includeThoughts"] = include };
+        return body;
+    }
+
+    [Fact]
+    public async Task streamGenerateContent_with_alt_sse_streams_thoughts_previews_then_the_signed_final_image()
+    {
+        var body = WithThoughts(ValidBody(), include: true);
+        body["generationConfig"]!["imageConfig"]!["aspectRatio"] = "16:9";
+
+        var (response, text) = await PostRaw(body, "streamGenerateContent", "?alt=sse");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        // Every event is one "data: {json}" line followed by a blank line, CRLF as Google sends them.
+        var events = text.Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(events, e => Assert.StartsWith("data: {", e));
+        var chunks = events.Select(e => JsonNode.Parse(e["data: ".Length..])!).ToList();
+        var parts = chunks.Select(c => c["candidates"]![0]!["content"]!["parts"]![0]).ToList();
+        Assert.Equal(["thought text", "thought text", "thought text", "thought image", "thought image", "text", "image", "text"], parts.Select(Kind));
+        Assert.All(chunks, c => Assert.Equal(Emulator.Model, (string)c["modelVersion"]!));
+        Assert.Single(chunks.Select(c => (string)c["responseId"]!).Distinct());
+
+        // Interim images are smaller and come first; the final one is Google's 16:9 1K size and is signed.
+        var sizes = parts.Where(p => p!["inlineData"] is not null).Select(p =>
+        {
+            using var bitmap = SKBitmap.Decode(Convert.FromBase64String((string)p!["inlineData"]!["data"]!));
+            return (bitmap.Width, bitmap.Height);
+        }).ToList();
+        Assert.Equal([(344, 192), (688, 384), (1376, 768)], sizes);
+        Assert.NotNull(parts[6]!["thoughtSignature"]);
+        var call = Assert.Single(Emulator.Calls);
+        Assert.Equal((1376, 768), (call.ResponseImage!.Width, call.ResponseImage.Height));
+        Assert.Equal([(344, 192), (688, 384)], call.ThoughtImages.Select(i => (i.Width, i.Height)));
+        Assert.True(call.ServerSentEvents);
+        Assert.Equal(8, call.ChunksSent);
+
+        // Only the last chunk finishes, with the whole usage; the others carry the prompt's tokens only.
+        Assert.All(chunks[..^1], c => Assert.Null(c["candidates"]![0]!["finishReason"]));
+        Assert.All(chunks[..^1], c => Assert.Null(c["usageMetadata"]!["candidatesTokenCount"]));
+        var last = chunks[^1];
+        Assert.Equal("STOP", (string)last["candidates"]![0]!["finishReason"]!);
+        var usage = last["usageMetadata"]!;
+        Assert.Equal(561, (int)usage["promptTokenCount"]!);
+        Assert.Equal(1132, (int)usage["candidatesTokenCount"]!);
+        Assert.Equal(180, (int)usage["thoughtsTokenCount"]!);
+        Assert.Equal(561 + 1132 + 180, (int)usage["totalTokenCount"]!);
+        Assert.Equal("IMAGE:1120 TEXT:12", string.Join(" ", usage["candidatesTokensDetails"]!.AsArray().Select(d => $"{d!["modality"]}:{d["tokenCount"]}")));
+    }
+
+    [Fact]
+    public async Task streamGenerateContent_without_alt_sse_answers_the_chunks_as_a_JSON_array()
+    {
+        var (response, text) = await PostRaw(ValidBody(), "streamGenerateContent");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        var chunks = JsonNode.Parse(text)!.AsArray();
+        Assert.Equal(8, chunks.Count);
+        Assert.Equal("STOP", (string)chunks[^1]!["candidates"]![0]!["finishReason"]!);
+    }
+
+    [Fact]
+    public async Task includeThoughts_false_hides_the_thoughts()
+    {
+        var (_, text) = await PostRaw(WithThoughts(ValidBody(), include: false), "streamGenerateContent", "?alt=sse");
+
+        var parts = text.Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => JsonNode.Parse(e["data: ".Length..])!["candidates"]![0]!["content"]!["parts"]![0]);
+        Assert.Equal(["text", "image", "text"], parts.Select(Kind));
+        Assert.False(Assert.Single(Emulator.Calls).IncludeThoughts);
+    }
+
+    [Fact]
+    public async Task An_unknown_thinkingConfig_field_is_400()
+    {
+        var body = ValidBody();
+        body["generationConfig"]!["thinkingConfig"] = new JsonObject { ["thinkingBudget"] = 128 };
+        await AssertRejected(body, "Unknown name \"thinkingBudget\"");
+    }
+
+    [Fact]
+    public async Task Only_thought_images_marks_the_final_image_as_a_thought_too()
+    {
+        Emulator.Inject(GeminiFault.OnlyThoughtImages);
+
+        var (_, text) = await PostRaw(ValidBody(), "streamGenerateContent", "?alt=sse");
+
+        var parts = text.Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => JsonNode.Parse(e["data: ".Length..])!["candidates"]![0]!["content"]!["parts"]![0]).ToList();
+        Assert.Equal(["thought text", "thought text", "thought text", "thought image", "thought image", "thought image", "text"], parts.Select(Kind));
+        Assert.All(parts, p => Assert.Null(p!["thoughtSignature"]));
+    }
+
+    [Fact]
+    public async Task A_stream_break_drops_the_connection_after_the_chunks_it_names()
+    {
+        Emulator.Inject(GeminiFault.StreamBreak(afterChunks: 3));
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Emulator.BaseUrl}/v1beta/models/{Emulator.Model}:streamGenerateContent?alt=sse");
+        request.Headers.Add("x-goog-api-key", Emulator.ApiKey);
+        request.Content = new StringContent(ValidBody().ToJsonString(), Encoding.UTF8, "application/json");
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var received = new MemoryStream();
+        await Assert.ThrowsAnyAsync<IOException>(() => stream.CopyToAsync(received));
+
+        Assert.Equal(3, Encoding.UTF8.GetString(received.ToArray()).Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        await GeminiProviderTests.WaitUntil(() => Emulator.Calls.Single().StreamBroken);
+    }
+
+    [Theory]
+    [InlineData("1:1", "1K", 1024, 1024)]
+    [InlineData("1:1", "4K", 4096, 4096)]
+    [InlineData("16:9", "1K", 1376, 768)]
+    [InlineData("16:9", "2K", 2752, 1536)]
+    [InlineData("16:9", "4K", 5504, 3072)]
+    [InlineData("9:16", "4K", 3072, 5504)]
+    [InlineData("21:9", "2K", 3168, 1344)]
+    [InlineData("4:5", "1K", 928, 1152)]
+    public void Output_sizes_follow_Googles_table(string aspectRatio, string imageSize, int width, int height) =>
+        Assert.Equal((width, height), GeminiImageSizes.PixelSize(aspectRatio, imageSize));
+
+    [Fact]
+    public void The_size_table_covers_every_aspect_ratio_and_size_the_emulator_accepts()
+    {
+        foreach (var ratio in GeminiEmulator.AspectRatios)
+        foreach (var size in GeminiEmulator.ImageSizes)
+        {
+            var (width, height) = GeminiImageSizes.PixelSize(ratio, size);
+            var parts = ratio.Split(':').Select(double.Parse).ToArray();
+            Assert.InRange(width / (double)height / (parts[0] / parts[1]), 0.97, 1.03); // close to the ratio
+        }
     }
 }

@@ -33,7 +33,7 @@ public sealed class GeminiProviderTests : GeminiTestBase
 
         Assert.Equal("image/png", image.MimeType);
         Assert.Equal(call.ResponseImage!.Sha256, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(image.Bytes)));
-        Assert.Equal((1024, 576), GeminiTestImages.Size(image));
+        Assert.Equal((1376, 768), GeminiTestImages.Size(image)); // Gemini 3 Pro Image's 16:9 1K
     }
 
     [Fact]

@@ -9,16 +9,26 @@ using Likeness.Api.Providers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SkiaSharp;
 
-namespace Likeness.Api.Tests.Gemini;
+namespace Likeness.Emulators.Gemini;
 
 /// <summary>
-/// A local stand-in for Gemini's <c>POST /v1beta/models/{model}:generateContent</c> (Kestrel on loopback,
-/// a free port). It checks every request the way our client must send it and answers a 400 in Google's
-/// error shape when something is wrong; otherwise it answers Gemini's response shape with an image an
-/// <see cref="IImageProvider"/> really made from the inputs.
+/// A local stand-in for Gemini's <c>POST /v1beta/models/{model}:generateContent</c> and
+/// <c>:streamGenerateContent?alt=sse</c> (Kestrel on loopback). It checks every request the way our client
+/// must send it and answers a 400 in Google's error shape when something is wrong; otherwise it answers the
+/// way Gemini 3 Pro Image does: thought summaries, up to two interim "thought" images, then the final image
+/// (with a <c>thoughtSignature</c>) at the size Google's table gives (<see cref="GeminiImageSizes"/>), and a
+/// last chunk with <c>finishReason</c> and <c>usageMetadata</c>. The image is one an <see cref="IImageProvider"/>
+/// really made from the inputs.
+///
+/// <para><b>Streaming.</b> <c>streamGenerateContent?alt=sse</c> answers <c>text/event-stream</c>, one
+/// <c>data: {GenerateContentResponse}</c> event per chunk, each followed by a blank line, with the delays of
+/// <see cref="Delays"/> between them. Without <c>alt=sse</c> it answers the chunks as one JSON array, as Google
+/// does; <c>generateContent</c> answers them merged into one response.</para>
 ///
 /// <para><b>Generate or edit?</b> The wire format is the same for both: <c>[text, image, image, …]</c>.
 /// Like the real model, the emulator decides from the content: a request is an <i>edit</i> when its first
@@ -41,13 +51,14 @@ public sealed class GeminiEmulator : IAsyncDisposable
     public static readonly string[] AspectRatios = ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"];
     public static readonly string[] ImageSizes = ["1K", "2K", "4K"];
     private static readonly string[] MimeTypes = ["image/png", "image/jpeg", "image/webp"];
-    private static readonly Regex PathPattern = new("^/v1beta/models/([^/:]+):generateContent$", RegexOptions.Compiled);
+    private static readonly Regex PathPattern = new("^/v1beta/models/([^/:]+):(generateContent|streamGenerateContent)$", RegexOptions.Compiled);
 
     private readonly WebApplication _app;
     private readonly IImageProvider _engine;
     private readonly ConcurrentQueue<GeminiFault> _faults = new();
     private readonly List<EmulatorCall> _calls = [];
     private readonly List<Fingerprint> _produced = [];
+    private readonly Action<string>? _log;
     private int _callNumber;
 
     public string BaseUrl { get; }
@@ -57,28 +68,54 @@ public sealed class GeminiEmulator : IAsyncDisposable
     /// <summary>Null: decide generate/edit from the content (see the class summary).</summary>
     public EmulatorMode? ForceMode { get; set; }
 
-    private GeminiEmulator(WebApplication app, IImageProvider engine, string apiKey, string model)
+    /// <summary>How long each stage takes (all zero by default, so tests are fast).</summary>
+    public EmulatorDelays Delays { get; set; } = EmulatorDelays.None;
+
+    /// <summary>Interim thought images sent before the final one (0 to 2, as Gemini 3 Pro Image does).</summary>
+    public int Previews
+    {
+        get;
+        set => field = value is >= 0 and <= 2 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "0, 1 or 2.");
+    } = 2;
+
+    private GeminiEmulator(WebApplication app, IImageProvider engine, EmulatorOptions options, Action<string>? log)
     {
         _app = app;
         _engine = engine;
-        ApiKey = apiKey;
-        Model = model;
+        _log = log;
+        ApiKey = options.ApiKey;
+        Model = options.Model;
+        Delays = options.ToDelays();
+        Previews = options.Previews;
         BaseUrl = app.Urls.First();
     }
 
-    public static async Task<GeminiEmulator> Start(IImageProvider engine, string apiKey = DefaultApiKey, string model = DefaultModel)
+    /// <summary>Starts an emulator on a free loopback port (the tests' way).</summary>
+    public static Task<GeminiEmulator> Start(IImageProvider engine, string apiKey = DefaultApiKey, string model = DefaultModel) =>
+        Start(engine, new EmulatorOptions { ApiKey = apiKey, Model = model });
+
+    /// <summary>
+    /// Starts an emulator. <paramref name="args"/> are ASP.NET Core's (<c>--urls</c>, …); without <c>urls</c> it
+    /// listens on a free loopback port. <paramref name="log"/> receives one line per call.
+    /// </summary>
+    public static async Task<GeminiEmulator> Start(IImageProvider engine, EmulatorOptions options, string[]? args = null, Action<string>? log = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        options.Validate();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024 * 1024);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         GeminiEmulator? emulator = null;
         app.Run(context => emulator!.Handle(context));
         await app.StartAsync();
-        emulator = new GeminiEmulator(app, engine, apiKey, model);
+        emulator = new GeminiEmulator(app, engine, options, log);
         return emulator;
     }
+
+    /// <summary>Completes when the host is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public Task WaitForShutdown() => _app.WaitForShutdownAsync();
 
     /// <summary>Makes the next <paramref name="times"/> valid calls fail as <paramref name="fault"/> says.</summary>
     public void Inject(GeminiFault fault, int times = 1)
@@ -141,13 +178,30 @@ public sealed class GeminiEmulator : IAsyncDisposable
             }
 
             call.Mode = DecideMode(request!);
+            var reply = new Reply(context, call, Model);
+            var onlyThoughtImages = false;
             if (_faults.TryDequeue(out var fault))
             {
                 call.Fault = fault.ToString();
-                if (await ApplyFault(context, call, fault))
-                    return;
+                switch (fault)
+                {
+                    case OnlyThoughtImagesFault:
+                        onlyThoughtImages = true;
+                        break;
+                    case StreamBreakFault streamBreak:
+                        reply.BreakAfter = streamBreak.AfterChunks;
+                        break;
+                    default:
+                        if (await ApplyFault(context, call, reply, fault))
+                            return;
+                        break;
+                }
             }
-            await Answer(context, call, request!);
+            await Answer(context, call, reply, request!, onlyThoughtImages);
+        }
+        catch (StreamBrokenException)
+        {
+            call.StreamBroken = true;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -156,6 +210,11 @@ public sealed class GeminiEmulator : IAsyncDisposable
         finally
         {
             call.FinishedAt = DateTimeOffset.UtcNow;
+            _log?.Invoke($"{call.StartedAt:HH:mm:ss.fff} #{call.Number} {call.Method} {call.Path}{call.QueryString} -> " +
+                         $"{(call.StreamBroken ? "stream broken" : call.ClientAborted ? "client went away" : call.StatusCode.ToString())}" +
+                         $"{(call.Streaming ? $", {call.ChunksSent} chunk(s)" : "")}{(call.Mode is { } m ? $", {m}" : "")}" +
+                         $"{(call.Fault is { } f ? $", fault {f}" : "")}{(call.Error is { } e ? $": {e}" : "")} " +
+                         $"({(call.FinishedAt - call.StartedAt).TotalMilliseconds:0} ms)");
         }
     }
 
@@ -169,9 +228,15 @@ public sealed class GeminiEmulator : IAsyncDisposable
     {
         var match = PathPattern.Match(call.Path);
         if (!match.Success)
-            return new Problem(404, "NOT_FOUND", $"The path {call.Path} is not a generateContent method of the v1beta API.");
+            return new Problem(404, "NOT_FOUND", $"The path {call.Path} is not a generateContent or streamGenerateContent method of the v1beta API.");
+        var method = match.Groups[2].Value;
         if (call.Method != "POST")
-            return new Problem(405, "INVALID_ARGUMENT", $"generateContent takes POST, not {call.Method}.");
+            return new Problem(405, "INVALID_ARGUMENT", $"{method} takes POST, not {call.Method}.");
+        call.Streaming = method == "streamGenerateContent";
+        var alt = context.Request.Query["alt"].ToString();
+        if (alt is not ("" or "sse" or "json"))
+            return Invalid($"Invalid value at 'alt' ({alt}): expected json or sse.");
+        call.ServerSentEvents = call.Streaming && alt == "sse";
         if (match.Groups[1].Value != Model)
             return new Problem(404, "NOT_FOUND",
                 $"models/{match.Groups[1].Value} is not found for API version v1beta, or is not supported for generateContent. " +
@@ -278,8 +343,21 @@ public sealed class GeminiEmulator : IAsyncDisposable
 
         if (obj["generationConfig"] is not JsonObject config)
             return (null, Invalid("Emulator rule: generationConfig is required (responseModalities and imageConfig)."));
-        if (UnknownFields(config, "generation_config", "responseModalities", "imageConfig") is { } unknownConfig)
+        if (UnknownFields(config, "generation_config", "responseModalities", "imageConfig", "thinkingConfig") is { } unknownConfig)
             return (null, unknownConfig);
+        if (config["thinkingConfig"] is { } thinking)
+        {
+            if (thinking is not JsonObject thinkingConfig)
+                return (null, Invalid("Invalid JSON payload received. generationConfig.thinkingConfig must be an object."));
+            if (UnknownFields(thinkingConfig, "generation_config.thinking_config", "includeThoughts", "thinkingLevel") is { } unknownThinking)
+                return (null, unknownThinking);
+            if (thinkingConfig["includeThoughts"] is { } include)
+            {
+                if (include.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+                    return (null, Invalid("Invalid value at 'generation_config.thinking_config.include_thoughts' (TYPE_BOOL)."));
+                call.IncludeThoughts = include.GetValue<bool>();
+            }
+        }
         if (config["responseModalities"] is not JsonArray modalities
             || modalities.Any(m => m?.GetValueKind() != JsonValueKind.String))
             return (null, Invalid("generationConfig.responseModalities must be an array of strings."));
@@ -334,7 +412,7 @@ public sealed class GeminiEmulator : IAsyncDisposable
     // ---- answers ----------------------------------------------------------------------------------
 
     /// <returns>True when the fault answered the call; false when a normal answer should follow.</returns>
-    private async Task<bool> ApplyFault(HttpContext context, EmulatorCall call, GeminiFault fault)
+    private async Task<bool> ApplyFault(HttpContext context, EmulatorCall call, Reply reply, GeminiFault fault)
     {
         switch (fault)
         {
@@ -357,15 +435,25 @@ public sealed class GeminiEmulator : IAsyncDisposable
             case MalformedBodyFault:
                 call.StatusCode = 200;
                 context.Response.StatusCode = 200;
-                context.Response.ContentType = "application/json; charset=UTF-8";
-                await context.Response.WriteAsync("{\n  \"candidates\": [\n    {\n      \"content\": {\n        \"parts\": [\n          {\n            \"text\": \"Here is yo");
+                const string cutOff = "{\n  \"candidates\": [\n    {\n      \"content\": {\n        \"parts\": [\n          {\n            \"text\": \"Here is yo";
+                if (call.ServerSentEvents)
+                {
+                    context.Response.ContentType = "text/event-stream";
+                    await context.Response.WriteAsync("data: " + cutOff.ReplaceLineEndings(" ") + "\r\n\r\n", context.RequestAborted);
+                    call.ChunksSent = 1;
+                }
+                else
+                {
+                    context.Response.ContentType = "application/json; charset=UTF-8";
+                    await context.Response.WriteAsync(cutOff, context.RequestAborted);
+                }
                 return true;
             case ConnectionDropFault:
                 call.StatusCode = 0;
                 context.Abort();
                 return true;
             case PromptBlockedFault blocked:
-                await WriteJson(context, call, new JsonObject
+                await reply.Chunk(new JsonObject
                 {
                     ["promptFeedback"] = new JsonObject
                     {
@@ -374,98 +462,191 @@ public sealed class GeminiEmulator : IAsyncDisposable
                             new JsonObject { ["category"] = "HARM_CATEGORY_DANGEROUS_CONTENT", ["probability"] = "HIGH", ["blocked"] = true }),
                     },
                     ["usageMetadata"] = Usage(call, outputImageTokens: 0, textTokens: 0, thoughtTokens: 0),
-                    ["modelVersion"] = Model,
-                    ["responseId"] = ResponseId(),
                 });
+                await reply.Complete();
                 return true;
             case FinishFault finish:
+                if (call.IncludeThoughts != false)
+                    await reply.Chunk(CandidateChunk(call, ThoughtText("**Considering the request**\nI am checking the request against the usage policies.")));
                 var finishParts = new JsonArray();
                 if (finish.ModelText is { } text)
-                    finishParts.Add(new JsonObject { ["text"] = text });
-                await WriteJson(context, call, Envelope(call, new JsonObject
-                {
-                    ["content"] = new JsonObject { ["role"] = "model", ["parts"] = finishParts },
-                    ["finishReason"] = finish.FinishReason,
-                    ["index"] = 0,
-                }, outputImageTokens: 0));
+                    finishParts.Add(new JsonObject { ["text"] = text, ["thoughtSignature"] = Signature() });
+                await reply.Chunk(CandidateChunk(call, finishParts, finish.FinishReason,
+                    Usage(call, outputImageTokens: 0, textTokens: finish.ModelText is null ? 0 : 12, thoughtTokens: 180)));
+                await reply.Complete();
                 return true;
             case NoImageFault noImage:
-                await WriteJson(context, call, Envelope(call, new JsonObject
-                {
-                    ["content"] = new JsonObject
-                    {
-                        ["role"] = "model",
-                        ["parts"] = new JsonArray(
-                            new JsonObject { ["text"] = "**Considering the request**\nThe user wants an image; I will answer in words.", ["thought"] = true },
-                            new JsonObject { ["text"] = noImage.ModelText, ["thoughtSignature"] = Signature() }),
-                    },
-                    ["finishReason"] = "STOP",
-                    ["index"] = 0,
-                }, outputImageTokens: 0));
+                await AnswerInWords(call, reply, noImage.ModelText);
                 return true;
             default:
                 throw new InvalidOperationException($"Unknown fault {fault}.");
         }
     }
 
-    private async Task Answer(HttpContext context, EmulatorCall call, ParsedRequest request)
+    /// <summary>The real model answers in words when it will not draw: thoughts, text, STOP, no image.</summary>
+    private static async Task AnswerInWords(EmulatorCall call, Reply reply, string modelText)
     {
-        ProviderImage image;
+        if (call.IncludeThoughts != false)
+            await reply.Chunk(CandidateChunk(call, ThoughtText("**Considering the request**\nThe user wants an image; I will answer in words.")));
+        await reply.Chunk(CandidateChunk(call, new JsonArray(new JsonObject { ["text"] = modelText, ["thoughtSignature"] = Signature() })));
+        await reply.Chunk(CandidateChunk(call, new JsonArray(new JsonObject { ["text"] = "" }), "STOP",
+            Usage(call, outputImageTokens: 0, textTokens: 12, thoughtTokens: 180)));
+        await reply.Complete();
+    }
+
+    private async Task Answer(HttpContext context, EmulatorCall call, Reply reply, ParsedRequest request, bool onlyThoughtImages)
+    {
         var ct = context.RequestAborted;
+        var delays = Delays;
+        var previewCount = Previews;
+        var showThoughts = call.IncludeThoughts != false;
+        // The engine works while the thoughts stream, as the model draws while it thinks.
+        var render = Task.Run(() => Render(call, request, previewCount, ct), ct);
+
+        string[] thoughts =
+        [
+            $"**Planning the image**\nI will follow the prompt and keep the person consistent with the {request.Images.Count} image(s) given.",
+            $"**Composing the scene**\nI am placing the subject and checking the framing for a {request.AspectRatio} picture at {request.ImageSize}.",
+            "**Checking the likeness**\nI am comparing my draft with the reference images before I draw the final picture.",
+        ];
+        foreach (var thought in thoughts)
+        {
+            var delay = delays.Thinking / thoughts.Length;
+            if (showThoughts)
+                await reply.Chunk(CandidateChunk(call, ThoughtText(thought)), delay);
+            else if (delay > TimeSpan.Zero)
+                await Task.Delay(delay, ct);
+        }
+
+        Rendered rendered;
         try
         {
-            image = call.Mode == EmulatorMode.Edit
-                ? await _engine.EditImage(request.Prompt, request.Images[0], request.Images.Skip(1).ToList(), request.AspectRatio, request.ImageSize, ct)
-                : await _engine.GenerateImage(request.Prompt, request.Images, request.AspectRatio, request.ImageSize, ct);
+            rendered = await render;
         }
         catch (ImageRequestDeclinedException declined)
         {
-            // The real model answers in words when it will not draw: STOP without an image.
-            await ApplyFault(context, call, GeminiFault.NoImage(declined.Message));
+            await AnswerInWords(call, reply, declined.Message);
             return;
         }
-        lock (_produced)
-            _produced.Add(Fingerprint.Of(image.Bytes));
-        var (_, width, height) = Sniff(image.Bytes);
-        call.ResponseImage = new PartSummary("image", null, image.MimeType, width, height, image.Bytes.Length, Convert.ToHexString(SHA256.HashData(image.Bytes)));
+
+        if (showThoughts || onlyThoughtImages)
+        {
+            foreach (var preview in rendered.Previews)
+                await reply.Chunk(CandidateChunk(call, new JsonArray(ImagePart(preview, thought: true))), delays.Preview);
+        }
+        else if (delays.Preview > TimeSpan.Zero)
+        {
+            await Task.Delay(delays.Preview * rendered.Previews.Count, ct);
+        }
 
         var verb = call.Mode == EmulatorMode.Edit ? "edited" : "generated";
-        await WriteJson(context, call, Envelope(call, new JsonObject
-        {
-            ["content"] = new JsonObject
-            {
-                ["role"] = "model",
-                ["parts"] = new JsonArray(
-                    new JsonObject
-                    {
-                        ["text"] = $"**Planning the image**\nI will follow the prompt and keep the person consistent with the {request.Images.Count} image(s) given.",
-                        ["thought"] = true,
-                    },
-                    new JsonObject { ["text"] = $"Here is the {verb} image." },
-                    new JsonObject
-                    {
-                        ["inlineData"] = new JsonObject { ["mimeType"] = image.MimeType, ["data"] = Convert.ToBase64String(image.Bytes) },
-                        ["thoughtSignature"] = Signature(),
-                    }),
-            },
-            ["finishReason"] = "STOP",
-            ["index"] = 0,
-        }, outputImageTokens: request.ImageSize == "4K" ? 2000 : 1120));
+        if (!onlyThoughtImages) // the first part after the thoughts carries a signature, as Google documents
+            await reply.Chunk(CandidateChunk(call, new JsonArray(new JsonObject { ["text"] = $"Here is the {verb} image.", ["thoughtSignature"] = Signature() })));
+        await reply.Chunk(CandidateChunk(call, new JsonArray(ImagePart(rendered.Final, thought: onlyThoughtImages))), delays.Drawing);
+        await reply.Chunk(CandidateChunk(call, new JsonArray(new JsonObject { ["text"] = "" }), "STOP",
+            Usage(call, GeminiImageSizes.OutputTokens(request.ImageSize), textTokens: onlyThoughtImages ? 0 : 12, thoughtTokens: 180)));
+        await reply.Complete();
     }
 
-    private JsonObject Envelope(EmulatorCall call, JsonObject candidate, int outputImageTokens) => new()
+    private sealed record Rendered(ProviderImage Final, IReadOnlyList<ProviderImage> Previews);
+
+    /// <summary>
+    /// The engine's image scaled to the size Gemini returns (<see cref="GeminiImageSizes"/>), and the interim
+    /// thought images: smaller, blurrier versions of it (a quarter of the side, then half).
+    /// </summary>
+    private async Task<Rendered> Render(EmulatorCall call, ParsedRequest request, int previewCount, CancellationToken ct)
     {
-        ["candidates"] = new JsonArray(candidate),
-        ["usageMetadata"] = Usage(call, outputImageTokens, textTokens: 12, thoughtTokens: 180),
-        ["modelVersion"] = Model,
-        ["responseId"] = ResponseId(),
-    };
+        var made = call.Mode == EmulatorMode.Edit
+            ? await _engine.EditImage(request.Prompt, request.Images[0], request.Images.Skip(1).ToList(), request.AspectRatio, request.ImageSize, ct)
+            : await _engine.GenerateImage(request.Prompt, request.Images, request.AspectRatio, request.ImageSize, ct);
+        var (width, height) = GeminiImageSizes.PixelSize(request.AspectRatio, request.ImageSize);
+
+        using var source = SKBitmap.Decode(made.Bytes) ?? throw new InvalidOperationException("The engine made an image SkiaSharp cannot read.");
+        using var sourceImage = SKImage.FromBitmap(source);
+        var final = source.Width == width && source.Height == height && made.MimeType == "image/png"
+            ? made
+            : Draw(sourceImage, width, height, blurSigma: 0, SKEncodedImageFormat.Png);
+        var previews = new List<ProviderImage>();
+        if (previewCount >= 2)
+            previews.Add(Draw(sourceImage, Math.Max(16, width / 4), Math.Max(16, height / 4), blurSigma: 6, SKEncodedImageFormat.Jpeg));
+        if (previewCount >= 1)
+            previews.Add(Draw(sourceImage, Math.Max(16, width / 2), Math.Max(16, height / 2), blurSigma: 2, SKEncodedImageFormat.Jpeg));
+
+        lock (_produced)
+            _produced.Add(Fingerprint.Of(final.Bytes));
+        call.ResponseImage = Summarize(final);
+        call.ThoughtImages = previews.Select(Summarize).ToList();
+        return new Rendered(final, previews);
+    }
+
+    private static ProviderImage Draw(SKImage source, int width, int height, float blurSigma, SKEncodedImageFormat format)
+    {
+        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
+            ?? throw new InvalidOperationException($"Cannot make a {width}x{height} surface.");
+        surface.Canvas.Clear(SKColors.White);
+        using var filter = blurSigma > 0 ? SKImageFilter.CreateBlur(blurSigma, blurSigma, SKShaderTileMode.Clamp) : null;
+        using var paint = new SKPaint { ImageFilter = filter };
+        surface.Canvas.DrawImage(source, new SKRect(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear), paint);
+        using var snapshot = surface.Snapshot();
+        using var data = snapshot.Encode(format, format == SKEncodedImageFormat.Jpeg ? 70 : 100)
+            ?? throw new InvalidOperationException($"Cannot encode a {width}x{height} {format}.");
+        return new ProviderImage(data.ToArray(), format == SKEncodedImageFormat.Jpeg ? "image/jpeg" : "image/png");
+    }
+
+    private static PartSummary Summarize(ProviderImage image)
+    {
+        var (_, width, height) = Sniff(image.Bytes);
+        return new PartSummary("image", null, image.MimeType, width, height, image.Bytes.Length, Convert.ToHexString(SHA256.HashData(image.Bytes)));
+    }
+
+    private static JsonArray ThoughtText(string text) => new(new JsonObject { ["text"] = text, ["thought"] = true });
+
+    /// <summary>An image part; thought images carry no signature, every other image part does (Google's rule).</summary>
+    private static JsonObject ImagePart(ProviderImage image, bool thought)
+    {
+        var part = new JsonObject { ["inlineData"] = new JsonObject { ["mimeType"] = image.MimeType, ["data"] = Convert.ToBase64String(image.Bytes) } };
+        if (thought)
+            part["thought"] = true;
+        else
+            part["thoughtSignature"] = Signature();
+        return part;
+    }
+
+    /// <summary>One chunk: a candidate with these parts; the usage so far (the prompt's) unless <paramref name="usage"/> is given.</summary>
+    private static JsonObject CandidateChunk(EmulatorCall call, JsonArray parts, string? finishReason = null, JsonObject? usage = null)
+    {
+        var candidate = new JsonObject { ["content"] = new JsonObject { ["role"] = "model", ["parts"] = parts } };
+        if (finishReason is not null)
+            candidate["finishReason"] = finishReason;
+        candidate["index"] = 0;
+        return new JsonObject
+        {
+            ["candidates"] = new JsonArray(candidate),
+            ["usageMetadata"] = usage ?? PromptUsage(call),
+        };
+    }
+
+    private static (int Text, int Images) PromptTokens(EmulatorCall call) =>
+        (call.Parts.Where(p => p.Kind == "text").Sum(p => Math.Max(1, p.Bytes / 4)), call.Parts.Count(p => p.Kind == "image") * 560);
+
+    /// <summary>What Gemini puts in the chunks before the last: the prompt's tokens only.</summary>
+    private static JsonObject PromptUsage(EmulatorCall call)
+    {
+        var (text, images) = PromptTokens(call);
+        return new JsonObject
+        {
+            ["promptTokenCount"] = text + images,
+            ["totalTokenCount"] = text + images,
+            ["promptTokensDetails"] = new JsonArray(
+                new JsonObject { ["modality"] = "TEXT", ["tokenCount"] = text },
+                new JsonObject { ["modality"] = "IMAGE", ["tokenCount"] = images }),
+        };
+    }
 
     /// <summary>Token counts shaped like Gemini's: text ~4 characters a token, 560 per input image.</summary>
     private static JsonObject Usage(EmulatorCall call, int outputImageTokens, int textTokens, int thoughtTokens)
     {
-        var promptText = call.Parts.Where(p => p.Kind == "text").Sum(p => Math.Max(1, p.Bytes / 4));
-        var promptImages = call.Parts.Count(p => p.Kind == "image") * 560;
+        var (promptText, promptImages) = PromptTokens(call);
         var candidates = outputImageTokens + textTokens;
         var usage = new JsonObject
         {
@@ -488,7 +669,7 @@ public sealed class GeminiEmulator : IAsyncDisposable
         return usage;
     }
 
-    private static string ResponseId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
+    private static string NewResponseId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
 
     private static string Signature() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
 
@@ -510,13 +691,119 @@ public sealed class GeminiEmulator : IAsyncDisposable
             ["error"] = new JsonObject { ["code"] = code, ["message"] = message, ["status"] = status },
         }, code);
 
-    private static async Task WriteJson(HttpContext context, EmulatorCall call, JsonObject body, int statusCode = 200)
+    private static async Task WriteJson(HttpContext context, EmulatorCall call, JsonNode body, int statusCode = 200)
     {
         call.StatusCode = statusCode;
         call.ResponseBody = statusCode == 200 ? null : body.ToJsonString();
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json; charset=UTF-8";
         await context.Response.WriteAsync(body.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), context.RequestAborted);
+    }
+
+    private sealed class StreamBrokenException : Exception;
+
+    /// <summary>
+    /// One answer, chunk by chunk, as Gemini sends it: Server-Sent Events (<c>alt=sse</c>), a JSON array of
+    /// the chunks (<c>streamGenerateContent</c> without <c>alt=sse</c>), or the chunks merged into one
+    /// response (<c>generateContent</c>).
+    /// </summary>
+    private sealed class Reply(HttpContext context, EmulatorCall call, string model)
+    {
+        private readonly List<JsonObject> _chunks = [];
+        private readonly string _responseId = NewResponseId();
+
+        /// <summary>Drop the connection instead of sending chunk number <c>BreakAfter + 1</c>.</summary>
+        public int? BreakAfter { get; set; }
+
+        public async Task Chunk(JsonObject chunk, TimeSpan delay = default)
+        {
+            var ct = context.RequestAborted;
+            if (delay > TimeSpan.Zero)
+                await Task.Delay(delay, ct);
+            if (BreakAfter is { } limit && _chunks.Count >= limit)
+            {
+                if (context.Response.HasStarted)
+                    await context.Response.Body.FlushAsync(ct);
+                context.Abort();
+                throw new StreamBrokenException();
+            }
+            chunk["modelVersion"] = model;
+            chunk["responseId"] = _responseId;
+            _chunks.Add(chunk);
+            call.ChunksSent = _chunks.Count;
+            if (!call.ServerSentEvents)
+                return;
+            if (!context.Response.HasStarted)
+            {
+                call.StatusCode = 200;
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "text/event-stream";
+                context.Response.Headers.CacheControl = "no-cache";
+            }
+            await context.Response.WriteAsync("data: " + chunk.ToJsonString() + "\r\n\r\n", ct);
+            await context.Response.Body.FlushAsync(ct);
+        }
+
+        public Task Complete()
+        {
+            if (call.ServerSentEvents)
+                return Task.CompletedTask;
+            return call.Streaming
+                ? WriteJson(context, call, new JsonArray(_chunks.Select(c => (JsonNode)c.DeepClone()).ToArray()))
+                : WriteJson(context, call, Merge(_chunks));
+        }
+
+        /// <summary>What generateContent answers: the chunks' parts in one candidate, the last value of everything else.</summary>
+        private static JsonObject Merge(IReadOnlyList<JsonObject> chunks)
+        {
+            var merged = new JsonObject();
+            var parts = new JsonArray();
+            JsonObject? candidate = null;
+            foreach (var chunk in chunks)
+            {
+                foreach (var (key, value) in chunk)
+                {
+                    if (key != "candidates")
+                    {
+                        merged[key] = value?.DeepClone();
+                        continue;
+                    }
+                    if (candidate is null)
+                    {
+                        candidate = new JsonObject { ["content"] = new JsonObject { ["role"] = "model", ["parts"] = parts } };
+                        merged["candidates"] = new JsonArray(candidate);
+                    }
+                    foreach (var (field, fieldValue) in value![0]!.AsObject())
+                    {
+                        if (field != "content")
+                            candidate[field] = fieldValue?.DeepClone();
+                        else
+                            foreach (var part in fieldValue?["parts"]?.AsArray() ?? [])
+                                Append(parts, part!.AsObject());
+                    }
+                }
+            }
+            return merged;
+        }
+
+        /// <summary>Text that streams in pieces is one part in a whole answer; empty text parts disappear.</summary>
+        private static void Append(JsonArray parts, JsonObject part)
+        {
+            if (part["text"] is { } text && part["inlineData"] is null)
+            {
+                var value = text.GetValue<string>();
+                if (value.Length == 0)
+                    return;
+                var thought = part["thought"]?.GetValue<bool>() == true;
+                if (part["thoughtSignature"] is null && parts.Count > 0 && parts[^1] is JsonObject last
+                    && last["text"] is { } lastText && (last["thought"]?.GetValue<bool>() == true) == thought)
+                {
+                    last["text"] = lastText.GetValue<string>() + "\n\n" + value;
+                    return;
+                }
+            }
+            parts.Add(part.DeepClone());
+        }
     }
 }
 
@@ -546,6 +833,18 @@ public sealed class EmulatorCall
     public string? ResponseBody { get; set; }
     public PartSummary? ResponseImage { get; set; }
     public bool ClientAborted { get; set; }
+    /// <summary>streamGenerateContent (true) or generateContent.</summary>
+    public bool Streaming { get; set; }
+    /// <summary>streamGenerateContent?alt=sse: the answer is Server-Sent Events.</summary>
+    public bool ServerSentEvents { get; set; }
+    /// <summary><c>generationConfig.thinkingConfig.includeThoughts</c> as sent (null when absent).</summary>
+    public bool? IncludeThoughts { get; set; }
+    /// <summary>Chunks of the answer sent (or, without SSE, put in the answer).</summary>
+    public int ChunksSent { get; set; }
+    /// <summary>The emulator dropped the connection in the middle of the answer (<see cref="GeminiFault.StreamBreak"/>).</summary>
+    public bool StreamBroken { get; set; }
+    /// <summary>The interim images sent before the final one, in order.</summary>
+    public IReadOnlyList<PartSummary> ThoughtImages { get; set; } = [];
 
     public IEnumerable<PartSummary> Images => Parts.Where(p => p.Kind == "image");
     public string Shape => string.Join(", ", Parts.Select(p => p.Kind));

@@ -1,4 +1,4 @@
-namespace Likeness.Api.Tests.Gemini;
+namespace Likeness.Emulators.Gemini;
 
 /// <summary>Something the <see cref="GeminiEmulator"/> does instead of (or before) answering normally.</summary>
 public abstract record GeminiFault
@@ -11,7 +11,7 @@ public abstract record GeminiFault
 
     public static GeminiFault TooManyRequests(int retryAfterSeconds) => new StatusFault(429, retryAfterSeconds);
 
-    /// <summary>200 with a body cut off in the middle of the JSON.</summary>
+    /// <summary>200 with a body cut off in the middle of the JSON (when streaming: an event whose JSON is cut off).</summary>
     public static GeminiFault MalformedBody { get; } = new MalformedBodyFault();
 
     /// <summary>Drops the connection without answering (a transient network error).</summary>
@@ -25,6 +25,15 @@ public abstract record GeminiFault
 
     /// <summary>finishReason STOP, but only text parts: the model chose not to draw.</summary>
     public static GeminiFault NoImage(string modelText = "I can't make that image, but I can describe it instead.") => new NoImageFault(modelText);
+
+    /// <summary>
+    /// A normal answer in which every image, the final one included, is marked <c>thought: true</c> (and so carries
+    /// no signature). Google documents that the last image within Thinking is also the final rendered image.
+    /// </summary>
+    public static GeminiFault OnlyThoughtImages { get; } = new OnlyThoughtImagesFault();
+
+    /// <summary>A normal answer whose connection is dropped after <paramref name="afterChunks"/> chunks were sent.</summary>
+    public static GeminiFault StreamBreak(int afterChunks = 2) => new StreamBreakFault(afterChunks);
 }
 
 public sealed record SlowFault(TimeSpan Delay) : GeminiFault;
@@ -34,3 +43,5 @@ public sealed record ConnectionDropFault : GeminiFault;
 public sealed record PromptBlockedFault(string BlockReason) : GeminiFault;
 public sealed record FinishFault(string FinishReason, string? ModelText) : GeminiFault;
 public sealed record NoImageFault(string ModelText) : GeminiFault;
+public sealed record OnlyThoughtImagesFault : GeminiFault;
+public sealed record StreamBreakFault(int AfterChunks) : GeminiFault;
