@@ -10,10 +10,10 @@ using SkiaSharp;
 //   2. time from an edit request to its job's first event (Local engine, and Gemini's emulator with a ~30 s model)
 //   3. a 4K (and 1K) edit's server time beyond the engine's own, next to one PNG decode + encode of that image
 //   4. 1K edits per second with 1, 4 and 16 users
-// Usage: dotnet Likeness.WireBench.dll [repo root] [--seconds 15] [--samples 10] [--model-seconds 30] [--no-gemini]
+// Usage: dotnet Likeness.WireBench.dll [repo root] [--seconds 10] [--samples 10] [--model-seconds 30] [--no-gemini]
 var root = args.FirstOrDefault(a => !a.StartsWith("--")) ?? Directory.GetCurrentDirectory();
 int Option(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1]) : fallback;
-var loadSeconds = Option("--seconds", 15);
+var loadSeconds = Option("--seconds", 10);
 var samples = Option("--samples", 10);
 var modelSeconds = Option("--model-seconds", 30);
 var apiDll = Path.Combine(root, "server/src/Likeness.Api/bin/Release/net10.0/Likeness.Api.dll");
@@ -28,11 +28,11 @@ Say($"work folder {work}; {Environment.ProcessorCount} cores");
 var total = Stopwatch.StartNew();
 await using (var server = await StartServer("local", new()))
 {
-    var (solo, identityId) = await Setup(server, "solo");
+    var (admin, solo, identityId) = await Setup(server, "solo");
     Say("16 users, each with a 1K session");
     var users = new List<Api>();
     for (var i = 0; i < 16; i++)
-        users.Add(await SignUp(server, $"load{i}"));
+        users.Add(await SignUp(server, admin, $"load{i}"));
     await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 2 },
         async (u, _) => await u.Json(HttpMethod.Post, Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "16:9" }));
 
@@ -142,7 +142,7 @@ async Task GeminiFirstEvent()
     {
         ["ImageProvider__Kind"] = "Gemini", ["Gemini__BaseUrl"] = emulator.BaseUrl, ["Gemini__ApiKey"] = key,
     });
-    var (user, identityId) = await Setup(server, "gemini");
+    var (_, user, identityId) = await Setup(server, "gemini");
     Say($"Gemini: one 1K generate to have a session (~{modelSeconds} s)");
     var watch = Stopwatch.StartNew();
     var job = await user.Json(HttpMethod.Post, Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "16:9" }, respondAsync: true);
@@ -250,10 +250,8 @@ async Task<Child> StartServer(string name, Dictionary<string, string> environmen
     return server;
 }
 
-async Task<Api> SignUp(Child server, string name)
+async Task<Api> SignUp(Child server, Api admin, string name)
 {
-    var admin = new Api(server.BaseUrl);
-    await admin.SignIn(AdminEmail, AdminPassword);
     var email = $"{name}@bench.local";
     const string password = "Bench-User-Passw0rd!";
     await admin.Json(HttpMethod.Post, "/api/v1/admin/users/", new { email, password, is_admin = false });
@@ -262,8 +260,8 @@ async Task<Api> SignUp(Child server, string name)
     return user;
 }
 
-// An identity with four photo-like 960×1280 PNG references, and one signed-in user.
-async Task<(Api User, Guid IdentityId)> Setup(Child server, string userName)
+// The signed-in admin, an identity with four photo-like 960×1280 PNG references, and one signed-in user.
+async Task<(Api Admin, Api User, Guid IdentityId)> Setup(Child server, string userName)
 {
     var admin = new Api(server.BaseUrl);
     await admin.SignIn(AdminEmail, AdminPassword);
@@ -278,7 +276,7 @@ async Task<(Api User, Guid IdentityId)> Setup(Child server, string userName)
         form.Add(file, "files", $"reference{i}.png");
     }
     await admin.Json(HttpMethod.Post, $"/api/v1/admin/identities/{identityId}/reference-images/", form);
-    return (await SignUp(server, userName), identityId);
+    return (admin, await SignUp(server, admin, userName), identityId);
 }
 
 // A gradient with noise, so PNG cannot compress it to nothing.
