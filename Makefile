@@ -46,9 +46,14 @@ test-e2e:
 	scripts/ensure-chromium.sh
 	cd client && npm run build && npm run e2e
 
-## bench: speed and memory of the image engine and the API (BenchmarkDotNet)
+## bench: the Local engine's speed and memory (BenchmarkDotNet), then the real server over the wire
+## (bytes per edit turn, time to a job's first event with the Gemini emulator's 30 s model, a 4K edit's
+## overhead, edits per second); both print Markdown tables. About 8-10 minutes on 2 cores.
+WIRE_BENCH_ARGS ?=
 bench:
+	dotnet build server/bench/Likeness.WireBench -c Release # builds the server and the emulator too
 	dotnet run --project server/bench/Likeness.Bench -c Release -- --filter '*'
+	dotnet server/bench/Likeness.WireBench/bin/Release/net10.0/Likeness.WireBench.dll $(CURDIR) $(WIRE_BENCH_ARGS)
 
 clean:
 	rm -rf server/src/*/bin server/src/*/obj server/tests/*/bin server/tests/*/obj client/node_modules $(API)/wwwroot
