@@ -244,6 +244,11 @@ async Task<Child> StartServer(string name, Dictionary<string, string> environmen
     environment["Admin__Email"] = AdminEmail;
     environment["Admin__Password"] = AdminPassword;
     environment.TryAdd("ImageProvider__Kind", "Local");
+    // The bench measures throughput: the per-user and per-IP limits on generate/edit (cost control) are lifted.
+    environment["Security__ImageGenerationPerUser__PermitLimit"] = "1000000";
+    environment["Security__ImageGenerationPerIp__PermitLimit"] = "1000000";
+    environment["Security__SignInPerIp__PermitLimit"] = "1000000";
+    environment["Likeness__MaxActiveJobs"] = "1000";
     Say($"starting the {name} server");
     var server = await Child.Start(apiDll, Path.Combine(work, name + "-server.log"), environment);
     Say("listening");
