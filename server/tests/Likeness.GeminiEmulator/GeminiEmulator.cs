@@ -751,7 +751,13 @@ public sealed class GeminiEmulator : IAsyncDisposable
                 if (context.Response.HasStarted)
                     await context.Response.Body.FlushAsync(ct);
                 if (!BreakCleanly)
+                {
+                    // A reset on loopback can overtake bytes the client has not read yet (it discards them);
+                    // over a real network what was sent arrives first. Give the client a moment to read it.
+                    if (_chunks.Count > 0)
+                        await Task.Delay(TimeSpan.FromSeconds(1), ct);
                     context.Abort();
+                }
                 throw new StreamBrokenException();
             }
             chunk["modelVersion"] = model;
