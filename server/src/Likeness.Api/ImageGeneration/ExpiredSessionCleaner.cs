@@ -31,26 +31,15 @@ public sealed class ExpiredSessionCleaner(
     }
 }
 
-/// <summary>Runs <see cref="ExpiredSessionCleaner"/> every <c>Likeness:CleanupInterval</c>.</summary>
+/// <summary>Runs <see cref="ExpiredSessionCleaner"/> at start-up and every <c>Likeness:CleanupInterval</c>.</summary>
 public sealed class ExpiredSessionCleanupService(
     IServiceScopeFactory scopes, IOptions<LikenessOptions> options, TimeProvider time, ILogger<ExpiredSessionCleanupService> logger)
-    : BackgroundService
+    : PeriodicScopedService(scopes, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CleanupInterval, time);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<ExpiredSessionCleaner>().RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Cleaning up expired image sessions failed; trying again next round");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.CleanupInterval;
+
+    protected override string Work => "Cleaning up expired image sessions";
+
+    protected override Task RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<ExpiredSessionCleaner>().RunOnceAsync(cancellationToken);
 }

@@ -85,25 +85,14 @@ public sealed class ImageJobFinisher(
 /// <summary>Fails jobs whose process died: once at start-up, then every <c>Likeness:JobSweepInterval</c>.</summary>
 public sealed class ImageJobSweepService(
     IServiceScopeFactory scopes, IOptions<LikenessOptions> options, TimeProvider time, ILogger<ImageJobSweepService> logger)
-    : BackgroundService
+    : PeriodicScopedService(scopes, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.JobSweepInterval, time);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<ImageJobFinisher>().SweepAsync(null, stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Looking for image jobs whose process stopped failed; trying again next round");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.JobSweepInterval;
+
+    protected override string Work => "Looking for image jobs whose process stopped";
+
+    protected override Task RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<ImageJobFinisher>().SweepAsync(null, cancellationToken);
 }
 
 /// <summary>

@@ -38,12 +38,8 @@ public sealed class BoundedWorkTests
     [Fact]
     public async Task Past_the_most_active_jobs_a_new_one_is_429_with_Retry_After()
     {
-        var provider = new ScriptedImageProvider(new Likeness.Api.Providers.Local.LocalImageProvider());
-        await using var factory = LikenessApiFactory.With(new Dictionary<string, string?> { ["Likeness:MaxActiveJobs"] = "1" }, services =>
-        {
-            services.RemoveAll<IImageProvider>();
-            services.AddSingleton<IImageProvider>(provider);
-        });
+        await using var factory = LikenessApiFactory.WithScriptedProvider(out var provider,
+            new Dictionary<string, string?> { ["Likeness:MaxActiveJobs"] = "1" });
         var (alice, identityId) = await StartAsync(factory);
         var (bob, _) = await factory.CreateUserClientAsync();
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -64,12 +60,7 @@ public sealed class BoundedWorkTests
     [Fact]
     public async Task An_identity_deleted_while_its_image_is_made_is_a_404_not_a_misleading_409()
     {
-        var provider = new ScriptedImageProvider(new Likeness.Api.Providers.Local.LocalImageProvider());
-        await using var factory = LikenessApiFactory.With(null, services =>
-        {
-            services.RemoveAll<IImageProvider>();
-            services.AddSingleton<IImageProvider>(provider);
-        });
+        await using var factory = LikenessApiFactory.WithScriptedProvider(out var provider);
         var (client, _) = await factory.CreateUserClientAsync();
         using var admin = await factory.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync();

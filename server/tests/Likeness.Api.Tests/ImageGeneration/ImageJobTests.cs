@@ -15,26 +15,11 @@ public sealed class ImageJobTests
     private const string Session = "/api/v1/identities/image-session";
     private const string ServerStopped = "The server stopped while this image was being made. Nothing was changed.";
 
-    private static LikenessApiFactory WithScriptedProvider(out ScriptedImageProvider provider, IDictionary<string, string?>? settings = null)
-    {
-        var scripted = new ScriptedImageProvider(new Likeness.Api.Providers.Local.LocalImageProvider());
-        provider = scripted;
-        return LikenessApiFactory.With(settings, services =>
-        {
-            services.RemoveAll<IImageProvider>();
-            services.AddSingleton<IImageProvider>(scripted);
-        });
-    }
+    private static LikenessApiFactory WithScriptedProvider(out ScriptedImageProvider provider, IDictionary<string, string?>? settings = null) =>
+        LikenessApiFactory.WithScriptedProvider(out provider, settings);
 
-    private static async Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartAsync(LikenessApiFactory factory)
-    {
-        var (client, _) = await factory.CreateUserClientAsync();
-        using var admin = await factory.CreateAdminClientAsync();
-        var identityId = await admin.CreateIdentityAsync();
-        var generated = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" });
-        Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
-        return (client, identityId, await generated.JsonAsync());
-    }
+    private static Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartAsync(LikenessApiFactory factory) =>
+        factory.StartSessionAsync(aspectRatio: "1:1");
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string url, object body)
     {

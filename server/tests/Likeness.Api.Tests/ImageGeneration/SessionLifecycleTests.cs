@@ -15,24 +15,11 @@ public sealed class SessionLifecycleTests
     private const string Edit = "/api/v1/identities/edit-image/";
     private const string Status = "/api/v1/identities/image-session/";
 
-    private static LikenessApiFactory WithScriptedProvider(out ScriptedImageProvider provider)
-    {
-        var scripted = provider = new ScriptedImageProvider(new LocalImageProvider());
-        return LikenessApiFactory.With(null, services =>
-        {
-            services.RemoveAll<IImageProvider>();
-            services.AddSingleton<IImageProvider>(scripted);
-        });
-    }
+    private static LikenessApiFactory WithScriptedProvider(out ScriptedImageProvider provider) =>
+        LikenessApiFactory.WithScriptedProvider(out provider);
 
-    private static async Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartAsync(LikenessApiFactory factory)
-    {
-        var (client, _) = await factory.CreateUserClientAsync();
-        using var admin = await factory.CreateAdminClientAsync();
-        var identityId = await admin.CreateIdentityAsync();
-        var generated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).JsonAsync();
-        return (client, identityId, generated);
-    }
+    private static Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartAsync(LikenessApiFactory factory) =>
+        factory.StartSessionAsync();
 
     [Fact]
     public async Task A_failing_provider_leaves_the_session_exactly_as_it_was()

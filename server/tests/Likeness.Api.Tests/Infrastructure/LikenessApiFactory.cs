@@ -35,6 +35,29 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         IDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices = null) =>
         new(settings, configureServices);
 
+    /// <summary>An app whose image provider is the offline engine behind a <see cref="ScriptedImageProvider"/>.</summary>
+    public static LikenessApiFactory WithScriptedProvider(out ScriptedImageProvider provider, IDictionary<string, string?>? settings = null)
+    {
+        var scripted = provider = new ScriptedImageProvider(new Likeness.Api.Providers.Local.LocalImageProvider());
+        return new LikenessApiFactory(settings, services =>
+        {
+            services.RemoveAll<IImageProvider>();
+            services.AddSingleton<IImageProvider>(scripted);
+        });
+    }
+
+    /// <summary>A new user with a generated 1K image of a new identity: their client, the identity and the answer.</summary>
+    public async Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartSessionAsync(string aspectRatio = "16:9")
+    {
+        var (client, _) = await CreateUserClientAsync();
+        using var admin = await CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        var generated = await client.PostAsJsonAsync("/api/v1/identities/generate-image/",
+            new { identity_id = identityId, resolution = "1K", aspect_ratio = aspectRatio });
+        Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
+        return (client, identityId, await generated.JsonAsync());
+    }
+
     /// <summary>
     /// A second server on the same database and image store as <paramref name="first"/> (as a second
     /// replica would be); the first one owns the data and removes it.
