@@ -11,6 +11,12 @@ public sealed class Child : IAsyncDisposable
     private readonly StreamWriter _log;
     public string BaseUrl { get; }
 
+    /// <summary>The most resident memory the process has had so far (Linux <c>VmHWM</c>), in bytes.</summary>
+    public long PeakResidentBytes =>
+        File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:")) is { } line
+            ? long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024
+            : 0;
+
     private Child(Process process, StreamWriter log, string baseUrl)
     {
         _process = process;

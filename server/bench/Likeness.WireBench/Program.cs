@@ -10,6 +10,8 @@ using SkiaSharp;
 //   2. time from an edit request to its job's first event (Local engine, and Gemini's emulator with a ~30 s model)
 //   3. a 4K (and 1K) edit's server time beyond the engine's own, next to one PNG decode + encode of that image
 //   4. 1K edits per second with 1, 4 and 16 users
+//   5. the worst case of the reliability issue: 14 references of 39.7 MP, 4 users generating at 4K at once:
+//      time and the server's peak resident memory (target: within 1 GB)
 // Usage: dotnet Likeness.WireBench.dll [repo root] [--seconds 10] [--samples 10] [--model-seconds 30] [--no-gemini]
 var root = args.FirstOrDefault(a => !a.StartsWith("--")) ?? Directory.GetCurrentDirectory();
 int Option(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1]) : fallback;
@@ -26,6 +28,8 @@ void Say(string line) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] 
 
 Say($"work folder {work}; {Environment.ProcessorCount} cores");
 var total = Stopwatch.StartNew();
+var worstCaseOnly = args.Contains("--worst-case-only");
+if (!worstCaseOnly)
 await using (var server = await StartServer("local", new()))
 {
     var (admin, solo, identityId) = await Setup(server, "solo");
@@ -42,7 +46,10 @@ await using (var server = await StartServer("local", new()))
     await Throughput(users);
 }
 
-if (!args.Contains("--no-gemini"))
+if (!args.Contains("--no-worst-case"))
+    await WorstCase();
+
+if (!args.Contains("--no-gemini") && !worstCaseOnly)
 {
     try
     {
@@ -234,6 +241,66 @@ async Task Throughput(List<Api> users)
         var non200 = failures.IsEmpty ? "none" : string.Join(", ", failures.Select(f => $"{f.Value}× {f.Key}"));
         report.Add($"| {concurrency} | {sorted.Count} | {sorted.Count / elapsed:0.0} | {Median(sorted):0} ms | {p95:0} ms | {non200} |");
     }
+}
+
+// ---- 5. The worst case: 14 references of 39.7 MP, 4 users generating 4K at once ------------------------------
+async Task WorstCase()
+{
+    await using var server = await StartServer("worst-case", new());
+    var admin = new Api(server.BaseUrl);
+    await admin.SignIn(AdminEmail, AdminPassword);
+    var identity = await admin.Json(HttpMethod.Post, "/api/v1/admin/identities/", new { name = "Heavy", description = "Fourteen huge references" });
+    var identityId = (Guid)identity["id"]!;
+    Say("14 references of 7280×5456 (39.7 MP) as JPEG");
+    var form = new MultipartFormDataContent();
+    SKColor[] colours = [SKColors.OrangeRed, SKColors.SeaGreen, SKColors.RoyalBlue, SKColors.Gold, SKColors.Purple, SKColors.Teal, SKColors.Coral];
+    for (var i = 0; i < 14; i++)
+    {
+        var file = new ByteArrayContent(HugeJpeg(7280, 5456, colours[i % colours.Length], seed: i));
+        file.Headers.ContentType = new("image/jpeg");
+        form.Add(file, "files", $"huge{i}.jpg");
+    }
+    var upload = Stopwatch.StartNew();
+    await admin.Json(HttpMethod.Post, $"/api/v1/admin/identities/{identityId}/reference-images/", form);
+    upload.Stop();
+    var afterUpload = server.PeakResidentBytes;
+    var users = new List<Api>();
+    for (var i = 0; i < 4; i++)
+        users.Add(await SignUp(server, admin, $"heavy{i}"));
+    Say("4 users generate 4K at once");
+    var times = await Task.WhenAll(users.Select(async u =>
+    {
+        var watch = Stopwatch.StartNew();
+        await u.Json(HttpMethod.Post, Generate, new { identity_id = identityId, resolution = "4K", aspect_ratio = "16:9" });
+        return watch.Elapsed.TotalSeconds;
+    }));
+    var peak = server.PeakResidentBytes;
+    report.Add("\n**The worst case** (14 references of 7280×5456 = 39.7 MP, JPEG; 4 users generate 4K at once):\n");
+    report.Add("| upload of the 14 | peak RSS after upload | 4K generates (each, s) | server peak RSS | target ≤ 1 GB |");
+    report.Add("|---|---|---|---|---|");
+    report.Add($"| {upload.Elapsed.TotalSeconds:0.0} s | {Kb(afterUpload)} | {string.Join(" / ", times.Order().Select(t => t.ToString("0.0")))} | " +
+               $"{Kb(peak)} | **{(peak <= 1L << 30 ? "met" : "not met")}** |");
+}
+
+// Smooth colour with a little noise: a 39.7 MP photo that still fits the 10 MB upload limit as JPEG.
+static byte[] HugeJpeg(int width, int height, SKColor colour, int seed)
+{
+    using var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+    var random = new Random(seed);
+    var span = bitmap.GetPixelSpan();
+    for (var y = 0; y < height; y++)
+        for (var x = 0; x < width; x++)
+        {
+            var n = random.Next(-3, 4);
+            var p = (y * width + x) * 4;
+            span[p] = (byte)Math.Clamp(colour.Red * x / width + n, 0, 255);
+            span[p + 1] = (byte)Math.Clamp(colour.Green * y / height + n, 0, 255);
+            span[p + 2] = (byte)Math.Clamp(colour.Blue + n, 0, 255);
+            span[p + 3] = 255;
+        }
+    using var image = SKImage.FromBitmap(bitmap);
+    using var data = image.Encode(SKEncodedImageFormat.Jpeg, 70);
+    return data.ToArray();
 }
 
 // ---- Setup through the API ------------------------------------------------------------------------------------

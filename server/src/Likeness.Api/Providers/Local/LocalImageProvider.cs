@@ -107,11 +107,20 @@ public sealed class LocalImageProvider : IImageProvider
         var references = new List<SKBitmap>(referenceImages.Count);
         try
         {
-            // References never need more pixels than the canvas's long side.
-            var maxLongSide = Math.Max(width, height);
+            // A reference never needs more pixels than its card: lay the cards out on the whole canvas (an upper
+            // bound of the area they get) from the headers alone, and decode each straight to its card's size.
+            // Fourteen 40 MP photos then take a few megabytes, not gigabytes.
+            var canvasLongSide = Math.Max(width, height);
+            var headers = referenceImages.Select(r => Storage.ImageInspector.ReadSize(r.Bytes)).ToList();
+            var cards = headers.All(h => h is not null)
+                ? LocalImageCompositor.Layout(headers.Select(h => new SKSize(h!.Value.Width, h.Value.Height)).ToList(), SKRect.Create(width, height), 0)
+                : null;
             for (var i = 0; i < referenceImages.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                var maxLongSide = cards is { Count: > 0 } && i < cards.Count
+                    ? Math.Min(canvasLongSide, (int)Math.Ceiling(Math.Max(cards[i].Width, cards[i].Height)) + 1)
+                    : canvasLongSide;
                 references.Add(LocalImaging.Decode(referenceImages[i].Bytes, $"reference image {i + 1}", maxLongSide));
             }
             cancellationToken.ThrowIfCancellationRequested();
