@@ -94,9 +94,11 @@ public sealed class ImageGenerationOrchestrator(
         if (editPrompt.Length > ImagePrompts.MaxEditPromptLength)
             throw ApiProblem.BadRequest($"edit_prompt may be at most {ImagePrompts.MaxEditPromptLength} characters.");
         ImagePrompts.Validate("edit_prompt", editPrompt);
-        provider.CheckEditPrompt(editPrompt);
         await EnsureUserExists(userId, cancellationToken);
         var session = await FindActiveSession(userId, cancellationToken) ?? throw ApiProblem.BadRequest(NoActiveSession);
+        var size = await db.ImageVersions.AsNoTracking().Where(v => v.Id == session.CurrentVersionId)
+            .Select(v => new { v.Width, v.Height }).FirstAsync(cancellationToken);
+        provider.CheckEditPrompt(editPrompt, size.Width, size.Height);
         if (identityId is not null && identityId != session.IdentityId)
             throw ApiProblem.BadRequest(DifferentIdentity);
         if (session.IdentityId is null

@@ -14,9 +14,10 @@ public interface IImageProvider
 
     /// <summary>
     /// Checks an edit prompt before any work starts and throws <c>ApiProblem</c> (400) for one the engine
-    /// will not take at all (e.g. more instructions than one request may run).
+    /// will not take at all (more instructions, or more work, than one request may run on an image of
+    /// <paramref name="width"/>×<paramref name="height"/>).
     /// </summary>
-    void CheckEditPrompt(string editPrompt) { }
+    void CheckEditPrompt(string editPrompt, int width, int height) { }
 
     /// <summary>Makes a new image from the prompt and the identity's reference images.</summary>
     Task<ProviderImage> GenerateImage(

@@ -36,6 +36,23 @@ public sealed class BoundedWorkTests
     }
 
     [Fact]
+    public async Task An_edit_whose_rendering_would_take_too_long_at_its_size_is_a_400_before_any_work()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "4K" })).StatusCode);
+
+        var heavy = string.Join(", ", Enumerable.Repeat("blur a lot", 20));
+        await (await client.PostAsJsonAsync(Edit, new { edit_prompt = heavy })).AssertProblemContainsAsync(HttpStatusCode.BadRequest,
+            "This edit is too much work for one request on a 4096×2304 image", "Split it into several edits.");
+        Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/jobs/")).GetArrayLength());
+        // An ordinary edit of the same image is well within the budget.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "blur, sharpen, black and white" })).StatusCode);
+    }
+
+    [Fact]
     public async Task Past_the_most_active_jobs_a_new_one_is_429_with_Retry_After()
     {
         await using var factory = LikenessApiFactory.WithScriptedProvider(out var provider,

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Likeness.Api.Tests.ImageGeneration;
 
 /// <summary>
-/// The image store on a real, small file system (a 3 MB tmpfs, mounted for the test) that fills up:
-/// the user gets a clear 507, the session is unchanged and free, and no half-written file stays behind.
+/// The image store (and, for SQLite, the database) on a real, small file system (a tmpfs mounted for the
+/// test) that fills up: the user gets a clear 507, nothing changes, and no half-written file stays behind.
 /// </summary>
 public sealed class FullDiskTests : IAsyncLifetime
 {
@@ -77,5 +77,47 @@ public sealed class FullDiskTests : IAsyncLifetime
         var history = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/history/");
         Assert.Equal(generated.GetProperty("version_id").GetGuid(), history.GetProperty("versions")[1].GetProperty("parent_id").GetGuid());
         Assert.Equal(edited.GetProperty("version_id").GetGuid(), history.GetProperty("current_version_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_full_database_disk_is_a_507_for_sign_in_and_identity_creation_too()
+    {
+        if (LikenessApiFactory.IsPostgres)
+            return; // the PostgreSQL server's disk is not this test's to fill; SQLite's file is
+        var factory = new LikenessApiFactory();
+        Run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", factory.DataDirectory);
+        try
+        {
+            using var admin = await factory.CreateAdminClientAsync();
+            var (_, email) = await factory.CreateUserAsync();
+            var filler = Path.Combine(factory.DataDirectory, "filler.bin");
+            await using (var stream = File.Create(filler))
+            {
+                var block = new byte[16 * 1024];
+                try
+                {
+                    while (true)
+                        await stream.WriteAsync(block);
+                }
+                catch (IOException)
+                {
+                    // full
+                }
+            }
+
+            await (await admin.PostAsJsonAsync("/api/v1/admin/identities/", new { name = string.Concat(Enumerable.Repeat("Ada ", 40)), description = new string('x', 3000) }))
+                .AssertProblemAsync(HttpStatusCode.InsufficientStorage, "The server is out of storage space. Nothing was changed.");
+            using var anonymous = factory.CreateClient();
+            await (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email, password = LikenessApiFactory.UserPassword }))
+                .AssertProblemAsync(HttpStatusCode.InsufficientStorage, "The server is out of storage space. Nothing was changed.");
+
+            File.Delete(filler);
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/admin/identities/", new { name = "Ada" })).StatusCode);
+        }
+        finally
+        {
+            await factory.DisposeAsync();
+            Run("umount", "-l", factory.DataDirectory);
+        }
     }
 }

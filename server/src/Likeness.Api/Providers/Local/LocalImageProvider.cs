@@ -33,13 +33,31 @@ public sealed class LocalImageProvider : IImageProvider
     /// <summary>Edits apply instructions to the previous image only.</summary>
     public bool EditsUseReferenceImages => false;
 
-    /// <summary>Bounded work per request: at most <see cref="LocalEditInstructions.MaxInstructions"/> instructions.</summary>
-    public void CheckEditPrompt(string editPrompt)
+    /// <summary>
+    /// Bounded work per request: at most <see cref="LocalEditInstructions.MaxInstructions"/> instructions, and at
+    /// most <see cref="LocalEditInstructions.RenderBudgetMs"/> of estimated rendering on an image of this size.
+    /// A prompt with words the engine does not know passes here: the job refuses it with the 422 that names them.
+    /// </summary>
+    public void CheckEditPrompt(string editPrompt, int width, int height)
     {
         var count = LocalEditInstructions.CountInstructions(editPrompt);
         if (count > LocalEditInstructions.MaxInstructions)
             throw Problems.ApiProblem.Invalid("edit_prompt",
                 $"An edit may hold at most {LocalEditInstructions.MaxInstructions} instructions; this one has {count}. Split it into several edits.");
+        IReadOnlyList<EditInstruction> instructions;
+        try
+        {
+            instructions = LocalEditInstructions.Parse(editPrompt);
+        }
+        catch (ImageRequestDeclinedException)
+        {
+            return;
+        }
+        var estimate = LocalEditInstructions.EstimateRenderMs(instructions, width, height);
+        if (estimate > LocalEditInstructions.RenderBudgetMs)
+            throw Problems.ApiProblem.Invalid("edit_prompt",
+                $"This edit is too much work for one request on a {width}×{height} image (about {Math.Round(estimate / 1000.0, 1)} s of " +
+                $"rendering; one request may take {LocalEditInstructions.RenderBudgetMs / 1000} s). Split it into several edits.");
     }
 
     public Task<ProviderImage> GenerateImage(
