@@ -150,6 +150,7 @@ public static class IdentitiesApi
             key = await storeClaims.PutAsync(ImageInspector.Thumbnail(bytes), cancellationToken);
             await db.ReferenceImages.Where(r => r.Id == imageId)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.ThumbnailKey, key), cancellationToken);
+            await storeClaims.ReleaseAsync();
         }
         return await StoredImageResults.Serve(http, store, key, "image/png", ReferenceImageNotFound, cancellationToken);
     }
@@ -255,6 +256,7 @@ public static class IdentitiesApi
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await storeClaims.ReleaseAsync(); // the rows are committed: the blobs are theirs now
             return TypedResults.Created($"/api/v1/admin/identities/{id}/reference-images/",
                 added.Select(ReferenceImageResponse.From).ToList());
         }

@@ -169,6 +169,7 @@ public sealed class ImageGenerationOrchestrator(
             if (await run.SucceedAsync(db, session.Id, version.Id, async () => view = await ViewOf(userId, null, cancellationToken), cancellationToken))
             {
                 await transaction.CommitAsync(cancellationToken);
+                await storeClaims.ReleaseAsync(); // the version is committed: its images are its own now
                 succeeded = true;
             }
             if (!succeeded)
@@ -335,6 +336,7 @@ public sealed class ImageGenerationOrchestrator(
             throw new ImageJobAbandonedException();
         }
         await transaction.CommitAsync(cancellationToken);
+        await storeClaims.ReleaseAsync();
         return view;
     }
 
