@@ -164,21 +164,16 @@ public sealed class ImageGenerationOrchestrator(
                 logger.LogWarning(e, "Concurrent generation for user {UserId}", userId);
                 throw ApiProblem.Conflict(GenerationRaced);
             }
-            var succeeded = false;
             view = SessionView.None(null);
-            if (await run.SucceedAsync(db, session.Id, version.Id, async () => view = await ViewOf(userId, null, cancellationToken), cancellationToken))
-            {
-                await transaction.CommitAsync(cancellationToken);
-                await storeClaims.ReleaseAsync(); // the version is committed: its images are its own now
-                succeeded = true;
-            }
-            if (!succeeded)
+            if (!await run.SucceedAsync(db, session.Id, version.Id, async () => view = await ViewOf(userId, null, cancellationToken), cancellationToken))
             {
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
                 await janitor.DeleteUnreferencedAsync([stored.ImageKey, stored.ThumbnailKey], CancellationToken.None);
                 throw new ImageJobAbandonedException();
             }
+            await transaction.CommitAsync(cancellationToken);
+            await storeClaims.ReleaseAsync(); // the version is committed: its images are its own now
         }
         await janitor.DeleteUnreferencedAsync(replacedKeys, CancellationToken.None);
         logger.LogInformation("Started image session {SessionId} for user {UserId} ({Provider}, {AspectRatio}, {Resolution}, {DurationMs} ms)",

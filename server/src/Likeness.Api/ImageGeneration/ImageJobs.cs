@@ -71,8 +71,8 @@ public sealed class ImageJobs(
     }
 
     /// <summary>
-    /// Asks the job to stop (whichever process runs it) and waits until it has: true when it ended cancelled,
-    /// false when it finished otherwise first. A finished job is the 409.
+    /// Asks the job to stop (whichever process runs it) and waits until it has ended, for up to 30 s.
+    /// A job that had already finished, or that finished otherwise before the cancel took hold, is the 409.
     /// </summary>
     public async Task<ImageJob> Cancel(Guid userId, Guid jobId, CancellationToken cancellationToken)
     {
