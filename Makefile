@@ -34,10 +34,10 @@ test-server: test-server-sqlite test-server-postgres
 
 # scripts/with-s3rver.sh starts s3rver (a real S3-compatible server) so the S3 store's tests run against it too.
 test-server-sqlite: restore
-	scripts/with-s3rver.sh dotnet test $(SLN) --no-restore
+	scripts/with-server-errors.sh scripts/with-s3rver.sh dotnet test $(SLN) --no-restore
 
 test-server-postgres: restore
-	scripts/with-s3rver.sh scripts/with-postgres.sh dotnet test $(SLN) --no-restore --filter "$(DB_FILTER)"
+	scripts/with-server-errors.sh scripts/with-s3rver.sh scripts/with-postgres.sh dotnet test $(SLN) --no-restore --filter "$(DB_FILTER)"
 
 test-client:
 	cd client && npm ci --no-audit --no-fund && npm test

@@ -167,6 +167,7 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        WriteServerErrors();
         if (!_ownsData)
         {
             GC.SuppressFinalize(this);
@@ -184,6 +185,24 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>
+    /// The app's errors (with their exceptions) go to the file named by LIKENESS_TEST_SERVER_ERRORS, so that a CI log
+    /// can show why a request answered 500; `make test` prints the file when a suite fails.
+    /// </summary>
+    private void WriteServerErrors()
+    {
+        if (Environment.GetEnvironmentVariable("LIKENESS_TEST_SERVER_ERRORS") is not { Length: > 0 } path)
+            return;
+        var errors = Logs.Entries.Where(e => e.Level >= LogLevel.Error).ToArray();
+        if (errors.Length == 0)
+            return;
+        var text = string.Concat(errors.Select(e => $"--- {DateTimeOffset.UtcNow:O} {DataDirectory}\n{e}\n"));
+        lock (ServerErrorsLock)
+            File.AppendAllText(path, text);
+    }
+
+    private static readonly Lock ServerErrorsLock = new();
 }
 
 /// <summary>The system clock, moved forward by <see cref="Advance"/>.</summary>
