@@ -39,14 +39,18 @@ public sealed class ImageJobRunner(
         public SessionView? Result { get; set; }
     }
 
-    /// <summary>Starts a job that <see cref="ImageJobs"/> just stored as queued.</summary>
-    public void Start(ImageJob job)
+    /// <summary>
+    /// Starts a job that <see cref="ImageJobs"/> just stored as queued. The task completes when the job has ended,
+    /// with what a succeeded job made; hold it to wait, since a quick job may end before a later lookup by id.
+    /// </summary>
+    public Task<SessionView?> Start(ImageJob job)
     {
         var running = new RunningJob(job);
         _running[job.Id] = running;
         if (_stopping)
             running.Stop.TrySetResult(StopReason.Shutdown);
         _ = Task.Run(() => Execute(running));
+        return running.Done.Task;
     }
 
     /// <summary>

@@ -25,6 +25,8 @@ public sealed class ImageJobs(
     public const string ServerStopped = "The server stopped while this image was being made. Nothing was changed.";
     public const string EngineBusy = "The image engine is busy with other images. Try again in a minute.";
 
+    private readonly Dictionary<Guid, Task<SessionView?>> _started = [];
+
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public async Task<ImageJob> StartGenerate(
@@ -34,7 +36,7 @@ public sealed class ImageJobs(
         var job = NewJob(userId, ImageJobKind.Generate, null,
             new ImageJobRequest(identityId, additionalPrompt, aspectRatio, resolution, null));
         await Insert(job, sessionToClaim: null, cancellationToken);
-        runner.Start(job);
+        _started[job.Id] = runner.Start(job);
         return job;
     }
 
@@ -43,14 +45,16 @@ public sealed class ImageJobs(
         var (prompt, session) = await orchestrator.ValidateEdit(userId, editPrompt, identityId, cancellationToken);
         var job = NewJob(userId, ImageJobKind.Edit, session.Id, new ImageJobRequest(identityId, null, null, null, prompt));
         await Insert(job, session.Id, cancellationToken);
-        runner.Start(job);
+        _started[job.Id] = runner.Start(job);
         return job;
     }
 
     /// <summary>Waits for a job this process runs; a client that goes away stops waiting, the job goes on.</summary>
     public async Task<(ImageJob Job, SessionView? Result)> WaitAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        var result = await runner.WaitAsync(jobId, cancellationToken);
+        // A job started by this request is waited on through the task its start returned: a quick job may
+        // already have left the runner's table of running jobs (and its result with it).
+        var result = await (_started.TryGetValue(jobId, out var done) ? done.WaitAsync(cancellationToken) : runner.WaitAsync(jobId, cancellationToken));
         return (await db.ImageJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, cancellationToken), result);
     }
 

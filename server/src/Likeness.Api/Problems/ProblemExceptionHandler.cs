@@ -26,6 +26,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
 
         if (exception is ImageProviderFailedException)
             logger.LogError(exception, "Image provider failed: {Reason}", exception.Message);
+        else if (exception is ApiProblem || status == StatusCodes.Status507InsufficientStorage)
+        {
+            // Raised on purpose (a job's failure) or a full disk: an answer the client can act on, not a bug.
+            if (status >= 500)
+                logger.LogWarning(exception, "{Method} {Path} answered {Status}: {Detail}", context.Request.Method, context.Request.Path, status, detail);
+        }
         else if (status >= 500 && status != 499)
             logger.LogError(exception, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);
 

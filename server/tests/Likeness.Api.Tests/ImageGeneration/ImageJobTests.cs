@@ -311,6 +311,28 @@ public sealed class ImageJobTests
         (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("email").GetString()!;
 
     [Fact]
+    public async Task A_job_that_ends_before_its_request_waits_for_it_still_answers_with_its_image()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _, _) = await StartAsync(factory);
+        var userId = (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("id").GetGuid();
+        await using var scope = factory.Services.CreateAsyncScope();
+        var jobs = scope.ServiceProvider.GetRequiredService<ImageJobs>();
+        var runner = scope.ServiceProvider.GetRequiredService<ImageJobRunner>();
+
+        var job = await jobs.StartEdit(userId, "invert", null, CancellationToken.None);
+        // The job ends, and leaves the runner's table, before the request gets round to waiting (a busy machine).
+        await runner.WaitAsync(job.Id, CancellationToken.None);
+        Assert.Null(await runner.WaitAsync(job.Id, CancellationToken.None));
+
+        var (finished, view) = await jobs.WaitAsync(job.Id, CancellationToken.None);
+        Assert.Equal(ImageJobStatus.Succeeded, finished.Status);
+        Assert.NotNull(view);
+        Assert.Equal(finished.VersionId, view.Current?.Id);
+        Assert.NotEmpty(view.Image!);
+    }
+
+    [Fact]
     public async Task A_job_whose_process_died_is_failed_by_the_sweep_within_the_lease_time()
     {
         await using var factory = new LikenessApiFactory();
