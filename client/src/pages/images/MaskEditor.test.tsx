@@ -165,13 +165,14 @@ describe('MaskEditor', () => {
     const user = userEvent.setup();
     const { last } = renderEditor();
     await turnOn(user);
-    expect(screen.getByRole('button', { name: 'Clear' })).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Invert' }));
     expect(last()).toMatchObject({ isEmpty: false, coversAll: true });
     expect(maskProblem(last())).toBe(MASK_COVERS_ALL_MESSAGE);
     expect(screen.getByText('All of the image is painted.')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Clear' }));
     expect(last()).toMatchObject({ isEmpty: true, coversAll: false });
+    expect(screen.getByRole('button', { name: 'Clear' })).toHaveFocus();
+    expect(screen.getByText('Nothing painted yet: paint the area to change.')).toBeInTheDocument();
   });
 
   it('the PNG is made at the image size from the reported mask', async () => {

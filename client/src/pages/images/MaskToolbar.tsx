@@ -63,7 +63,8 @@ export function MaskToolbar({ editor }: Props) {
             </output>
           </div>
           <div className="mask-actions">
-            <button type="button" className="button button-small" onClick={editor.clear} disabled={!mask || mask.isEmpty}>
+            {/* Never disabled: a button that disables itself when clicked would drop the keyboard focus. */}
+            <button type="button" className="button button-small" onClick={editor.clear}>
               Clear
             </button>
             <button type="button" className="button button-small" onClick={editor.invert} title="Swap the painted and the kept areas">
