@@ -35,6 +35,12 @@ public sealed class LikenessOptions
     /// <summary>Finished jobs (and their previews) are deleted after this.</summary>
     public TimeSpan JobRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Per-user daily budget in USD of estimated image cost (UTC days); null (the default) is no budget. Over it,
+    /// generate and edit answer 429 "Your daily image budget is used up." before calling the model.
+    /// </summary>
+    public decimal? DailyBudgetUsd { get; set; }
+
     /// <summary>Apply EF Core migrations and create the bootstrap admin when the server starts.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 

@@ -98,6 +98,8 @@ var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(Roles.Admin);
 admin.MapUsers();
 admin.MapAdminIdentities();
 admin.MapAdminImageGeneration();
+admin.MapAdminUsage();
+app.MapImageOptions();
 var identities = app.MapGroup("/api/v1/identities").RequireAuthorization();
 identities.MapUserIdentities();
 identities.MapUserImageGeneration();

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Likeness.Api.Providers;
+using Likeness.Api.Providers.Gemini;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -43,10 +44,9 @@ namespace Likeness.Emulators.Gemini;
 public sealed class GeminiEmulator : IAsyncDisposable
 {
     public const string DefaultApiKey = "emulator-key-7f3a9c41d2e8b6";
-    public const string DefaultModel = "gemini-3-pro-image-preview";
+    public const string DefaultModel = GeminiModels.Pro;
     /// <summary>Gemini's inline request limit (the whole JSON body), as its own error message states it.</summary>
-    public const long MaxRequestBytes = 20_971_520;
-    public const int MaxImages = 15; // previous image + 14 references
+    public const long MaxRequestBytes = 104_857_600;
 
     public static readonly string[] AspectRatios = ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"];
     public static readonly string[] ImageSizes = ["1K", "2K", "4K"];
@@ -162,6 +162,11 @@ public sealed class GeminiEmulator : IAsyncDisposable
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
             call.BodyBytes = body.Length;
+            if (call.Path.StartsWith("/upload/v1beta/files", StringComparison.Ordinal) || call.Path.StartsWith("/v1beta/files", StringComparison.Ordinal))
+            {
+                await HandleFiles(context, call, body.ToArray());
+                return;
+            }
 
             var error = CheckEnvelope(context, call, body.Length);
             JsonNode? root = null;
@@ -169,7 +174,7 @@ public sealed class GeminiEmulator : IAsyncDisposable
                 (root, error) = ParseJson(body.ToArray());
             ParsedRequest? request = null;
             if (error is null)
-                (request, error) = CheckRequest(root!, call);
+                (request, error) = CheckRequest(root!, call, RulesFor(call.Model!));
             if (error is not null)
             {
                 call.Error = error.Message;
@@ -178,7 +183,7 @@ public sealed class GeminiEmulator : IAsyncDisposable
             }
 
             call.Mode = DecideMode(request!);
-            var reply = new Reply(context, call, Model);
+            var reply = new Reply(context, call, call.Model ?? Model);
             var onlyThoughtImages = false;
             if (_faults.TryDequeue(out var fault))
             {
@@ -224,6 +229,153 @@ public sealed class GeminiEmulator : IAsyncDisposable
         }
     }
 
+    // ---- Files API ---------------------------------------------------------------------------------
+
+    /// <summary>An uploaded file: what <c>files.get</c> answers, and the bytes a <c>fileData</c> part refers to.</summary>
+    public sealed record EmulatorFile(string Name, string Uri, string MimeType, byte[] Bytes, string? DisplayName, DateTimeOffset CreateTime)
+    {
+        public DateTimeOffset ExpirationTime { get; set; } = CreateTime + FileLifetime;
+    }
+
+    /// <summary>Google keeps an uploaded file 48 hours.</summary>
+    public static readonly TimeSpan FileLifetime = TimeSpan.FromHours(48);
+
+    private readonly ConcurrentDictionary<string, EmulatorFile> _files = new();
+    private readonly ConcurrentDictionary<string, (string MimeType, long Length, string? DisplayName)> _uploads = new();
+
+    /// <summary>The files uploaded so far (expired ones included), by name (<c>files/…</c>).</summary>
+    public IReadOnlyCollection<EmulatorFile> Files => _files.Values.ToArray();
+
+    /// <summary>Makes every uploaded file expire now (as 48 hours passing would).</summary>
+    public void ExpireFiles()
+    {
+        foreach (var file in _files.Values)
+            file.ExpirationTime = DateTimeOffset.UtcNow.AddSeconds(-1);
+    }
+
+    /// <summary>Makes the next <paramref name="times"/> Files API calls fail with a 503.</summary>
+    public void FailFilesApi(int times = 1) => Interlocked.Add(ref _filesApiFailures, times);
+
+    private int _filesApiFailures;
+
+    private static string FileId(string uriOrName) => uriOrName.Split('/')[^1];
+
+    private EmulatorFile? FindFile(string uri) =>
+        _files.TryGetValue("files/" + FileId(uri), out var file) && file.Uri == uri && file.ExpirationTime > DateTimeOffset.UtcNow ? file : null;
+
+    private static JsonObject FileJson(EmulatorFile file) => new()
+    {
+        ["name"] = file.Name,
+        ["displayName"] = file.DisplayName,
+        ["mimeType"] = file.MimeType,
+        ["sizeBytes"] = file.Bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["createTime"] = file.CreateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"),
+        ["updateTime"] = file.CreateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"),
+        ["expirationTime"] = file.ExpirationTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'"),
+        ["sha256Hash"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(Convert.ToHexString(SHA256.HashData(file.Bytes)).ToLowerInvariant())),
+        ["uri"] = file.Uri,
+        ["state"] = "ACTIVE",
+        ["source"] = "UPLOADED",
+    };
+
+    /// <summary>
+    /// The Files API's resumable upload (<c>POST /upload/v1beta/files</c> with <c>X-Goog-Upload-Command: start</c>,
+    /// then the bytes to the <c>X-Goog-Upload-URL</c> with <c>upload, finalize</c>) and <c>GET /v1beta/files/{id}</c>.
+    /// </summary>
+    private async Task HandleFiles(HttpContext context, EmulatorCall call, byte[] body)
+    {
+        if (string.IsNullOrEmpty(call.ApiKeyHeader) || call.ApiKeyHeader != ApiKey)
+        {
+            await WriteError(context, call, 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.");
+            return;
+        }
+        if (_filesApiFailures > 0 && Interlocked.Decrement(ref _filesApiFailures) >= 0)
+        {
+            call.Fault = "Files API unavailable";
+            await WriteError(context, call, 503, "UNAVAILABLE", "The service is currently unavailable.");
+            return;
+        }
+        var request = context.Request;
+        if (call.Method == "GET" && call.Path.StartsWith("/v1beta/files/", StringComparison.Ordinal))
+        {
+            var name = "files/" + FileId(call.Path);
+            if (_files.TryGetValue(name, out var file) && file.ExpirationTime > DateTimeOffset.UtcNow)
+                await WriteJson(context, call, FileJson(file));
+            else
+                await WriteError(context, call, 403, "PERMISSION_DENIED", $"You do not have permission to access the File {FileId(name)} or it may not exist.");
+            return;
+        }
+        if (call.Method != "POST" || call.Path != "/upload/v1beta/files")
+        {
+            await WriteError(context, call, 404, "NOT_FOUND", $"The path {call.Path} is not a method of the Files API.");
+            return;
+        }
+        var command = request.Headers["X-Goog-Upload-Command"].ToString();
+        if (command == "start")
+        {
+            if (request.Headers["X-Goog-Upload-Protocol"].ToString() != "resumable")
+            {
+                await WriteError(context, call, 400, "INVALID_ARGUMENT", "Emulator rule: X-Goog-Upload-Protocol must be resumable.");
+                return;
+            }
+            var mimeType = request.Headers["X-Goog-Upload-Header-Content-Type"].ToString();
+            if (!long.TryParse(request.Headers["X-Goog-Upload-Header-Content-Length"].ToString(), out var length) || length <= 0)
+            {
+                await WriteError(context, call, 400, "INVALID_ARGUMENT", "Emulator rule: X-Goog-Upload-Header-Content-Length must be the file's size.");
+                return;
+            }
+            if (!MimeTypes.Contains(mimeType))
+            {
+                await WriteError(context, call, 400, "INVALID_ARGUMENT", $"Unsupported MIME type: {mimeType}.");
+                return;
+            }
+            string? displayName = null;
+            if (body.Length > 0)
+            {
+                try
+                {
+                    displayName = JsonNode.Parse(body)?["file"]?["display_name"]?.GetValue<string>()
+                                  ?? JsonNode.Parse(body)?["file"]?["displayName"]?.GetValue<string>();
+                }
+                catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+                {
+                    await WriteError(context, call, 400, "INVALID_ARGUMENT", $"Invalid JSON payload received. {ex.Message}");
+                    return;
+                }
+            }
+            var uploadId = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+            _uploads[uploadId] = (mimeType, length, displayName);
+            context.Response.Headers["X-Goog-Upload-URL"] = $"{BaseUrl}/upload/v1beta/files?upload_id={uploadId}&upload_protocol=resumable";
+            context.Response.Headers["X-Goog-Upload-Status"] = "active";
+            call.StatusCode = 200;
+            context.Response.StatusCode = 200;
+            return;
+        }
+        var id = request.Query["upload_id"].ToString();
+        if (!_uploads.TryRemove(id, out var upload))
+        {
+            await WriteError(context, call, 404, "NOT_FOUND", "Emulator rule: unknown upload_id (start the upload first).");
+            return;
+        }
+        if (!command.Split(',').Select(c => c.Trim()).ToHashSet().SetEquals(["upload", "finalize"])
+            || request.Headers["X-Goog-Upload-Offset"].ToString() != "0")
+        {
+            await WriteError(context, call, 400, "INVALID_ARGUMENT", "Emulator rule: send the bytes with X-Goog-Upload-Command: upload, finalize and X-Goog-Upload-Offset: 0.");
+            return;
+        }
+        if (body.Length != upload.Length || Sniff(body).MimeType != upload.MimeType)
+        {
+            await WriteError(context, call, 400, "INVALID_ARGUMENT",
+                $"Emulator rule: the upload is {body.Length} bytes of {Sniff(body).MimeType ?? "no image"}, not the {upload.Length} bytes of {upload.MimeType} announced.");
+            return;
+        }
+        var fileId = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+        var stored = new EmulatorFile($"files/{fileId}", $"{BaseUrl}/v1beta/files/{fileId}", upload.MimeType, body, upload.DisplayName, DateTimeOffset.UtcNow);
+        _files[stored.Name] = stored;
+        context.Response.Headers["X-Goog-Upload-Status"] = "final";
+        await WriteJson(context, call, new JsonObject { ["file"] = FileJson(stored) });
+    }
+
     // ---- validation -------------------------------------------------------------------------------
 
     private sealed record Problem(int Code, string Status, string Message);
@@ -243,7 +395,8 @@ public sealed class GeminiEmulator : IAsyncDisposable
         if (alt is not ("" or "sse" or "json"))
             return Invalid($"Invalid value at 'alt' ({alt}): expected json or sse.");
         call.ServerSentEvents = call.Streaming && alt == "sse";
-        if (match.Groups[1].Value != Model)
+        call.Model = match.Groups[1].Value;
+        if (match.Groups[1].Value != Model && GeminiModels.Find(match.Groups[1].Value) is null)
             return new Problem(404, "NOT_FOUND",
                 $"models/{match.Groups[1].Value} is not found for API version v1beta, or is not supported for generateContent. " +
                 "Call ListModels to see the list of available models and their supported methods.");
@@ -275,7 +428,12 @@ public sealed class GeminiEmulator : IAsyncDisposable
         }
     }
 
-    private sealed record ParsedRequest(string Prompt, IReadOnlyList<ProviderImage> Images, string AspectRatio, string ImageSize);
+    /// <summary>
+    /// A checked request: the last user turn's prompt, every image in order (user turns' images; for a chat, the
+    /// model's last image is <see cref="ChatPrevious"/>), the image config and the model's rules.
+    /// </summary>
+    private sealed record ParsedRequest(
+        string Prompt, IReadOnlyList<ProviderImage> Images, ProviderImage? ChatPrevious, string AspectRatio, string ImageSize, GeminiModel Rules);
 
     private static Problem? UnknownFields(JsonObject obj, string at, params string[] allowed)
     {
@@ -283,7 +441,11 @@ public sealed class GeminiEmulator : IAsyncDisposable
         return unknown is null ? null : Invalid($"Invalid JSON payload received. Unknown name \"{unknown}\" at '{at}': Cannot find field.");
     }
 
-    private static (ParsedRequest?, Problem?) CheckRequest(JsonNode root, EmulatorCall call)
+    /// <summary>The rules of the model in the path: the catalogue's, or Gemini 3 Pro Image's for a model only named by --model.</summary>
+    private static GeminiModel RulesFor(string model) =>
+        GeminiModels.Find(model) ?? GeminiModels.Find(GeminiModels.Pro)! with { Id = model };
+
+    private (ParsedRequest?, Problem?) CheckRequest(JsonNode root, EmulatorCall call, GeminiModel rules)
     {
         var obj = root.AsObject();
         if (UnknownFields(obj, "", "contents", "generationConfig") is { } unknownTop)
@@ -291,61 +453,128 @@ public sealed class GeminiEmulator : IAsyncDisposable
 
         if (obj["contents"] is not JsonArray contents || contents.Count == 0)
             return (null, Invalid("* GenerateContentRequest.contents: contents is not specified"));
-        if (contents.Count != 1 || contents[0] is not JsonObject content)
-            return (null, Invalid($"Emulator rule: expected one user turn in contents, got {contents.Count}."));
-        if (UnknownFields(content, "contents[0]", "role", "parts") is { } unknownContent)
-            return (null, unknownContent);
-        if (content["role"]?.GetValueKind() != JsonValueKind.String || content["role"]!.GetValue<string>() != "user")
-            return (null, Invalid("Please use a valid role: user, model. The single turn must have role \"user\"."));
-        if (content["parts"] is not JsonArray parts || parts.Count == 0)
-            return (null, Invalid("* GenerateContentRequest.contents[0].parts: contents.parts must not be empty."));
 
         string? prompt = null;
-        var images = new List<ProviderImage>();
-        for (var i = 0; i < parts.Count; i++)
+        var userImages = new List<ProviderImage>();
+        ProviderImage? lastModelImage = null;
+        var imageCount = 0;
+        for (var c = 0; c < contents.Count; c++)
         {
-            var at = $"contents[0].parts[{i}]";
-            if (parts[i] is not JsonObject part)
-                return (null, Invalid($"Invalid JSON payload received. {at} must be an object."));
-            if (UnknownFields(part, at, "text", "inlineData") is { } unknownPart)
-                return (null, unknownPart);
-            if (part.Count != 1)
-                return (null, Invalid($"{at}: a part holds exactly one of text or inlineData."));
-            if (part["text"] is { } text)
+            if (contents[c] is not JsonObject content)
+                return (null, Invalid($"Invalid JSON payload received. contents[{c}] must be an object."));
+            if (UnknownFields(content, $"contents[{c}]", "role", "parts") is { } unknownContent)
+                return (null, unknownContent);
+            var role = content["role"]?.GetValueKind() == JsonValueKind.String ? content["role"]!.GetValue<string>() : null;
+            if (role is not ("user" or "model"))
+                return (null, Invalid("Please use a valid role: user, model."));
+            if (c == 0 && role != "user")
+                return (null, Invalid("Please ensure that multiturn requests start with a turn of role user."));
+            if (c == contents.Count - 1 && role != "user")
+                return (null, Invalid("Please ensure that multiturn requests end with a turn of role user."));
+            if (content["parts"] is not JsonArray parts || parts.Count == 0)
+                return (null, Invalid($"* GenerateContentRequest.contents[{c}].parts: contents.parts must not be empty."));
+            var summaries = new List<PartSummary>();
+            call.Contents.Add(new ContentSummary(role, summaries));
+            string? turnText = null;
+            for (var i = 0; i < parts.Count; i++)
             {
-                if (i != 0)
-                    return (null, Invalid($"Emulator rule: the prompt must be the first part and only the first; {at} is text."));
-                if (text.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(text.GetValue<string>()))
-                    return (null, Invalid($"{at}.text must be a non-empty string."));
-                prompt = text.GetValue<string>();
-                call.Parts.Add(new PartSummary("text", prompt, null, 0, 0, Encoding.UTF8.GetByteCount(prompt), null));
-                continue;
+                var at = $"contents[{c}].parts[{i}]";
+                if (parts[i] is not JsonObject part)
+                    return (null, Invalid($"Invalid JSON payload received. {at} must be an object."));
+                if (UnknownFields(part, at, "text", "inlineData", "fileData", "thought", "thoughtSignature") is { } unknownPart)
+                    return (null, unknownPart);
+                var data = new[] { "text", "inlineData", "fileData" }.Count(part.ContainsKey);
+                if (data != 1)
+                    return (null, Invalid($"{at}: a part holds exactly one of text, inlineData or fileData."));
+                var thought = part["thought"] is { } t && t.GetValueKind() == JsonValueKind.True;
+                var signature = part["thoughtSignature"]?.GetValueKind() == JsonValueKind.String ? part["thoughtSignature"]!.GetValue<string>() : null;
+                if (role == "user" && (part.ContainsKey("thought") || signature is not null))
+                    return (null, Invalid($"Emulator rule: {at} is a user part with a thought flag or signature; only the model's parts carry them."));
+                var position = $"content position {c + 1}, part position {i + 1}";
+
+                if (part["text"] is { } text)
+                {
+                    if (text.GetValueKind() != JsonValueKind.String)
+                        return (null, Invalid($"{at}.text must be a string."));
+                    var value = text.GetValue<string>();
+                    if (role == "user")
+                    {
+                        if (i != 0)
+                            return (null, Invalid($"Emulator rule: the prompt must be the first part of a user turn and only the first; {at} is text."));
+                        if (string.IsNullOrWhiteSpace(value))
+                            return (null, Invalid($"{at}.text must be a non-empty string."));
+                        turnText = value;
+                    }
+                    else if (signature is not null && !VerifySignature(signature, Encoding.UTF8.GetBytes(value)))
+                        return (null, Invalid($"Emulator rule: the thought_signature in {position} does not belong to this text (changed, or from another part)."));
+                    summaries.Add(new PartSummary("text", value, null, 0, 0, Encoding.UTF8.GetByteCount(value), null, thought, signature));
+                    call.Parts.Add(summaries[^1]);
+                    continue;
+                }
+                if (role == "user" && i == 0)
+                    return (null, Invalid("Emulator rule: the first part must be the text prompt (in every user turn)."));
+
+                ProviderImage image;
+                string? fileUri = null;
+                if (part["inlineData"] is { } inlineNode)
+                {
+                    if (inlineNode is not JsonObject inline)
+                        return (null, Invalid($"Invalid JSON payload received. {at}.inlineData must be an object."));
+                    if (UnknownFields(inline, $"{at}.inline_data", "mimeType", "data") is { } unknownInline)
+                        return (null, unknownInline);
+                    if (inline["mimeType"]?.GetValueKind() != JsonValueKind.String || inline["data"]?.GetValueKind() != JsonValueKind.String)
+                        return (null, Invalid($"{at}.inlineData needs mimeType and data strings."));
+                    var mimeType = inline["mimeType"]!.GetValue<string>();
+                    var encoded = inline["data"]!.GetValue<string>();
+                    if (!MimeTypes.Contains(mimeType))
+                        return (null, Invalid($"Unsupported MIME type: {mimeType} at {at}.inlineData.mimeType."));
+                    if (!Base64.IsValid(encoded, out var decodedLength) || decodedLength == 0)
+                        return (null, Invalid($"Invalid value at '{at}.inline_data.data' (TYPE_BYTES), Base64 decoding failed."));
+                    image = new ProviderImage(Convert.FromBase64String(encoded), mimeType);
+                }
+                else
+                {
+                    if (part["fileData"] is not JsonObject file)
+                        return (null, Invalid($"Invalid JSON payload received. {at}.fileData must be an object."));
+                    if (UnknownFields(file, $"{at}.file_data", "mimeType", "fileUri") is { } unknownFile)
+                        return (null, unknownFile);
+                    if (file["fileUri"]?.GetValueKind() != JsonValueKind.String || file["mimeType"]?.GetValueKind() != JsonValueKind.String)
+                        return (null, Invalid($"{at}.fileData needs mimeType and fileUri strings."));
+                    fileUri = file["fileUri"]!.GetValue<string>();
+                    if (FindFile(fileUri) is not { } stored)
+                        return (null, new Problem(403, "PERMISSION_DENIED",
+                            $"You do not have permission to access the File {FileId(fileUri)} or it may not exist."));
+                    if (file["mimeType"]!.GetValue<string>() != stored.MimeType)
+                        return (null, Invalid($"Emulator rule: {at}.fileData.mimeType is {file["mimeType"]!.GetValue<string>()} but the file is {stored.MimeType}."));
+                    image = new ProviderImage(stored.Bytes, stored.MimeType);
+                }
+                var (actualType, width, height) = Sniff(image.Bytes);
+                if (actualType != image.MimeType)
+                    return (null, Invalid($"Unable to process input image at {at}: declared {image.MimeType} but the bytes are {actualType ?? "not an image"}."));
+                if (role == "model" && !thought)
+                {
+                    if (signature is null)
+                        return (null, Invalid($"Image part is missing a thought_signature in {position}."));
+                    if (!VerifySignature(signature, image.Bytes))
+                        return (null, Invalid($"Emulator rule: the thought_signature in {position} does not belong to this image (its bytes changed, or it is another part's)."));
+                    lastModelImage = image;
+                }
+                else if (role == "user")
+                {
+                    userImages.Add(image);
+                }
+                imageCount++;
+                summaries.Add(new PartSummary("image", null, image.MimeType, width, height, image.Bytes.Length,
+                    Convert.ToHexString(SHA256.HashData(image.Bytes)), thought, signature, fileUri));
+                call.Parts.Add(summaries[^1]);
             }
-            if (i == 0)
-                return (null, Invalid("Emulator rule: the first part must be the text prompt."));
-            if (part["inlineData"] is not JsonObject inline)
-                return (null, Invalid($"Invalid JSON payload received. {at}.inlineData must be an object."));
-            if (UnknownFields(inline, $"{at}.inline_data", "mimeType", "data") is { } unknownInline)
-                return (null, unknownInline);
-            if (inline["mimeType"]?.GetValueKind() != JsonValueKind.String || inline["data"]?.GetValueKind() != JsonValueKind.String)
-                return (null, Invalid($"{at}.inlineData needs mimeType and data strings."));
-            var mimeType = inline["mimeType"]!.GetValue<string>();
-            var data = inline["data"]!.GetValue<string>();
-            if (!MimeTypes.Contains(mimeType))
-                return (null, Invalid($"Unsupported MIME type: {mimeType} at {at}.inlineData.mimeType."));
-            if (!Base64.IsValid(data, out var decodedLength) || decodedLength == 0)
-                return (null, Invalid($"Invalid value at '{at}.inline_data.data' (TYPE_BYTES), Base64 decoding failed."));
-            var bytes = Convert.FromBase64String(data);
-            var (actualType, width, height) = Sniff(bytes);
-            if (actualType != mimeType)
-                return (null, Invalid($"Unable to process input image at {at}: declared {mimeType} but the bytes are {actualType ?? "not an image"}."));
-            images.Add(new ProviderImage(bytes, mimeType));
-            call.Parts.Add(new PartSummary("image", null, mimeType, width, height, bytes.Length, Convert.ToHexString(SHA256.HashData(bytes))));
+            if (role == "user")
+                prompt = turnText;
         }
-        if (images.Count == 0)
+        if (contents.Count == 1 && userImages.Count == 0)
             return (null, Invalid("Emulator rule: at least one image (the reference images) must follow the prompt."));
-        if (images.Count > MaxImages)
-            return (null, Invalid($"Too many images: {images.Count}; at most {MaxImages} (the previous image and 14 references)."));
+        if (imageCount > rules.MaxInputImages)
+            return (null, Invalid($"Too many input images: {imageCount}; {rules.Id} takes at most {rules.MaxInputImages}."));
 
         if (obj["generationConfig"] is not JsonObject config)
             return (null, Invalid("Emulator rule: generationConfig is required (responseModalities and imageConfig)."));
@@ -380,11 +609,17 @@ public sealed class GeminiEmulator : IAsyncDisposable
         var imageSize = imageConfig["imageSize"]?.GetValueKind() == JsonValueKind.String ? imageConfig["imageSize"]!.GetValue<string>() : null;
         call.AspectRatio = aspectRatio;
         call.ImageSize = imageSize;
-        if (aspectRatio is null || !AspectRatios.Contains(aspectRatio))
-            return (null, Invalid($"Unsupported aspect ratio: '{aspectRatio}'. Supported: {string.Join(", ", AspectRatios)}."));
-        if (imageSize is null || !ImageSizes.Contains(imageSize))
-            return (null, Invalid($"Unsupported image size: '{imageSize}'. Supported: 1K, 2K, 4K."));
-        return (new ParsedRequest(prompt!, images, aspectRatio, imageSize), null);
+        if (aspectRatio is null || !rules.AspectRatios.Contains(aspectRatio))
+            return (null, Invalid($"Unsupported aspect ratio: '{aspectRatio}'. Supported: {string.Join(", ", rules.AspectRatios)}."));
+        if (!rules.SendsImageSize)
+        {
+            if (imageConfig.ContainsKey("imageSize"))
+                return (null, Invalid($"Emulator rule: {rules.Id} has one output size; imageConfig.imageSize must be left out."));
+            imageSize = rules.Resolutions[0];
+        }
+        else if (imageSize is null || !rules.Resolutions.Contains(imageSize))
+            return (null, Invalid($"Unsupported image size: '{imageSize}'. Supported: {string.Join(", ", rules.Resolutions)}."));
+        return (new ParsedRequest(prompt!, userImages, lastModelImage, aspectRatio, imageSize, rules), null);
     }
 
     private static (string? MimeType, int Width, int Height) Sniff(byte[] bytes)
@@ -408,6 +643,8 @@ public sealed class GeminiEmulator : IAsyncDisposable
     {
         if (ForceMode is { } forced)
             return forced;
+        if (request.ChatPrevious is not null)
+            return EmulatorMode.Edit;
         if (request.Images.Count < 2)
             return EmulatorMode.Generate;
         var first = Fingerprint.Of(request.Images[0].Bytes);
@@ -438,6 +675,47 @@ public sealed class GeminiEmulator : IAsyncDisposable
                     _ => "Request contains an invalid argument.",
                 });
                 return true;
+            case QuotaFault quota:
+            {
+                var quotaId = quota.PerDay ? "GenerateRequestsPerDayPerProjectPerModel-FreeTier" : "GenerateRequestsPerMinutePerProjectPerModel-FreeTier";
+                var details = new JsonArray(
+                    new JsonObject
+                    {
+                        ["@type"] = "type.googleapis.com/google.rpc.QuotaFailure",
+                        ["violations"] = new JsonArray(new JsonObject
+                        {
+                            ["quotaMetric"] = "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                            ["quotaId"] = quotaId,
+                            ["quotaDimensions"] = new JsonObject { ["location"] = "global", ["model"] = call.Model },
+                            ["quotaValue"] = quota.PerDay ? "100" : "10",
+                        }),
+                    },
+                    new JsonObject
+                    {
+                        ["@type"] = "type.googleapis.com/google.rpc.Help",
+                        ["links"] = new JsonArray(new JsonObject
+                        {
+                            ["description"] = "Learn more about Gemini API quotas", ["url"] = "https://ai.google.dev/gemini-api/docs/rate-limits",
+                        }),
+                    });
+                if (quota.RetryDelaySeconds is { } delay)
+                    details.Add(new JsonObject
+                    {
+                        ["@type"] = "type.googleapis.com/google.rpc.RetryInfo",
+                        ["retryDelay"] = $"{delay.ToString(System.Globalization.CultureInfo.InvariantCulture)}s",
+                    });
+                await WriteJson(context, call, new JsonObject
+                {
+                    ["error"] = new JsonObject
+                    {
+                        ["code"] = 429,
+                        ["message"] = $"You exceeded your current quota, please check your plan and billing details. * Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: {(quota.PerDay ? 100 : 10)}, model: {call.Model}",
+                        ["status"] = "RESOURCE_EXHAUSTED",
+                        ["details"] = details,
+                    },
+                }, 429);
+                return true;
+            }
             case MalformedBodyFault:
                 call.StatusCode = 200;
                 context.Response.StatusCode = 200;
@@ -476,7 +754,7 @@ public sealed class GeminiEmulator : IAsyncDisposable
                     await reply.Chunk(CandidateChunk(call, ThoughtText("**Considering the request**\nI am checking the request against the usage policies.")));
                 var finishParts = new JsonArray();
                 if (finish.ModelText is { } text)
-                    finishParts.Add(new JsonObject { ["text"] = text, ["thoughtSignature"] = Signature() });
+                    finishParts.Add(new JsonObject { ["text"] = text, ["thoughtSignature"] = Sign(text) });
                 await reply.Chunk(CandidateChunk(call, finishParts, finish.FinishReason,
                     Usage(call, outputImageTokens: 0, textTokens: finish.ModelText is null ? 0 : 12, thoughtTokens: 180)));
                 await reply.Complete();
@@ -490,11 +768,11 @@ public sealed class GeminiEmulator : IAsyncDisposable
     }
 
     /// <summary>The real model answers in words when it will not draw: thoughts, text, STOP, no image.</summary>
-    private static async Task AnswerInWords(EmulatorCall call, Reply reply, string modelText)
+    private async Task AnswerInWords(EmulatorCall call, Reply reply, string modelText)
     {
         if (call.IncludeThoughts != false)
             await reply.Chunk(CandidateChunk(call, ThoughtText("**Considering the request**\nThe user wants an image; I will answer in words.")));
-        await reply.Chunk(CandidateChunk(call, new JsonArray(new JsonObject { ["text"] = modelText, ["thoughtSignature"] = Signature() })));
+        await reply.Chunk(CandidateChunk(call, new JsonArray(new JsonObject { ["text"] = modelText, ["thoughtSignature"] = Sign(modelText) })));
         await reply.Chunk(CandidateChunk(call, new JsonArray(new JsonObject { ["text"] = "" }), "STOP",
             Usage(call, outputImageTokens: 0, textTokens: 12, thoughtTokens: 180)));
         await reply.Complete();
@@ -548,7 +826,7 @@ public sealed class GeminiEmulator : IAsyncDisposable
 
         var verb = call.Mode == EmulatorMode.Edit ? "edited" : "generated";
         if (!onlyThoughtImages) // the first part after the thoughts carries a signature, as Google documents
-            await reply.Chunk(CandidateChunk(call, new JsonArray(new JsonObject { ["text"] = $"Here is the {verb} image.", ["thoughtSignature"] = Signature() })));
+            await reply.Chunk(CandidateChunk(call, new JsonArray(new JsonObject { ["text"] = $"Here is the {verb} image.", ["thoughtSignature"] = Sign($"Here is the {verb} image.") })));
         await reply.Chunk(CandidateChunk(call, new JsonArray(ImagePart(rendered.Final, thought: onlyThoughtImages))), delays.Drawing);
         await reply.Chunk(CandidateChunk(call, new JsonArray(new JsonObject { ["text"] = "" }), "STOP",
             Usage(call, GeminiImageSizes.OutputTokens(request.ImageSize), textTokens: onlyThoughtImages ? 0 : 12, thoughtTokens: 180)));
@@ -563,10 +841,15 @@ public sealed class GeminiEmulator : IAsyncDisposable
     /// </summary>
     private async Task<Rendered> Render(EmulatorCall call, ParsedRequest request, int previewCount, CancellationToken ct)
     {
+        // The engine works at a size it knows; the answer is scaled to the model's size below.
+        var engineRatio = ImageFormats.IsAspectRatio(request.AspectRatio) ? request.AspectRatio : "1:1";
+        var engineSize = ImageFormats.IsResolution(request.ImageSize) ? request.ImageSize : "1K";
         var made = call.Mode == EmulatorMode.Edit
-            ? await _engine.EditImage(request.Prompt, request.Images[0], request.Images.Skip(1).ToList(), request.AspectRatio, request.ImageSize, ct)
-            : await _engine.GenerateImage(request.Prompt, request.Images, request.AspectRatio, request.ImageSize, ct);
-        var (width, height) = GeminiImageSizes.PixelSize(request.AspectRatio, request.ImageSize);
+            ? request.ChatPrevious is { } previous
+                ? await _engine.EditImage(request.Prompt, previous, request.Images, engineRatio, engineSize, ct)
+                : await _engine.EditImage(request.Prompt, request.Images[0], request.Images.Skip(1).ToList(), engineRatio, engineSize, ct)
+            : await _engine.GenerateImage(request.Prompt, request.Images, engineRatio, engineSize, ct);
+        var (width, height) = request.Rules.OutputSize(request.AspectRatio, request.ImageSize);
 
         using var source = SKBitmap.Decode(made.Bytes) ?? throw new InvalidOperationException("The engine made an image SkiaSharp cannot read.");
         using var sourceImage = SKImage.FromBitmap(source);
@@ -609,13 +892,13 @@ public sealed class GeminiEmulator : IAsyncDisposable
     private static JsonArray ThoughtText(string text) => new(new JsonObject { ["text"] = text, ["thought"] = true });
 
     /// <summary>An image part; thought images carry no signature, every other image part does (Google's rule).</summary>
-    private static JsonObject ImagePart(ProviderImage image, bool thought)
+    private JsonObject ImagePart(ProviderImage image, bool thought)
     {
         var part = new JsonObject { ["inlineData"] = new JsonObject { ["mimeType"] = image.MimeType, ["data"] = Convert.ToBase64String(image.Bytes) } };
         if (thought)
             part["thought"] = true;
         else
-            part["thoughtSignature"] = Signature();
+            part["thoughtSignature"] = Sign(image.Bytes);
         return part;
     }
 
@@ -678,7 +961,28 @@ public sealed class GeminiEmulator : IAsyncDisposable
 
     private static string NewResponseId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
 
-    private static string Signature() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+    /// <summary>
+    /// A signature bound to the part's content: a random nonce and an HMAC (keyed by the API key) over the nonce and
+    /// the content. A part sent back with changed text or bytes, or another part's signature, does not verify.
+    /// </summary>
+    private string Sign(string text) => Sign(Encoding.UTF8.GetBytes(text));
+
+    private string Sign(byte[] content)
+    {
+        var nonce = RandomNumberGenerator.GetBytes(16);
+        return Convert.ToBase64String([.. nonce, .. Mac(nonce, content)]);
+    }
+
+    private bool VerifySignature(string signature, byte[] content)
+    {
+        var bytes = new byte[signature.Length];
+        if (!Convert.TryFromBase64String(signature, bytes, out var length) || length != 48)
+            return false;
+        return CryptographicOperations.FixedTimeEquals(bytes.AsSpan(16, 32), Mac(bytes[..16], content));
+    }
+
+    private byte[] Mac(byte[] nonce, byte[] content) =>
+        HMACSHA256.HashData(SHA256.HashData(Encoding.UTF8.GetBytes("signature:" + ApiKey)), (byte[])[.. nonce, .. SHA256.HashData(content)]);
 
     private static string StatusName(int code) => code switch
     {
@@ -861,7 +1165,12 @@ public sealed class EmulatorCall
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset FinishedAt { get; set; }
     public long BodyBytes { get; set; }
+    /// <summary>Every part of every turn, in order.</summary>
     public List<PartSummary> Parts { get; } = [];
+    /// <summary>The turns as sent: role and parts (with thought flags, signatures and file URIs).</summary>
+    public List<ContentSummary> Contents { get; } = [];
+    /// <summary>The model named in the path.</summary>
+    public string? Model { get; set; }
     public List<string>? ResponseModalities { get; set; }
     public string? AspectRatio { get; set; }
     public string? ImageSize { get; set; }
@@ -891,7 +1200,15 @@ public sealed class EmulatorCall
 }
 
 /// <summary>One request part: text (with its text) or an image (type, size, bytes, SHA-256).</summary>
-public sealed record PartSummary(string Kind, string? Text, string? MimeType, int Width, int Height, int Bytes, string? Sha256);
+public sealed record PartSummary(
+    string Kind, string? Text, string? MimeType, int Width, int Height, int Bytes, string? Sha256,
+    bool Thought = false, string? ThoughtSignature = null, string? FileUri = null);
+
+/// <summary>One turn of a request: its role and parts.</summary>
+public sealed record ContentSummary(string Role, IReadOnlyList<PartSummary> Parts)
+{
+    public string Shape => string.Join(", ", Parts.Select(p => p.FileUri is not null ? "file" : p.Kind));
+}
 
 /// <summary>
 /// A 16x16 box-averaged colour thumbnail plus the aspect ratio: survives re-encoding and downsizing,

@@ -11,6 +11,13 @@ public abstract record GeminiFault
 
     public static GeminiFault TooManyRequests(int retryAfterSeconds) => new StatusFault(429, retryAfterSeconds);
 
+    /// <summary>
+    /// Gemini's 429 RESOURCE_EXHAUSTED as it really comes: no <c>Retry-After</c> header, a <c>google.rpc.QuotaFailure</c>
+    /// (a per-minute or, with <paramref name="perDay"/>, a per-day quota id) and a <c>google.rpc.RetryInfo</c> with
+    /// <c>retryDelay</c> (left out when <paramref name="retryDelaySeconds"/> is null).
+    /// </summary>
+    public static GeminiFault Quota(double? retryDelaySeconds, bool perDay = false) => new QuotaFault(retryDelaySeconds, perDay);
+
     /// <summary>200 with a body cut off in the middle of the JSON (when streaming: an event whose JSON is cut off).</summary>
     public static GeminiFault MalformedBody { get; } = new MalformedBodyFault();
 
@@ -48,6 +55,7 @@ public abstract record GeminiFault
 public sealed record SlowFault(TimeSpan Delay) : GeminiFault;
 public sealed record StatusFault(int Code, int? RetryAfterSeconds) : GeminiFault;
 public sealed record MalformedBodyFault : GeminiFault;
+public sealed record QuotaFault(double? RetryDelaySeconds, bool PerDay) : GeminiFault;
 public sealed record ConnectionDropFault : GeminiFault;
 public sealed record PromptBlockedFault(string BlockReason) : GeminiFault;
 public sealed record FinishFault(string FinishReason, string? ModelText) : GeminiFault;

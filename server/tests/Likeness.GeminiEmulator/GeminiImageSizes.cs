@@ -1,3 +1,5 @@
+using Likeness.Api.Providers.Gemini;
+
 namespace Likeness.Emulators.Gemini;
 
 /// <summary>
@@ -9,36 +11,24 @@ namespace Likeness.Emulators.Gemini;
 /// </summary>
 public static class GeminiImageSizes
 {
-    private static readonly Dictionary<string, (int W, int H)[]> Table = new()
+    public static IReadOnlyCollection<string> AspectRatios => GeminiModels.Find(GeminiModels.Pro)!.AspectRatios;
+
+    public static IReadOnlyList<string> ImageSizes => GeminiModels.Find(GeminiModels.Pro)!.Resolutions;
+
+    /// <summary>Width and height of the image Gemini 3 Pro Image returns for <paramref name="aspectRatio"/> at <paramref name="imageSize"/>.</summary>
+    public static (int Width, int Height) PixelSize(string aspectRatio, string imageSize) => PixelSize(GeminiModels.Pro, aspectRatio, imageSize);
+
+    /// <summary>The size <paramref name="model"/> returns (the app's catalogue, <see cref="GeminiModels"/>).</summary>
+    public static (int Width, int Height) PixelSize(string model, string aspectRatio, string imageSize)
     {
-        //            1K             2K             4K
-        ["1:1"] = [(1024, 1024), (2048, 2048), (4096, 4096)],
-        ["2:3"] = [(848, 1264), (1696, 2528), (3392, 5056)],
-        ["3:2"] = [(1264, 848), (2528, 1696), (5056, 3392)],
-        ["3:4"] = [(896, 1200), (1792, 2400), (3584, 4800)],
-        ["4:3"] = [(1200, 896), (2400, 1792), (4800, 3584)],
-        ["4:5"] = [(928, 1152), (1856, 2304), (3712, 4608)],
-        ["5:4"] = [(1152, 928), (2304, 1856), (4608, 3712)],
-        ["9:16"] = [(768, 1376), (1536, 2752), (3072, 5504)],
-        ["16:9"] = [(1376, 768), (2752, 1536), (5504, 3072)],
-        ["21:9"] = [(1584, 672), (3168, 1344), (6336, 2688)],
-    };
-
-    public static IReadOnlyCollection<string> AspectRatios => Table.Keys;
-
-    public static readonly IReadOnlyList<string> ImageSizes = ["1K", "2K", "4K"];
-
-    /// <summary>Width and height of the image Gemini returns for <paramref name="aspectRatio"/> at <paramref name="imageSize"/>.</summary>
-    public static (int Width, int Height) PixelSize(string aspectRatio, string imageSize)
-    {
-        if (!Table.TryGetValue(aspectRatio, out var sizes))
-            throw new ArgumentOutOfRangeException(nameof(aspectRatio), aspectRatio, "Not an aspect ratio of Gemini 3 Pro Image.");
-        var index = ImageSizes.ToList().IndexOf(imageSize);
-        if (index < 0)
-            throw new ArgumentOutOfRangeException(nameof(imageSize), imageSize, "Not an image size of Gemini 3 Pro Image.");
-        return sizes[index];
+        var rules = GeminiModels.Find(model) ?? throw new ArgumentOutOfRangeException(nameof(model), model, "Not a catalogue model.");
+        if (!rules.AspectRatios.Contains(aspectRatio))
+            throw new ArgumentOutOfRangeException(nameof(aspectRatio), aspectRatio, $"Not an aspect ratio of {model}.");
+        if (!rules.Resolutions.Contains(imageSize))
+            throw new ArgumentOutOfRangeException(nameof(imageSize), imageSize, $"Not an image size of {model}.");
+        return rules.OutputSize(aspectRatio, imageSize);
     }
 
-    /// <summary>Output tokens billed for one image: 1120 for 1K and 2K, 2000 for 4K.</summary>
+    /// <summary>Output tokens billed for one image: 1120 up to 2K, 2000 for 4K.</summary>
     public static int OutputTokens(string imageSize) => imageSize == "4K" ? 2000 : 1120;
 }

@@ -21,6 +21,8 @@ public abstract class LikenessDbContext(DbContextOptions options)
     public DbSet<ImageJob> ImageJobs => Set<ImageJob>();
     public DbSet<ImageJobEvent> ImageJobEvents => Set<ImageJobEvent>();
     public DbSet<Storage.ImageStoreClaim> ImageStoreClaims => Set<Storage.ImageStoreClaim>();
+    public DbSet<ImageUsageRecord> ImageUsage => Set<ImageUsageRecord>();
+    public DbSet<Providers.Gemini.GeminiUploadedFile> GeminiFiles => Set<Providers.Gemini.GeminiUploadedFile>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
@@ -67,6 +69,8 @@ public abstract class LikenessDbContext(DbContextOptions options)
             e.Property(s => s.AspectRatio).HasMaxLength(8);
             e.Property(s => s.Resolution).HasMaxLength(8);
             e.Property(s => s.LeaseToken);
+            e.Property(s => s.Model).HasMaxLength(64);
+            e.Property(s => s.EditMode).HasMaxLength(16);
             e.HasMany(s => s.Versions).WithOne().HasForeignKey(v => v.SessionId)
                 .OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(s => s.ExpiresAt);
@@ -82,6 +86,8 @@ public abstract class LikenessDbContext(DbContextOptions options)
             e.Property(v => v.ImageKey).HasMaxLength(64);
             e.Property(v => v.ThumbnailKey).HasMaxLength(64);
             e.Property(v => v.MimeType).HasMaxLength(32);
+            e.Property(v => v.Model).HasMaxLength(64);
+            e.Property(v => v.EstimatedCostUsd).HasPrecision(18, 6);
             e.HasIndex(v => new { v.SessionId, v.CreatedAt });
             e.HasIndex(v => v.ImageKey);
             e.HasIndex(v => v.ThumbnailKey);
@@ -100,6 +106,28 @@ public abstract class LikenessDbContext(DbContextOptions options)
             e.HasIndex(j => new { j.UserId, j.CreatedAt });
             e.HasIndex(j => new { j.Status, j.LeaseUntil });
             e.HasMany<ImageJobEvent>().WithOne().HasForeignKey(v => v.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ImageUsageRecord>(e =>
+        {
+            e.ToTable("image_usage");
+            e.HasOne<User>().WithMany().HasForeignKey(u => u.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(u => u.Provider).HasMaxLength(32);
+            e.Property(u => u.Model).HasMaxLength(64);
+            e.Property(u => u.Resolution).HasMaxLength(8);
+            e.Property(u => u.EstimatedCostUsd).HasPrecision(18, 6);
+            e.HasIndex(u => new { u.UserId, u.CreatedAt });
+            e.HasIndex(u => u.CreatedAt);
+        });
+
+        builder.Entity<Providers.Gemini.GeminiUploadedFile>(e =>
+        {
+            e.ToTable("gemini_files");
+            e.HasKey(f => f.StorageKey);
+            e.Property(f => f.StorageKey).HasMaxLength(64);
+            e.Property(f => f.Name).HasMaxLength(128);
+            e.Property(f => f.Uri).HasMaxLength(512);
+            e.Property(f => f.MimeType).HasMaxLength(32);
         });
 
         builder.Entity<Storage.ImageStoreClaim>(e =>

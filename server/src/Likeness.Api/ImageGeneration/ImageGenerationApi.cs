@@ -70,13 +70,15 @@ public static class ImageGenerationApi
 
     // The plan's endpoints: start a job, then wait for it (or answer 202 at once with Prefer: respond-async).
 
-    private static Task<IResult> AdminGenerateImage(AdminGenerateImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> AdminGenerateImage(
+        AdminGenerateImageRequest request, ImageJobs jobs, IImageModelCatalog catalog, HttpContext http, CancellationToken ct) =>
         Generate(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.IdentityId, request.AdditionalPrompt,
-            request.AspectRatio, request.Resolution, jobs, http, ct);
+            GenerateChoices.Of(catalog, request.Model, request.EditMode, request.AspectRatio, request.Resolution), jobs, http, ct);
 
-    private static Task<IResult> GenerateImage(GenerateImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
-        Generate(SessionOwner.Self(http.User), request.IdentityId, request.AdditionalPrompt, request.AspectRatio, request.Resolution,
-            jobs, http, ct);
+    private static Task<IResult> GenerateImage(
+        GenerateImageRequest request, ImageJobs jobs, IImageModelCatalog catalog, HttpContext http, CancellationToken ct) =>
+        Generate(SessionOwner.Self(http.User), request.IdentityId, request.AdditionalPrompt,
+            GenerateChoices.Of(catalog, request.Model, request.EditMode, request.AspectRatio, request.Resolution), jobs, http, ct);
 
     private static Task<IResult> AdminEditImage(AdminEditImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
         Edit(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.EditPrompt, request.IdentityId, jobs, http, ct);
@@ -85,11 +87,13 @@ public static class ImageGenerationApi
         Edit(SessionOwner.Self(http.User), request.EditPrompt, request.IdentityId, jobs, http, ct);
 
     private static async Task<IResult> Generate(
-        SessionOwner owner, string? identityId, string? additionalPrompt, string? aspectRatio, string? resolution,
+        SessionOwner owner, string? identityId, string? additionalPrompt, Func<GenerateChoices> choices,
         ImageJobs jobs, HttpContext http, CancellationToken ct)
     {
-        var job = await jobs.StartGenerate(owner.UserId, RequiredId(identityId, "identity_id"), additionalPrompt,
-            AspectRatio(aspectRatio), Resolution(resolution), ct);
+        var id = RequiredId(identityId, "identity_id");
+        var chosen = choices();
+        var job = await jobs.StartGenerate(owner.UserId, id, additionalPrompt, chosen.AspectRatio, chosen.Resolution, ct,
+            chosen.Model, chosen.EditMode);
         return await Answer(job, owner, jobs, http, ct);
     }
 
@@ -111,7 +115,10 @@ public static class ImageGenerationApi
             ImageJobStatus.Succeeded when view is not null => TypedResults.Ok(ImageSessionResponses.From(view, owner.Prefix, includeImage: true)),
             ImageJobStatus.Cancelled => throw ApiProblem.Conflict(ImageJobs.JobCancelled),
             _ => throw new ApiProblem(finished.ErrorStatus ?? StatusCodes.Status500InternalServerError,
-                finished.ErrorDetail ?? ProblemExceptionHandler.ImageGenerationFailed),
+                finished.ErrorDetail ?? ProblemExceptionHandler.ImageGenerationFailed)
+            {
+                RetryAfter = finished.ErrorRetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            },
         };
     }
 
@@ -159,12 +166,12 @@ public static class ImageGenerationApi
         return await StoredImageResults.Serve(http, store, key, mimeType, ImageGenerationOrchestrator.VersionNotFound, ct);
     }
 
-    private static async Task<IResult> StartJob(StartImageJobRequest request, SessionOwner owner, ImageJobs jobs, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> StartJob(
+        StartImageJobRequest request, SessionOwner owner, ImageJobs jobs, IImageModelCatalog catalog, HttpContext http, CancellationToken ct)
     {
         var job = request.Kind?.Trim().ToLowerInvariant() switch
         {
-            "generate" => await jobs.StartGenerate(owner.UserId, RequiredId(request.IdentityId, "identity_id"), request.AdditionalPrompt,
-                AspectRatio(request.AspectRatio), Resolution(request.Resolution), ct),
+            "generate" => await StartGenerateJob(owner, request, jobs, catalog, ct),
             "edit" => await jobs.StartEdit(owner.UserId, request.EditPrompt, OptionalId(request.IdentityId, "identity_id"), ct),
             _ => throw ApiProblem.Invalid("kind", "kind must be generate or edit."),
         };
@@ -212,6 +219,27 @@ public static class ImageGenerationApi
         return await StoredImageResults.Serve(http, store, key, mimeType, ImageJobEventStream.PreviewNotFound, ct);
     }
 
+    private static Task<ImageJob> StartGenerateJob(
+        SessionOwner owner, StartImageJobRequest request, ImageJobs jobs, IImageModelCatalog catalog, CancellationToken ct)
+    {
+        var id = RequiredId(request.IdentityId, "identity_id");
+        var chosen = GenerateChoices.Of(catalog, request.Model, request.EditMode, request.AspectRatio, request.Resolution)();
+        return jobs.StartGenerate(owner.UserId, id, request.AdditionalPrompt, chosen.AspectRatio, chosen.Resolution, ct,
+            chosen.Model, chosen.EditMode);
+    }
+
+    /// <summary>A generate's model, edit mode, aspect ratio and size, checked against the model's rules (400s name what is allowed).</summary>
+    private sealed record GenerateChoices(string Model, string EditMode, string AspectRatio, string Resolution)
+    {
+        /// <summary>Deferred, so the identity is checked first, as before the catalogue.</summary>
+        public static Func<GenerateChoices> Of(IImageModelCatalog catalog, string? model, string? editMode, string? aspectRatio, string? resolution) => () =>
+        {
+            var info = catalog.Resolve(model);
+            return new GenerateChoices(info.Id, catalog.ResolveEditMode(editMode),
+                ImageGenerationApi.AspectRatio(aspectRatio, info), ImageGenerationApi.Resolution(resolution, info));
+        };
+    }
+
     internal static Guid RequiredId(string? value, string field) =>
         OptionalId(value, field) ?? throw ApiProblem.Invalid(field, $"{field} is required.");
 
@@ -222,23 +250,23 @@ public static class ImageGenerationApi
         return Guid.TryParse(value, out var id) ? id : throw ApiProblem.Invalid(field, $"{field} must be a UUID.");
     }
 
-    private static string AspectRatio(string? value)
+    private static string AspectRatio(string? value, ImageModelInfo model)
     {
         if (string.IsNullOrWhiteSpace(value))
-            return ImageFormats.DefaultAspectRatio;
-        return ImageFormats.IsAspectRatio(value.Trim())
+            return model.AspectRatios.Contains(ImageFormats.DefaultAspectRatio) ? ImageFormats.DefaultAspectRatio : model.AspectRatios[0];
+        return model.AspectRatios.Contains(value.Trim())
             ? value.Trim()
-            : throw ApiProblem.Invalid("aspect_ratio", $"aspect_ratio must be one of {string.Join(", ", ImageFormats.AspectRatios)}.");
+            : throw ApiProblem.Invalid("aspect_ratio", $"aspect_ratio must be one of {string.Join(", ", model.AspectRatios)}.");
     }
 
-    private static string Resolution(string? value)
+    private static string Resolution(string? value, ImageModelInfo model)
     {
         if (string.IsNullOrWhiteSpace(value))
-            return ImageFormats.DefaultResolution;
+            return model.Resolutions.Contains(ImageFormats.DefaultResolution) ? ImageFormats.DefaultResolution : model.Resolutions[^1];
         var normalized = value.Trim().ToUpperInvariant();
-        return ImageFormats.IsResolution(normalized)
+        return model.Resolutions.Contains(normalized)
             ? normalized
-            : throw ApiProblem.Invalid("resolution", $"resolution must be one of {string.Join(", ", ImageFormats.Resolutions)}.");
+            : throw ApiProblem.Invalid("resolution", $"resolution must be one of {string.Join(", ", model.Resolutions)}.");
     }
 
     private static RouteHandlerBuilder WithSessionErrors(this RouteHandlerBuilder builder) => builder

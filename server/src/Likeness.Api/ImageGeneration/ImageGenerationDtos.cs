@@ -9,11 +9,13 @@ namespace Likeness.Api.ImageGeneration;
 
 /// <summary>The plan's admin generate body: any user's session.</summary>
 public sealed record AdminGenerateImageRequest(
-    string? UserId, string? IdentityId, string? AdditionalPrompt, string? AspectRatio, string? Resolution);
+    string? UserId, string? IdentityId, string? AdditionalPrompt, string? AspectRatio, string? Resolution,
+    string? Model = null, string? EditMode = null);
 
 /// <summary>The signed-in user's generate body.</summary>
 public sealed record GenerateImageRequest(
-    string? IdentityId, string? AdditionalPrompt, string? AspectRatio, string? Resolution);
+    string? IdentityId, string? AdditionalPrompt, string? AspectRatio, string? Resolution,
+    string? Model = null, string? EditMode = null);
 
 /// <summary>The plan's admin edit body.</summary>
 public sealed record AdminEditImageRequest(string? UserId, string? EditPrompt, string? IdentityId);
@@ -23,7 +25,8 @@ public sealed record EditImageRequest(string? EditPrompt, string? IdentityId);
 
 /// <summary><c>POST {prefix}/jobs/</c>: a generate or an edit, by <c>kind</c>.</summary>
 public sealed record StartImageJobRequest(
-    string? Kind, string? IdentityId, string? AdditionalPrompt, string? AspectRatio, string? Resolution, string? EditPrompt);
+    string? Kind, string? IdentityId, string? AdditionalPrompt, string? AspectRatio, string? Resolution, string? EditPrompt,
+    string? Model = null, string? EditMode = null);
 
 public sealed record SelectVersionRequest(string? VersionId);
 
@@ -79,7 +82,10 @@ public sealed record ImageSessionResponse(
     DateTime? ExpiresAt,
     string? ImageUrl,
     string? ThumbnailUrl,
-    ImageJobResponse? RunningJob);
+    ImageJobResponse? RunningJob,
+    string? Model = null,
+    string? EditMode = null,
+    decimal? EstimatedCostUsd = null);
 
 public sealed record ImageVersionResponse(
     Guid Id,
@@ -96,14 +102,22 @@ public sealed record ImageVersionResponse(
     DateTime CreatedAt,
     bool IsCurrent,
     string ImageUrl,
-    string ThumbnailUrl);
+    string ThumbnailUrl,
+    string? Model,
+    ImageUsageResponse? Usage,
+    decimal? EstimatedCostUsd);
+
+/// <summary>A version's tokens, as Gemini counted them.</summary>
+public sealed record ImageUsageResponse(int PromptTokens, int OutputTokens, int ThoughtsTokens, int TotalTokens);
 
 public sealed record ImageSessionHistoryResponse(
     Guid? SessionId,
     Guid? CurrentVersionId,
     IReadOnlyList<ImageVersionResponse> Versions);
 
-public sealed record ImageJobError(int Status, string Detail);
+public sealed record ImageJobError(
+    int Status, string Detail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RetryAfterSeconds = null);
 
 public sealed record ImageJobResponse(
     Guid Id,
@@ -137,7 +151,7 @@ public static class ImageSessionResponses
             includeImage && view.Image is { } image ? Convert.ToBase64String(image) : null,
             HasActiveSession: true, s.IdentityId, s.Id, v.Id, view.CanUndo, view.CanRedo, view.ReferencesChanged,
             v.MimeType, v.Width, v.Height, s.AspectRatio, s.Resolution, v.Provider, s.LastPrompt, s.ExpiresAt,
-            ImageUrl(prefix, v.Id), ThumbnailUrl(prefix, v.Id), runningJob);
+            ImageUrl(prefix, v.Id), ThumbnailUrl(prefix, v.Id), runningJob, s.Model, s.EditMode, view.CostUsd);
     }
 
     public static ImageSessionHistoryResponse History(
@@ -147,11 +161,15 @@ public static class ImageSessionResponses
         return new ImageSessionHistoryResponse(session?.Id, session?.CurrentVersionId,
             versions.Select(v => new ImageVersionResponse(v.Id, v.ParentVersionId, v.Kind.ToString().ToLowerInvariant(),
                 v.Prompt, v.Provider, v.AspectRatio, v.Resolution, v.MimeType, v.Width, v.Height, v.DurationMs,
-                v.CreatedAt, v.Id == session?.CurrentVersionId, ImageUrl(prefix, v.Id), ThumbnailUrl(prefix, v.Id))).ToList());
+                v.CreatedAt, v.Id == session?.CurrentVersionId, ImageUrl(prefix, v.Id), ThumbnailUrl(prefix, v.Id), v.Model,
+                v.TotalTokens is { } total
+                    ? new ImageUsageResponse(v.PromptTokens ?? 0, v.OutputTokens ?? 0, v.ThoughtsTokens ?? 0, total)
+                    : null,
+                v.EstimatedCostUsd)).ToList());
     }
 
     public static ImageJobResponse Job(ImageJob job, string prefix) => new(
         job.Id, job.Kind, job.Status, job.Stage, job.CreatedAt, job.StartedAt, job.FinishedAt, job.VersionId,
-        job.ErrorStatus is { } status ? new ImageJobError(status, job.ErrorDetail ?? "") : null,
+        job.ErrorStatus is { } status ? new ImageJobError(status, job.ErrorDetail ?? "", job.ErrorRetryAfterSeconds) : null,
         $"{JobUrl(prefix, job.Id)}events/");
 }

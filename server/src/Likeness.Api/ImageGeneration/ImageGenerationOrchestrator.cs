@@ -20,6 +20,9 @@ public sealed record SessionView(
     ImageJob? RunningJob)
 {
     public static SessionView None(ImageJob? runningJob) => new(null, null, null, false, false, false, runningJob);
+
+    /// <summary>The estimated cost of every version of the session (null when none has one).</summary>
+    public decimal? CostUsd { get; init; }
 }
 
 /// <summary>
@@ -29,6 +32,9 @@ public sealed record SessionView(
 public interface IImageJobRun
 {
     Guid LeaseToken { get; }
+
+    /// <summary>The job's id (usage records name it).</summary>
+    Guid? JobId => null;
 
     IImageProgress Progress { get; }
 
@@ -52,6 +58,7 @@ public sealed class ImageGenerationOrchestrator(
     IImageStore store,
     ImageStoreClaims storeClaims,
     IImageProvider provider,
+    IImageModelCatalog catalog,
     ImageJanitor janitor,
     TimeProvider time,
     IOptions<LikenessOptions> options,
@@ -110,8 +117,10 @@ public sealed class ImageGenerationOrchestrator(
     /// <summary>Generates the first image of a new session for the user, replacing any session they had.</summary>
     public async Task<SessionView> StartImageSession(
         Guid userId, Guid identityId, string? additionalPrompt, string aspectRatio, string resolution,
-        IImageJobRun run, CancellationToken cancellationToken)
+        IImageJobRun run, CancellationToken cancellationToken, string? model = null, string? editMode = null)
     {
+        var modelInfo = catalog.Resolve(model);
+        editMode = catalog.ResolveEditMode(editMode);
         await ValidateGenerate(userId, identityId, additionalPrompt, cancellationToken);
         var identity = await db.Identities.AsNoTracking().Include(i => i.ReferenceImages)
             .FirstOrDefaultAsync(i => i.Id == identityId, cancellationToken)
@@ -121,7 +130,12 @@ public sealed class ImageGenerationOrchestrator(
         var prompt = ImagePrompts.ForGeneration(identity, additionalPrompt);
         var stopwatch = Stopwatch.StartNew();
         run.Progress.Stage(ImageJobStage.Sending);
-        var result = await provider.GenerateImage(prompt, references, aspectRatio, resolution, cancellationToken, run.Progress);
+        var made = await provider.MakeImage(new ImageRequest
+        {
+            Prompt = prompt, References = references, AspectRatio = aspectRatio, Resolution = resolution,
+            Model = modelInfo.Engine == "local" ? null : modelInfo.Id,
+        }, cancellationToken, run.Progress);
+        var result = made.Image;
         stopwatch.Stop();
         run.Progress.Stage(ImageJobStage.Storing);
         var stored = await StoreResult(result, cancellationToken);
@@ -132,10 +146,10 @@ public sealed class ImageGenerationOrchestrator(
         {
             Id = Guid.NewGuid(), UserId = userId, IdentityId = identity.Id, LastPrompt = prompt,
             ReferenceImagesHash = ReferenceImages.Hash(identity.ReferenceImages),
-            AspectRatio = aspectRatio, Resolution = resolution,
+            AspectRatio = aspectRatio, Resolution = resolution, Model = modelInfo.Id, EditMode = editMode,
             CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.SessionIdleTime,
         };
-        var version = NewVersion(session.Id, null, ImageVersionKind.Generate, prompt, stored, stopwatch, aspectRatio, resolution);
+        var version = NewVersion(session.Id, null, ImageVersionKind.Generate, prompt, stored, stopwatch, aspectRatio, resolution, made, modelInfo.Id);
         session.CurrentVersionId = version.Id;
 
         List<string> replacedKeys;
@@ -148,6 +162,7 @@ public sealed class ImageGenerationOrchestrator(
             await db.ImageGenerationSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(cancellationToken);
             db.ImageGenerationSessions.Add(session);
             db.ImageVersions.Add(version);
+            db.ImageUsage.Add(UsageRecord(userId, run, version, made));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -200,19 +215,26 @@ public sealed class ImageGenerationOrchestrator(
             ?? throw new ImageProviderFailedException($"The session's current image {current.ImageKey} is missing from the store.");
         // An engine that edits from the previous image alone is spared reading (and decoding) the references.
         var references = provider.EditsUseReferenceImages ? await ReadReferenceImages(referenceRows, cancellationToken) : [];
+        var modelId = session.Model ?? catalog.Default.Id;
+        var chat = session.EditMode == IImageModelCatalog.Chat ? await ChatPath(session, current, cancellationToken) : null;
 
         var stopwatch = Stopwatch.StartNew();
         run.Progress.Stage(ImageJobStage.Sending);
-        var result = await provider.EditImage(prompt, new ProviderImage(previous, current.MimeType), references,
-            session.AspectRatio, session.Resolution, cancellationToken, run.Progress);
+        var made = await provider.MakeImage(new ImageRequest
+        {
+            Prompt = prompt, PreviousImage = new ProviderImage(previous, current.MimeType), References = references,
+            AspectRatio = session.AspectRatio, Resolution = session.Resolution,
+            Model = modelId == LocalModelCatalog.ModelId ? null : modelId, Chat = chat,
+        }, cancellationToken, run.Progress);
+        var result = made.Image;
         stopwatch.Stop();
         run.Progress.Stage(ImageJobStage.Storing);
         var stored = await StoreResult(result, cancellationToken);
         var version = NewVersion(session.Id, current.Id, ImageVersionKind.Edit, prompt, stored, stopwatch,
-            session.AspectRatio, session.Resolution);
+            session.AspectRatio, session.Resolution, made, modelId);
         await run.BeforeSaveAsync();
 
-        var outcome = await SaveEdit(userId, session.Id, current.Id, version, run, cancellationToken);
+        var outcome = await SaveEdit(userId, session.Id, current.Id, version, UsageRecord(userId, run, version, made), run, cancellationToken);
         if (outcome is not { } view)
         {
             await janitor.DeleteUnreferencedAsync([stored.ImageKey, stored.ThumbnailKey], CancellationToken.None);
@@ -304,7 +326,7 @@ public sealed class ImageGenerationOrchestrator(
 
     /// <summary>Saves an edit's version if the session still stands where the edit started and this job holds it.</summary>
     private async Task<SessionView?> SaveEdit(
-        Guid userId, Guid sessionId, Guid parentId, ImageVersion version, IImageJobRun run, CancellationToken cancellationToken)
+        Guid userId, Guid sessionId, Guid parentId, ImageVersion version, ImageUsageRecord usage, IImageJobRun run, CancellationToken cancellationToken)
     {
         var now = Now;
         var expires = now + options.Value.SessionIdleTime;
@@ -322,6 +344,7 @@ public sealed class ImageGenerationOrchestrator(
         if (updated == 0)
             return null;
         db.ImageVersions.Add(version);
+        db.ImageUsage.Add(usage);
         await db.SaveChangesAsync(cancellationToken);
         SessionView view = SessionView.None(null);
         if (!await run.SucceedAsync(db, sessionId, version.Id, async () => view = await ViewOf(userId, null, cancellationToken), cancellationToken))
@@ -349,7 +372,12 @@ public sealed class ImageGenerationOrchestrator(
             var references = await db.ReferenceImages.AsNoTracking().Where(r => r.IdentityId == identityId).ToListAsync(cancellationToken);
             referencesChanged = ReferenceImages.Hash(references) != session.ReferenceImagesHash;
         }
-        return new SessionView(session, current, image, current.ParentVersionId is not null, canRedo, referencesChanged, runningJob);
+        var costs = await db.ImageVersions.AsNoTracking().Where(v => v.SessionId == session.Id && v.EstimatedCostUsd != null)
+            .Select(v => v.EstimatedCostUsd!.Value).ToListAsync(cancellationToken);
+        return new SessionView(session, current, image, current.ParentVersionId is not null, canRedo, referencesChanged, runningJob)
+        {
+            CostUsd = costs.Count == 0 ? null : costs.Sum(),
+        };
     }
 
     private async Task<ImageGenerationSession?> FindActiveSession(Guid userId, CancellationToken cancellationToken)
@@ -366,9 +394,9 @@ public sealed class ImageGenerationOrchestrator(
     }
 
     /// <summary>Reads the reference images from the store once, in order. None is the plan's 400.</summary>
-    private async Task<List<ProviderImage>> ReadReferenceImages(IEnumerable<ReferenceImage> rows, CancellationToken cancellationToken)
+    private async Task<List<ReferenceInput>> ReadReferenceImages(IEnumerable<ReferenceImage> rows, CancellationToken cancellationToken)
     {
-        var images = new List<ProviderImage>();
+        var images = new List<ReferenceInput>();
         foreach (var row in rows.OrderBy(r => r.Order))
         {
             var bytes = await store.GetAsync(row.StorageKey, cancellationToken);
@@ -377,7 +405,7 @@ public sealed class ImageGenerationOrchestrator(
                 logger.LogWarning("Reference image {ReferenceImageId} is missing from the store", row.Id);
                 continue;
             }
-            images.Add(new ProviderImage(bytes, row.MimeType));
+            images.Add(new ReferenceInput(row.StorageKey, new ProviderImage(bytes, row.MimeType)));
         }
         if (images.Count == 0)
             throw ApiProblem.BadRequest(ReferenceImagesRequired);
@@ -400,11 +428,90 @@ public sealed class ImageGenerationOrchestrator(
 
     private ImageVersion NewVersion(
         Guid sessionId, Guid? parentId, ImageVersionKind kind, string prompt, StoredImage stored, Stopwatch stopwatch,
-        string aspectRatio, string resolution) => new()
+        string aspectRatio, string resolution, ImageResult made, string modelId) => new()
     {
         Id = Guid.NewGuid(), SessionId = sessionId, ParentVersionId = parentId, Kind = kind, Prompt = prompt,
         Provider = provider.Name, AspectRatio = aspectRatio, Resolution = resolution,
         ImageKey = stored.ImageKey, ThumbnailKey = stored.ThumbnailKey, MimeType = stored.MimeType,
         Width = stored.Width, Height = stored.Height, DurationMs = stopwatch.ElapsedMilliseconds, CreatedAt = Now,
+        Model = made.Model ?? modelId,
+        ModelAnswer = made.Answer is { } answer ? System.Text.Json.JsonSerializer.Serialize(answer, AnswerJson) : null,
+        PromptTokens = made.Usage?.PromptTokens, OutputTokens = made.Usage?.OutputTokens, ThoughtsTokens = made.Usage?.ThoughtsTokens,
+        CachedTokens = made.Usage?.CachedTokens, TotalTokens = made.Usage?.TotalTokens, EstimatedCostUsd = made.Usage?.EstimatedCostUsd,
     };
+
+    private static readonly System.Text.Json.JsonSerializerOptions AnswerJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault,
+    };
+
+    internal static ModelAnswer? ReadAnswer(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+            return null;
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<ModelAnswer>(json, AnswerJson);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private ImageUsageRecord UsageRecord(Guid userId, IImageJobRun run, ImageVersion version, ImageResult made) => new()
+    {
+        Id = Guid.NewGuid(), UserId = userId, JobId = run.JobId, VersionId = version.Id, Provider = version.Provider,
+        Model = version.Model, Resolution = version.Resolution, Images = 1,
+        PromptTokens = made.Usage?.PromptTokens ?? 0, OutputTokens = made.Usage?.OutputTokens ?? 0,
+        ThoughtsTokens = made.Usage?.ThoughtsTokens ?? 0, CachedTokens = made.Usage?.CachedTokens ?? 0,
+        TotalTokens = made.Usage?.TotalTokens ?? 0, EstimatedCostUsd = made.Usage?.EstimatedCostUsd, CreatedAt = version.CreatedAt,
+    };
+
+    /// <summary>
+    /// The conversation of a chat-mode edit: the path from the root to <paramref name="current"/>, its last
+    /// <see cref="IImageModelCatalog.ChatTurns"/> versions whose model answers can be sent back (signed); when
+    /// the kept part does not start at the root, the image it edited opens the first user turn. Null when the
+    /// current version has no such answer (the Local engine, an upload, an unsigned answer): a stateless edit.
+    /// </summary>
+    private async Task<ChatHistory?> ChatPath(ImageGenerationSession session, ImageVersion current, CancellationToken cancellationToken)
+    {
+        var versions = await db.ImageVersions.AsNoTracking().Where(v => v.SessionId == session.Id)
+            .Select(v => new { v.Id, v.ParentVersionId, v.Prompt, v.ModelAnswer, v.ImageKey, v.MimeType })
+            .ToDictionaryAsync(v => v.Id, cancellationToken);
+        var kept = new List<(string Prompt, ModelAnswer Answer, string ImageKey, string MimeType)>();
+        Guid? id = current.Id;
+        Guid? startId = null;
+        while (id is { } at && versions.TryGetValue(at, out var version) && kept.Count < catalog.ChatTurns)
+        {
+            if (ReadAnswer(version.ModelAnswer) is not { CanReplay: true } answer)
+                break;
+            kept.Add((version.Prompt, answer, version.ImageKey, version.MimeType));
+            id = version.ParentVersionId;
+        }
+        startId = id;
+        if (kept.Count == 0)
+            return null;
+        kept.Reverse();
+        var turns = new List<ChatTurn>();
+        foreach (var turn in kept)
+        {
+            var bytes = await store.GetAsync(turn.ImageKey, cancellationToken);
+            if (bytes is null)
+            {
+                logger.LogWarning("Chat edit of session {SessionId}: image {ImageKey} is missing; sending a stateless edit", session.Id, turn.ImageKey);
+                return null;
+            }
+            turns.Add(new ChatTurn(turn.Prompt, turn.Answer, new ProviderImage(bytes, turn.MimeType)));
+        }
+        ProviderImage? start = null;
+        if (startId is { } s && versions.TryGetValue(s, out var startVersion))
+        {
+            var bytes = await store.GetAsync(startVersion.ImageKey, cancellationToken);
+            if (bytes is null)
+                return null;
+            start = new ProviderImage(bytes, startVersion.MimeType);
+        }
+        return new ChatHistory(start, turns);
+    }
 }

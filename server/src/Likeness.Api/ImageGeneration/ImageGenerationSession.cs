@@ -16,6 +16,10 @@ public class ImageGenerationSession
     public string ReferenceImagesHash { get; set; } = "";
     public required string AspectRatio { get; set; }
     public required string Resolution { get; set; }
+    /// <summary>The image model every turn uses (<c>local</c> for the Local engine); null for sessions older than the catalogue.</summary>
+    public string? Model { get; set; }
+    /// <summary><c>chat</c> (edits send the conversation) or <c>single</c> (the plan's stateless edit); null: single.</summary>
+    public string? EditMode { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     /// <summary>Idle expiry, pushed forward by every use.</summary>
@@ -51,6 +55,40 @@ public class ImageVersion
     public int Width { get; set; }
     public int Height { get; set; }
     public long DurationMs { get; set; }
+    public DateTime CreatedAt { get; set; }
+    /// <summary>The model that made it (<c>local</c> for the Local engine).</summary>
+    public string? Model { get; set; }
+    /// <summary>The model's answer as JSON (<see cref="Providers.ModelAnswer"/>): its parts and signatures, for chat-mode edits.</summary>
+    public string? ModelAnswer { get; set; }
+    public int? PromptTokens { get; set; }
+    public int? OutputTokens { get; set; }
+    public int? ThoughtsTokens { get; set; }
+    public int? CachedTokens { get; set; }
+    public int? TotalTokens { get; set; }
+    /// <summary>From the catalogue's prices; null for the Local engine.</summary>
+    public decimal? EstimatedCostUsd { get; set; }
+}
+
+/// <summary>
+/// One model call that made an image, kept after its session is gone: per-user daily cost, the budget and the
+/// admin's usage page read it.
+/// </summary>
+public class ImageUsageRecord
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public Guid? JobId { get; set; }
+    public Guid? VersionId { get; set; }
+    public required string Provider { get; set; }
+    public string? Model { get; set; }
+    public required string Resolution { get; set; }
+    public int Images { get; set; } = 1;
+    public int PromptTokens { get; set; }
+    public int OutputTokens { get; set; }
+    public int ThoughtsTokens { get; set; }
+    public int CachedTokens { get; set; }
+    public int TotalTokens { get; set; }
+    public decimal? EstimatedCostUsd { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 

@@ -38,6 +38,8 @@ public class ImageJob
     /// <summary>The HTTP status the waiting endpoint answers for a failure, and its <c>detail</c>.</summary>
     public int? ErrorStatus { get; set; }
     public string? ErrorDetail { get; set; }
+    /// <summary>For a 429 failure: the <c>Retry-After</c> the waiting endpoint answers (seconds).</summary>
+    public int? ErrorRetryAfterSeconds { get; set; }
     /// <summary>The version a succeeded job made.</summary>
     public Guid? VersionId { get; set; }
     public DateTime CreatedAt { get; set; }
@@ -65,7 +67,7 @@ public class ImageJobEvent
 {
     public long Id { get; set; }
     public Guid JobId { get; set; }
-    /// <summary><c>stage</c>, <c>thought</c>, <c>preview</c>, <c>succeeded</c>, <c>failed</c> or <c>cancelled</c>.</summary>
+    /// <summary><c>stage</c>, <c>thought</c>, <c>preview</c>, <c>notice</c>, <c>succeeded</c>, <c>failed</c> or <c>cancelled</c>.</summary>
     public required string Name { get; set; }
     /// <summary>The event's JSON data, as sent.</summary>
     public required string Data { get; set; }
@@ -81,7 +83,9 @@ public sealed record ImageJobRequest(
     string? AdditionalPrompt,
     string? AspectRatio,
     string? Resolution,
-    string? EditPrompt);
+    string? EditPrompt,
+    string? Model = null,
+    string? EditMode = null);
 
 public static class ImageJobEventNames
 {
@@ -91,6 +95,8 @@ public static class ImageJobEventNames
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
+    /// <summary><c>{"message": "…"}</c>: something the user should know about this image (e.g. references left out).</summary>
+    public const string Notice = "notice";
 
     public static bool IsTerminal(string name) => name is Succeeded or Failed or Cancelled;
 }

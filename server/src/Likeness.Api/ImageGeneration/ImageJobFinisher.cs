@@ -23,7 +23,7 @@ public sealed class ImageJobFinisher(
     /// </summary>
     public async Task<bool> FinishAsync(
         Guid jobId, Guid leaseToken, ImageJobStatus status, int? errorStatus, string? errorDetail,
-        DateTime? onlyIfLeaseExpiredBy = null, CancellationToken cancellationToken = default)
+        DateTime? onlyIfLeaseExpiredBy = null, CancellationToken cancellationToken = default, int? retryAfterSeconds = null)
     {
         var now = Now;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -34,6 +34,7 @@ public sealed class ImageJobFinisher(
             .SetProperty(j => j.Status, status)
             .SetProperty(j => j.ErrorStatus, errorStatus)
             .SetProperty(j => j.ErrorDetail, errorDetail)
+            .SetProperty(j => j.ErrorRetryAfterSeconds, retryAfterSeconds)
             .SetProperty(j => j.FinishedAt, now)
             .SetProperty(j => j.Stage, (Providers.ImageJobStage?)null)
             .SetProperty(j => j.ActiveUserId, (Guid?)null)

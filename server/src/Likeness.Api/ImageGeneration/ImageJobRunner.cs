@@ -119,7 +119,8 @@ public sealed class ImageJobRunner(
                 {
                     var (status, detail) = ImageJobErrors.For(e, logger);
                     await run.StopAsync();
-                    await finisher.FinishAsync(job.Id, running.Token, ImageJobStatus.Failed, status, detail);
+                    await finisher.FinishAsync(job.Id, running.Token, ImageJobStatus.Failed, status, detail,
+                        retryAfterSeconds: ImageJobErrors.RetryAfterSeconds(e));
                 }
             }
             else
@@ -182,7 +183,7 @@ public sealed class ImageJobRunner(
         var request = JsonSerializer.Deserialize<ImageJobRequest>(job.Request)!;
         return job.Kind == ImageJobKind.Generate
             ? orchestrator.StartImageSession(job.UserId, request.IdentityId!.Value, request.AdditionalPrompt,
-                request.AspectRatio!, request.Resolution!, run, cancellationToken)
+                request.AspectRatio!, request.Resolution!, run, cancellationToken, request.Model, request.EditMode)
             : orchestrator.EditImageSession(job.UserId, request.EditPrompt, request.IdentityId, run, cancellationToken);
     }
 
@@ -276,6 +277,8 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
 
     public Guid LeaseToken { get; }
 
+    public Guid? JobId => _job.Id;
+
     public IImageProgress Progress => this;
 
     public void Stage(ImageJobStage stage)
@@ -288,6 +291,12 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
             _stage = stage;
         }
         _events.Writer.TryWrite(new(ImageJobEventNames.Stage, JsonSerializer.Serialize(new { stage }, _json), stage, null, null));
+    }
+
+    public void Notice(string message)
+    {
+        if (!string.IsNullOrWhiteSpace(message))
+            _events.Writer.TryWrite(new(ImageJobEventNames.Notice, JsonSerializer.Serialize(new { message }, _json), null, null, null));
     }
 
     public void Thought(string text)
@@ -386,12 +395,23 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
 /// <summary>The status and message a job's failure gives: the same the waiting endpoint answers.</summary>
 public static class ImageJobErrors
 {
+    /// <summary>The <c>Retry-After</c> (seconds) a failure answers with, if any.</summary>
+    public static int? RetryAfterSeconds(Exception exception) => exception switch
+    {
+        ImageQuotaExceededException quota => Math.Max(1, (int)Math.Ceiling(quota.RetryAfter.TotalSeconds)),
+        Problems.ApiProblem { RetryAfter: { } wait } => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)),
+        _ => null,
+    };
+
     public static (int Status, string Detail) For(Exception exception, ILogger logger)
     {
         switch (exception)
         {
             case Problems.ApiProblem problem:
                 return (problem.Status, problem.Detail);
+            case ImageQuotaExceededException quota:
+                logger.LogWarning("Image job failed: the model's quota is used up ({Reason})", quota.Message);
+                return (StatusCodes.Status429TooManyRequests, quota.UserMessage);
             case ImageRequestDeclinedException declined:
                 return (StatusCodes.Status422UnprocessableEntity, declined.Message);
             case var full when Storage.StorageFullException.Caused(full):

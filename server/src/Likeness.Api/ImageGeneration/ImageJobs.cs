@@ -24,17 +24,20 @@ public sealed class ImageJobs(
     public const string JobCancelled = "This image job was cancelled. Nothing was changed.";
     public const string ServerStopped = "The server stopped while this image was being made. Nothing was changed.";
     public const string EngineBusy = "The image engine is busy with other images. Try again in a minute.";
+    public const string BudgetUsedUp = "Your daily image budget is used up.";
 
     private readonly Dictionary<Guid, Task<SessionView?>> _started = [];
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public async Task<ImageJob> StartGenerate(
-        Guid userId, Guid identityId, string? additionalPrompt, string aspectRatio, string resolution, CancellationToken cancellationToken)
+        Guid userId, Guid identityId, string? additionalPrompt, string aspectRatio, string resolution, CancellationToken cancellationToken,
+        string? model = null, string? editMode = null)
     {
         await orchestrator.ValidateGenerate(userId, identityId, additionalPrompt, cancellationToken);
+        await CheckBudget(userId, cancellationToken);
         var job = NewJob(userId, ImageJobKind.Generate, null,
-            new ImageJobRequest(identityId, additionalPrompt, aspectRatio, resolution, null));
+            new ImageJobRequest(identityId, additionalPrompt, aspectRatio, resolution, null, model, editMode));
         await Insert(job, sessionToClaim: null, cancellationToken);
         _started[job.Id] = runner.Start(job);
         return job;
@@ -43,6 +46,7 @@ public sealed class ImageJobs(
     public async Task<ImageJob> StartEdit(Guid userId, string? editPrompt, Guid? identityId, CancellationToken cancellationToken)
     {
         var (prompt, session) = await orchestrator.ValidateEdit(userId, editPrompt, identityId, cancellationToken);
+        await CheckBudget(userId, cancellationToken);
         var job = NewJob(userId, ImageJobKind.Edit, session.Id, new ImageJobRequest(identityId, null, null, null, prompt));
         await Insert(job, session.Id, cancellationToken);
         _started[job.Id] = runner.Start(job);
@@ -101,6 +105,23 @@ public sealed class ImageJobs(
         if (job.IsFinished && job.Status != ImageJobStatus.Cancelled)
             throw ApiProblem.Conflict(JobFinished);
         return job;
+    }
+
+    /// <summary>
+    /// <c>Likeness:DailyBudgetUsd</c> (off when unset): once the user's estimated cost today (UTC) reaches it,
+    /// generate and edit are refused before any model call, until midnight UTC.
+    /// </summary>
+    private async Task CheckBudget(Guid userId, CancellationToken cancellationToken)
+    {
+        if (options.Value.DailyBudgetUsd is not { } budget)
+            return;
+        var now = Now;
+        var today = now.Date;
+        var costs = await db.ImageUsage.AsNoTracking()
+            .Where(u => u.UserId == userId && u.CreatedAt >= today && u.EstimatedCostUsd != null)
+            .Select(u => u.EstimatedCostUsd!.Value).ToListAsync(cancellationToken);
+        if (costs.Sum() >= budget)
+            throw ApiProblem.TooManyRequests(BudgetUsedUp, today.AddDays(1) - now);
     }
 
     private ImageJob NewJob(Guid userId, ImageJobKind kind, Guid? sessionId, ImageJobRequest request)

@@ -15,6 +15,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
         var (status, detail, errors) = exception switch
         {
             ApiProblem p => (p.Status, p.Detail, p.Errors),
+            ImageQuotaExceededException q => (StatusCodes.Status429TooManyRequests, q.UserMessage, null),
             ImageRequestDeclinedException d => (StatusCodes.Status422UnprocessableEntity, d.Message, null),
             ImageProviderFailedException => (StatusCodes.Status500InternalServerError, ImageGenerationFailed, null),
             BadHttpRequestException b => (b.StatusCode, BadRequestDetail(b), null),
@@ -24,7 +25,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
             _ => (StatusCodes.Status500InternalServerError, "Something went wrong on the server.", (IDictionary<string, string[]>?)null),
         };
 
-        if (exception is ImageProviderFailedException)
+        if (exception is ImageQuotaExceededException)
+            logger.LogWarning("The image model's quota is used up: {Reason}", exception.Message);
+        else if (exception is ImageProviderFailedException)
             logger.LogError(exception, "Image provider failed: {Reason}", exception.Message);
         else if (exception is ApiProblem || status == StatusCodes.Status507InsufficientStorage)
         {
@@ -39,8 +42,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
             return true;
 
         context.Response.StatusCode = status;
-        if (exception is ApiProblem { RetryAfter: { } retryAfter })
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (ImageGeneration.ImageJobErrors.RetryAfterSeconds(exception) is { } retryAfter)
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var problem = errors is null
             ? new ProblemDetails { Status = status, Detail = detail }
             : new ValidationProblemDetails(errors) { Status = status, Detail = detail };

@@ -15,6 +15,9 @@ public interface IImageProgress
 
     /// <summary>An interim image the model drew before its final one (stored and shown as a preview).</summary>
     Task Preview(ProviderImage image, CancellationToken cancellationToken);
+
+    /// <summary>Something the user should know about this image (e.g. reference images left out); a <c>notice</c> event.</summary>
+    void Notice(string message) { }
 }
 
 /// <summary>The stages of making an image, in order; a job's <c>stage</c> is one of them (snake_case in JSON).</summary>

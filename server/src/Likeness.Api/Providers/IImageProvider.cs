@@ -37,6 +37,101 @@ public interface IImageProvider
         string resolution,
         CancellationToken cancellationToken = default,
         IImageProgress? progress = null);
+
+    /// <summary>
+    /// Makes one image for <paramref name="request"/>: a generate (no previous image), a stateless edit, or
+    /// (engines that keep conversations) a chat-mode edit. Returns the image with what the engine can say
+    /// about it (its answer's parts, usage, cost). The default runs <see cref="GenerateImage"/> or
+    /// <see cref="EditImage"/>.
+    /// </summary>
+    async Task<ImageResult> MakeImage(ImageRequest request, CancellationToken cancellationToken = default, IImageProgress? progress = null)
+    {
+        var references = request.References.Select(r => r.Image).ToList();
+        var image = request.PreviousImage is { } previous
+            ? await EditImage(request.Prompt, previous, references, request.AspectRatio, request.Resolution, cancellationToken, progress)
+            : await GenerateImage(request.Prompt, references, request.AspectRatio, request.Resolution, cancellationToken, progress);
+        return new ImageResult(image);
+    }
+}
+
+/// <summary>What the orchestrator asks an engine for (see <see cref="IImageProvider.MakeImage"/>).</summary>
+public sealed record ImageRequest
+{
+    public required string Prompt { get; init; }
+    /// <summary>The image to edit; null for a generate.</summary>
+    public ProviderImage? PreviousImage { get; init; }
+    public required IReadOnlyList<ReferenceInput> References { get; init; }
+    public required string AspectRatio { get; init; }
+    public required string Resolution { get; init; }
+    /// <summary>The model the session uses (null: the engine's default).</summary>
+    public string? Model { get; init; }
+    /// <summary>Chat mode: the conversation so far along the version path (null: the stateless request).</summary>
+    public ChatHistory? Chat { get; init; }
+}
+
+/// <summary>A reference image and the store key it came from (the Files API remembers uploads by it).</summary>
+public sealed record ReferenceInput(string StorageKey, ProviderImage Image);
+
+/// <summary>
+/// The conversation before a chat-mode edit. The first user turn is <see cref="Turns"/>[0]'s prompt, then
+/// <see cref="StartImage"/> (when the window does not reach the root: the image that turn edited), then the
+/// references; each turn's model answer follows its prompt.
+/// </summary>
+public sealed record ChatHistory(ProviderImage? StartImage, IReadOnlyList<ChatTurn> Turns);
+
+/// <summary>One exchange: the user's prompt, the model's stored answer and the image it refers to (original bytes).</summary>
+public sealed record ChatTurn(string UserPrompt, ModelAnswer Answer, ProviderImage Image);
+
+/// <summary>
+/// A model's answer as stored with its version: its parts in order, each thought flag and signature exactly
+/// as received; the image part refers to the version's stored image.
+/// </summary>
+public sealed record ModelAnswer(IReadOnlyList<AnswerPart> Parts)
+{
+    /// <summary>Whether it can be sent back as a model turn: its image part is there, and signed.</summary>
+    public bool CanReplay => Parts.Count(p => p.Image) == 1 && Parts.Where(p => p.Image).All(p => p.ThoughtSignature is { Length: > 0 })
+                             && !Parts.Any(p => p.OtherImage && !p.Thought);
+}
+
+/// <summary>
+/// One stored part: <see cref="Text"/>, or <see cref="Image"/> (the version's image), or an image that was
+/// not kept (<see cref="OtherImage"/>: a thought image, or a second image).
+/// </summary>
+public sealed record AnswerPart
+{
+    public string? Text { get; init; }
+    public bool Image { get; init; }
+    public bool OtherImage { get; init; }
+    public bool Thought { get; init; }
+    public string? ThoughtSignature { get; init; }
+}
+
+/// <summary>Tokens of one call (Gemini's <c>usageMetadata</c>) and the estimated cost from the catalogue's prices.</summary>
+public sealed record ImageUsage(
+    int PromptTokens, int OutputTokens, int ThoughtsTokens, int CachedTokens, int TotalTokens, int OutputImageTokens,
+    decimal? EstimatedCostUsd);
+
+/// <summary>An engine's answer: the image and what it can tell about it.</summary>
+public sealed record ImageResult(ProviderImage Image)
+{
+    public ModelAnswer? Answer { get; init; }
+    public ImageUsage? Usage { get; init; }
+    /// <summary>The model that made it (null: not a model, e.g. the Local engine).</summary>
+    public string? Model { get; init; }
+}
+
+/// <summary>The model's quota is used up (429). The user is told when to try again.</summary>
+public sealed class ImageQuotaExceededException(string message, TimeSpan retryAfter, bool daily)
+    : ImageProviderFailedException(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+    public bool Daily { get; } = daily;
+
+    public string UserMessage => Daily
+        ? "The image model's quota is used up. Try again tomorrow."
+        : $"The image model's quota is used up. Try again in {Minutes} {(Minutes == 1 ? "minute" : "minutes")}.";
+
+    private int Minutes => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalMinutes));
 }
 
 /// <summary>Encoded image bytes and their MIME type (image/png, image/jpeg or image/webp).</summary>

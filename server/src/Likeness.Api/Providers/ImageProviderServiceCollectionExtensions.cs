@@ -11,7 +11,10 @@ public static class ImageProviderServiceCollectionExtensions
     {
         var kind = configuration["ImageProvider:Kind"] ?? "Local";
         if (kind.Equals("Local", StringComparison.OrdinalIgnoreCase))
+        {
             services.AddSingleton<IImageProvider, LocalImageProvider>();
+            services.AddSingleton<IImageModelCatalog, LocalModelCatalog>();
+        }
         else if (kind.Equals("Gemini", StringComparison.OrdinalIgnoreCase))
             services.AddGeminiImageProvider(configuration);
         else

@@ -73,12 +73,13 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
 
     private LikenessApiFactory App(params (string Key, string? Value)[] settings) => CreateApp(Emulator, settings);
 
-    private static async Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartSession(LikenessApiFactory app, int references = 2)
+    private static async Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartSession(
+        LikenessApiFactory app, int references = 2, string? editMode = null)
     {
         var (client, _) = await app.CreateUserClientAsync();
         using var admin = await app.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync(references);
-        var response = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, aspect_ratio = "16:9", resolution = "1K" });
+        var response = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, aspect_ratio = "16:9", resolution = "1K", edit_mode = editMode });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (client, identityId, await response.JsonAsync());
     }
@@ -89,7 +90,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     public async Task Generate_then_edit_then_edit_goes_through_Gemini()
     {
         var app = SharedApp;
-        var (client, identityId, generated) = await StartSession(app, references: 3);
+        var (client, identityId, generated) = await StartSession(app, references: 3, editMode: "single"); // the plan's stateless edits
 
         var first = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "warmer" })).JsonAsync();
         var second = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "add a red border" })).JsonAsync();
@@ -125,13 +126,16 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
 
         var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
         Assert.Equal(["generate", "edit", "edit"], history.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("kind").GetString()));
-        Assert.Equal(3, SharedLogs.Split('\n').Count(l => l.Contains("usage: model gemini-3-pro-image-preview")));
+        Assert.Equal(3, SharedLogs.Split('\n').Count(l => l.Contains("usage: model gemini-3-pro-image,")));
     }
 
     public static TheoryData<string, GeminiFault, int, HttpStatusCode, string> Faults => new()
     {
         // name, fault, times injected, status the client sees, detail
-        { "429 on every attempt", GeminiFault.TooManyRequests(0), 3, HttpStatusCode.InternalServerError, Failed },
+        { "429 on every attempt", GeminiFault.TooManyRequests(0), 3, HttpStatusCode.TooManyRequests,
+            "The image model's quota is used up. Try again in 1 minute." },
+        { "per-day quota", GeminiFault.Quota(retryDelaySeconds: null, perDay: true), 1, HttpStatusCode.TooManyRequests,
+            "The image model's quota is used up. Try again tomorrow." },
         { "500 on every attempt", GeminiFault.Status(500), 3, HttpStatusCode.InternalServerError, Failed },
         { "503 on every attempt", GeminiFault.Status(503), 3, HttpStatusCode.InternalServerError, Failed },
         { "504 on every attempt", GeminiFault.Status(504), 3, HttpStatusCode.InternalServerError, Failed },
@@ -305,7 +309,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     }
 
     [Fact]
-    public async Task A_4K_previous_image_with_14_references_stays_under_the_limit()
+    public async Task A_4K_previous_image_with_14_references_sends_14_images_in_their_original_bytes()
     {
         await using var app = App(("Gemini:TimeoutSeconds", "120"));
         var (client, _) = await app.CreateUserClientAsync();
@@ -322,10 +326,16 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
 
         var edit = Emulator.Calls[^1];
         Assert.Equal(EmulatorMode.Edit, edit.Mode);
-        Assert.Equal(15, edit.Images.Count());
-        Assert.Equal((5504, 3072), (edit.Parts[1].Width, edit.Parts[1].Height)); // Gemini 3 Pro Image's 16:9 4K, re-encoded only
+        // Gemini 3 Pro Image takes 14 input images: the model's own image (a chat edit) and 13 references.
+        Assert.Equal(14, edit.Images.Count());
+        Assert.Equal(["user", "model", "user"], edit.Contents.Select(c => c.Role));
+        var modelImage = Assert.Single(edit.Contents[1].Parts, p => p.Kind == "image");
+        Assert.Equal((5504, 3072), (modelImage.Width, modelImage.Height)); // Gemini 3 Pro Image's 16:9 4K
+        Assert.Equal(Emulator.Calls[^2].ResponseImage!.Sha256, modelImage.Sha256); // its original bytes
+        Assert.Equal(Emulator.Calls[^2].Images.Take(13).Select(i => i.Sha256), edit.Contents[0].Parts.Skip(1).Select(p => p.Sha256));
         Assert.All(Emulator.Calls, c => Assert.True(c.BodyBytes <= GeminiOptions.DefaultMaxRequestBytes, $"call {c.Number}: {c.BodyBytes} bytes"));
-        Assert.Contains(app.Logs.Lines, l => l.Contains("shrank the inputs") && l.Contains("reference image"));
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("shrank the inputs")); // under 100 MB: nothing re-encoded
+        Assert.Contains(app.Logs.Lines, l => l.Contains("takes at most 14 input images, so reference image 14 was left out"));
     }
 
     [Fact]

@@ -2,13 +2,13 @@ using Likeness.Api.Providers.Gemini;
 
 namespace Likeness.Api.Tests.Gemini;
 
-/// <summary>Gemini's 20 MB inline limit: re-encode, then downsize the largest inputs, and say so in the log.</summary>
+/// <summary>An inline limit (Gemini's is 100 MB; 20 MB here): re-encode, then downsize the largest inputs, and say so in the log.</summary>
 public sealed class GeminiBudgetTests : GeminiTestBase
 {
     [Fact]
     public async Task A_4K_previous_image_and_14_references_are_brought_under_the_limit()
     {
-        using var host = Host(("Gemini:TimeoutSeconds", "120"));
+        using var host = Host(("Gemini:TimeoutSeconds", "120"), ("Gemini:MaxRequestBytes", "20000000"));
         // Random pixels defeat every codec: 4096x2304 is ~28 MB as PNG, each 1024x1024 reference ~3 MB.
         var previous = GeminiTestImages.Noise(4096, 2304, seed: 1);
         var references = Enumerable.Range(0, 14).Select(i => GeminiTestImages.Noise(1024, 1024, seed: 100 + i)).ToList();
@@ -21,8 +21,10 @@ public sealed class GeminiBudgetTests : GeminiTestBase
 
         var call = Assert.Single(Emulator.Calls);
         Assert.Equal(200, call.StatusCode);
-        Assert.True(call.BodyBytes <= GeminiOptions.DefaultMaxRequestBytes, $"request was {call.BodyBytes} bytes");
-        Assert.Equal("text, " + string.Join(", ", Enumerable.Repeat("image", 15)), call.Shape);
+        Assert.True(call.BodyBytes <= 20_000_000, $"request was {call.BodyBytes} bytes");
+        // At most 14 input images: the previous image and 13 of the references.
+        Assert.Equal("text, " + string.Join(", ", Enumerable.Repeat("image", 14)), call.Shape);
+        Assert.Contains(host.Logs.Entries, e => e.Message.Contains("so reference image 14 was left out"));
         Assert.Equal(4096.0 / 2304, call.Parts[1].Width / (double)call.Parts[1].Height, 2); // still the previous image, first
         Assert.NotEmpty(image.Bytes);
 

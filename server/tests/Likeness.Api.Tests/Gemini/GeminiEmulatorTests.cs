@@ -183,11 +183,11 @@ public sealed class GeminiEmulatorTests : GeminiTestBase
     }
 
     [Fact]
-    public Task More_than_20_MiB_is_400()
+    public Task More_than_100_MiB_is_400()
     {
         var body = ValidBody();
-        body["contents"]![0]!["parts"]![0]!["text"] = new string('a', 21 * 1024 * 1024);
-        return AssertRejected(body, "Request payload size exceeds the limit: 20971520 bytes.");
+        body["contents"]![0]!["parts"]![0]!["text"] = new string('a', 101 * 1024 * 1024);
+        return AssertRejected(body, "Request payload size exceeds the limit: 104857600 bytes.");
     }
 
     [Fact]

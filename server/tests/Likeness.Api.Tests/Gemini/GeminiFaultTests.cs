@@ -27,7 +27,6 @@ public sealed class GeminiFaultTests : GeminiTestBase
     }
 
     [Theory]
-    [InlineData(429, "RESOURCE_EXHAUSTED")]
     [InlineData(500, "INTERNAL")]
     [InlineData(503, "UNAVAILABLE")]
     [InlineData(504, "DEADLINE_EXCEEDED")]
@@ -108,11 +107,13 @@ public sealed class GeminiFaultTests : GeminiTestBase
         Emulator.Inject(GeminiFault.TooManyRequests(retryAfterSeconds: 3600));
         var stopwatch = Stopwatch.StartNew();
 
-        var failure = await Assert.ThrowsAsync<ImageProviderFailedException>(() => Generate(host));
+        var failure = await Assert.ThrowsAsync<ImageQuotaExceededException>(() => Generate(host));
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5));
         Assert.Equal(1, Emulator.CallCount);
         Assert.Contains("429 RESOURCE_EXHAUSTED", failure.Message);
+        Assert.Equal(TimeSpan.FromHours(1), failure.RetryAfter);
+        Assert.Equal("The image model's quota is used up. Try again in 60 minutes.", failure.UserMessage);
     }
 
     [Fact]

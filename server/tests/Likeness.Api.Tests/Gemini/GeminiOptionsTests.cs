@@ -51,7 +51,7 @@ public sealed class GeminiOptionsTests
         var options = provider.GetRequiredService<IOptions<GeminiOptions>>().Value;
         Assert.Equal("from-the-environment", options.ApiKey);
         Assert.Equal("https://generativelanguage.googleapis.com", options.BaseUrl);
-        Assert.Equal("gemini-3-pro-image-preview", options.Model);
+        Assert.Equal("gemini-3-pro-image", options.Model);
         Assert.Equal((180, 120, 600), (options.TimeoutSeconds, options.StreamIdleTimeoutSeconds, options.TotalTimeoutSeconds));
         Assert.IsType<GeminiImageProvider>(provider.GetRequiredService<IImageProvider>());
     }
@@ -76,7 +76,7 @@ public sealed class GeminiOptionsTests
     [InlineData("Gemini:StreamIdleTimeoutSeconds", "0", "Gemini:StreamIdleTimeoutSeconds must be between 0.05 and 3600")]
     [InlineData("Gemini:TotalTimeoutSeconds", "9000", "Gemini:TotalTimeoutSeconds must be between 0.1 and 7200")]
     [InlineData("Gemini:MaxAttempts", "0", "Gemini:MaxAttempts must be between 1 and 10")]
-    [InlineData("Gemini:MaxRequestBytes", "30000000", "Gemini:MaxRequestBytes must be between")]
+    [InlineData("Gemini:MaxRequestBytes", "130000000", "Gemini:MaxRequestBytes must be between")]
     public async Task Wrong_settings_fail_at_start_up_naming_the_setting(string key, string value, string message)
     {
         var failure = await StartHost(new() { ["Gemini:ApiKey"] = "k", [key] = value });

@@ -18,7 +18,7 @@ public sealed class GeminiProviderTests : GeminiTestBase
         Assert.Equal(200, call.StatusCode);
         Assert.Null(call.Error);
         Assert.Equal("POST", call.Method);
-        Assert.Equal("/v1beta/models/gemini-3-pro-image-preview:streamGenerateContent", call.Path);
+        Assert.Equal("/v1beta/models/gemini-3-pro-image:streamGenerateContent", call.Path);
         Assert.Equal("?alt=sse", call.QueryString);
         Assert.True(call.ServerSentEvents);
         Assert.True(call.IncludeThoughts); // asks for the thoughts and interim images that feed the progress
@@ -69,7 +69,7 @@ public sealed class GeminiProviderTests : GeminiTestBase
 
         var usage = Assert.Single(host.Logs.Entries, e => e.Message.Contains("usage:"));
         Assert.Equal(LogLevel.Information, usage.Level);
-        Assert.Contains("model gemini-3-pro-image-preview", usage.Message);
+        Assert.Contains("model gemini-3-pro-image,", usage.Message);
         Assert.Contains("1 attempt(s), 8 chunk(s)", usage.Message);
         Assert.Contains("tokens: prompt 562", usage.Message); // 11 characters / 4 = 2 text tokens + 560 for the image
         Assert.Contains("output 1132 (image 1120, text 12), thoughts 180", usage.Message);

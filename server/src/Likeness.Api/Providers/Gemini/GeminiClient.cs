@@ -23,9 +23,12 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
 
     private readonly GeminiOptions _options = options.Value;
 
-    public string Model => _options.Model;
+    public string Model => _options.EffectiveDefaultModel;
 
-    public Uri Endpoint => new($"{_options.BaseUrl.TrimEnd('/')}/v1beta/models/{Uri.EscapeDataString(_options.Model)}:streamGenerateContent?alt=sse");
+    public Uri Endpoint => EndpointFor(_options.EffectiveDefaultModel);
+
+    public Uri EndpointFor(string model) =>
+        new($"{_options.BaseUrl.TrimEnd('/')}/v1beta/models/{Uri.EscapeDataString(model)}:streamGenerateContent?alt=sse");
 
     public static byte[] Serialize(GenerateContentRequest request) =>
         JsonSerializer.SerializeToUtf8Bytes(request, GeminiJson.Options);
@@ -41,12 +44,13 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
     public async Task<GeminiCall> StreamGenerateContent(
         byte[] body,
         Func<GenerateContentResponse, CancellationToken, Task> onChunk,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? model = null)
     {
         var attempts = new AttemptCounter();
         using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         total.CancelAfter(TimeSpan.FromSeconds(_options.TotalTimeoutSeconds));
-        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint);
+        using var request = new HttpRequestMessage(HttpMethod.Post, EndpointFor(model ?? Model));
         request.Headers.Add(ApiKeyHeader, _options.ApiKey);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         request.Content = new ByteArrayContent(body);
@@ -93,6 +97,16 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
                 var error = ReadError(text);
                 var status = error?.Status ?? response.StatusCode.ToString();
                 var message = error?.Message ?? Truncate(text, 500);
+                if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                {
+                    var quota = GeminiQuota.From(error, GeminiServiceCollectionExtensions.RetryAfter(response));
+                    var wait = quota.UserDelay(DateTimeOffset.UtcNow);
+                    logger.LogWarning(
+                        "Gemini's quota is used up ({QuotaId}, {Kind}) after {Attempts} attempt(s); retry in {RetrySeconds} s: {ErrorMessage}",
+                        quota.QuotaId ?? "no quota id", quota.Daily ? "per day" : "short-term", attempts.Count, (long)wait.TotalSeconds, message);
+                    throw new ImageQuotaExceededException(
+                        $"Gemini answered 429 {status} after {attempts.Count} attempt(s): {message}", wait, quota.Daily);
+                }
                 logger.LogError(
                     "Gemini answered {StatusCode} {ErrorStatus} after {Attempts} attempt(s): {ErrorMessage}",
                     (int)response.StatusCode, status, attempts.Count, message);

@@ -36,16 +36,19 @@ public sealed class GeminiImageProvider : IImageProvider
 
     public string Name => "gemini";
 
-    public Task<ProviderImage> GenerateImage(
+    public async Task<ProviderImage> GenerateImage(
         string prompt,
         IReadOnlyList<ProviderImage> referenceImages,
         string aspectRatio,
         string resolution,
         CancellationToken cancellationToken = default,
         IImageProgress? progress = null) =>
-        Call("generate", prompt, previousImage: null, referenceImages, aspectRatio, resolution, progress, cancellationToken);
+        (await MakeImage(new ImageRequest
+        {
+            Prompt = prompt, References = AsInputs(referenceImages), AspectRatio = aspectRatio, Resolution = resolution,
+        }, cancellationToken, progress)).Image;
 
-    public Task<ProviderImage> EditImage(
+    public async Task<ProviderImage> EditImage(
         string editPrompt,
         ProviderImage previousImage,
         IReadOnlyList<ProviderImage> referenceImages,
@@ -55,44 +58,69 @@ public sealed class GeminiImageProvider : IImageProvider
         IImageProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(previousImage);
-        return Call("edit", editPrompt, previousImage, referenceImages, aspectRatio, resolution, progress, cancellationToken);
+        return (await MakeImage(new ImageRequest
+        {
+            Prompt = editPrompt, PreviousImage = previousImage, References = AsInputs(referenceImages),
+            AspectRatio = aspectRatio, Resolution = resolution,
+        }, cancellationToken, progress)).Image;
     }
 
-    private async Task<ProviderImage> Call(
-        string operation,
-        string prompt,
-        ProviderImage? previousImage,
-        IReadOnlyList<ProviderImage> referenceImages,
-        string aspectRatio,
-        string resolution,
-        IImageProgress? progress,
-        CancellationToken cancellationToken)
+    private static List<ReferenceInput> AsInputs(IReadOnlyList<ProviderImage> images)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(prompt);
-        ArgumentNullException.ThrowIfNull(referenceImages);
-        if (referenceImages.Count > MaxReferenceImages)
-            throw new ArgumentException($"Gemini takes at most {MaxReferenceImages} reference images, not {referenceImages.Count}.", nameof(referenceImages));
-        if (!ImageFormats.IsAspectRatio(aspectRatio))
-            throw new ArgumentOutOfRangeException(nameof(aspectRatio), aspectRatio, "Unknown aspect ratio.");
-        if (!ImageFormats.IsResolution(resolution))
-            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "Unknown resolution.");
+        ArgumentNullException.ThrowIfNull(images);
+        return images.Select((image, i) => new ReferenceInput($"reference-{i + 1}", image)).ToList();
+    }
 
+    /// <summary>
+    /// Generate, stateless edit or chat-mode edit. Chat mode sends the conversation: the first user turn
+    /// (its prompt, the start image when the window does not reach the root, the references), each model turn
+    /// with its parts and signatures as received (its image in its original bytes), each user prompt, then the
+    /// new prompt. Input images never exceed the model's limit: references are left out from the last.
+    /// </summary>
+    public async Task<ImageResult> MakeImage(ImageRequest request, CancellationToken cancellationToken = default, IImageProgress? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Prompt);
+        ArgumentNullException.ThrowIfNull(request.References);
+        var model = GeminiModels.Find(request.Model ?? _options.EffectiveDefaultModel)
+            ?? throw new ArgumentOutOfRangeException(nameof(request), request.Model, "Unknown Gemini model.");
+        if (!model.AspectRatios.Contains(request.AspectRatio))
+            throw new ArgumentOutOfRangeException(nameof(request), request.AspectRatio, "Unknown aspect ratio.");
+        if (!model.Resolutions.Contains(request.Resolution))
+            throw new ArgumentOutOfRangeException(nameof(request), request.Resolution, "Unknown resolution.");
+        if (request.References.Count > MaxReferenceImages)
+            throw new ArgumentException($"Gemini takes at most {MaxReferenceImages} reference images, not {request.References.Count}.", nameof(request));
+
+        var chat = request.Chat is { Turns.Count: > 0 } history ? Window(history, model) : null;
+        var operation = chat is not null ? "chat edit" : request.PreviousImage is not null ? "edit" : "generate";
+        var leading = chat is not null ? (chat.StartImage is null ? 0 : 1) + chat.Turns.Count : request.PreviousImage is null ? 0 : 1;
+        var keptReferences = Math.Max(0, Math.Min(request.References.Count, model.MaxInputImages - leading));
+        if (keptReferences < request.References.Count)
+        {
+            var leftOut = Enumerable.Range(keptReferences + 1, request.References.Count - keptReferences).ToList();
+            var message = $"{model.Label} takes at most {model.MaxInputImages} input images, so " +
+                          (leftOut.Count == 1 ? $"reference image {leftOut[0]} was" : $"reference images {string.Join(", ", leftOut)} were") +
+                          $" left out of this request.";
+            _logger.LogWarning("Gemini {Operation}: {Message}", operation, message);
+            ReportNotice(progress, message);
+        }
+        var references = request.References.Take(keptReferences).ToList();
+
+        // The inputs the size budget may shrink: the user turn's images. The model's own images never change.
         var inputs = new List<GeminiRequestBudget.Input>();
-        if (previousImage is not null)
-            inputs.Add(new("previous image", previousImage));
-        inputs.AddRange(referenceImages.Select((image, i) => new GeminiRequestBudget.Input($"reference image {i + 1}", image)));
+        var firstImage = chat is not null ? chat.StartImage : request.PreviousImage;
+        if (firstImage is not null)
+            inputs.Add(new(chat is not null ? "oldest kept image" : "previous image", firstImage));
+        inputs.AddRange(references.Select((r, i) => new GeminiRequestBudget.Input($"reference image {i + 1}", r.Image)));
 
-        var overhead = GeminiClient.Serialize(BuildRequest(prompt, inputs.Select(i => new InlineData(i.Image.MimeType, "")), aspectRatio, resolution)).LongLength;
+        var overhead = GeminiClient.Serialize(BuildRequest(request, model, chat, inputs.Select(i => new InlineData(i.Image.MimeType, "")).ToList())).LongLength;
         var fitted = GeminiRequestBudget.Fit(inputs, overhead, _options.MaxRequestBytes);
         if (fitted.Actions.Count > 0)
             _logger.LogWarning("Gemini {Operation}: shrank the inputs to fit the inline request limit: {Actions}",
                 operation, string.Join("; ", fitted.Actions));
 
-        var body = GeminiClient.Serialize(BuildRequest(
-            prompt,
-            fitted.Images.Select(i => new InlineData(i.MimeType, Convert.ToBase64String(i.Bytes))),
-            aspectRatio,
-            resolution));
+        var body = GeminiClient.Serialize(BuildRequest(request, model, chat,
+            fitted.Images.Select(i => new InlineData(i.MimeType, Convert.ToBase64String(i.Bytes))).ToList()));
         if (body.LongLength > _options.MaxRequestBytes)
             throw new ImageProviderFailedException(
                 $"The Gemini request is {body.LongLength} bytes, over the {_options.MaxRequestBytes} byte budget.");
@@ -100,23 +128,125 @@ public sealed class GeminiImageProvider : IImageProvider
         var reporter = new GeminiProgressReporter(progress, operation, _logger);
         reporter.Stage(ImageJobStage.Sending);
         var stopwatch = Stopwatch.StartNew();
-        var call = await _client.StreamGenerateContent(body, reporter.OnChunk, cancellationToken);
+        var call = await _client.StreamGenerateContent(body, reporter.OnChunk, cancellationToken, model.Id);
         stopwatch.Stop();
-        var image = Interpret(operation, call, body.LongLength, stopwatch.Elapsed);
+        var (image, imagePart) = Interpret(operation, call, body.LongLength, stopwatch.Elapsed);
         reporter.Drawing(); // when every image was a thought, the final one arrived as one
-        return image;
+        var parts = call.Response.Candidates?.FirstOrDefault()?.Content?.Parts ?? [];
+        return new ImageResult(image)
+        {
+            Answer = StoredAnswer(parts, imagePart),
+            Usage = Usage(call.Response.UsageMetadata, model, request.Resolution),
+            Model = model.Id,
+        };
     }
 
-    private static GenerateContentRequest BuildRequest(string prompt, IEnumerable<InlineData> images, string aspectRatio, string resolution)
+    private void ReportNotice(IImageProgress? progress, string message)
     {
-        var parts = new List<Part> { new() { Text = prompt } };
-        parts.AddRange(images.Select(image => new Part { InlineData = image }));
-        return new GenerateContentRequest(
-            [new Content("user", parts)],
-            new GenerationConfig(ResponseModalities, new ImageConfig(aspectRatio, resolution), IncludeThoughts));
+        try
+        {
+            progress?.Notice(message);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Gemini: reporting a notice failed; the call goes on.");
+        }
     }
 
-    private ProviderImage Interpret(string operation, GeminiCall call, long requestBytes, TimeSpan elapsed)
+    /// <summary>
+    /// Keeps as many model turns as the model's input image limit allows with at least one reference: each
+    /// dropped turn's image becomes the start image of the first kept user turn.
+    /// </summary>
+    private static ChatHistory Window(ChatHistory history, GeminiModel model)
+    {
+        var turns = history.Turns.ToList();
+        var start = history.StartImage;
+        while (turns.Count > 1 && (start is null ? 0 : 1) + turns.Count + 1 > model.MaxInputImages)
+        {
+            start = turns[0].Image;
+            turns.RemoveAt(0);
+        }
+        return new ChatHistory(start, turns);
+    }
+
+    /// <param name="userImages">The first user turn's images, in order: the start (or previous) image if any, then the references.</param>
+    private GenerateContentRequest BuildRequest(ImageRequest request, GeminiModel model, ChatHistory? chat, IReadOnlyList<InlineData> userImages)
+    {
+        var config = new GenerationConfig(ResponseModalities,
+            new ImageConfig(request.AspectRatio, model.SendsImageSize ? request.Resolution : null), IncludeThoughts);
+        if (chat is null)
+        {
+            var parts = new List<Part> { new() { Text = request.Prompt } };
+            parts.AddRange(userImages.Select(image => new Part { InlineData = image }));
+            return new GenerateContentRequest([new Content("user", parts)], config);
+        }
+
+        var contents = new List<Content>();
+        for (var i = 0; i < chat.Turns.Count; i++)
+        {
+            var turn = chat.Turns[i];
+            var userParts = new List<Part> { new() { Text = turn.UserPrompt } };
+            if (i == 0)
+                userParts.AddRange(userImages.Select(image => new Part { InlineData = image }));
+            contents.Add(new Content("user", userParts));
+            contents.Add(new Content("model", ModelParts(turn)));
+        }
+        contents.Add(new Content("user", [new Part { Text = request.Prompt }]));
+        return new GenerateContentRequest(contents, config);
+    }
+
+    /// <summary>A stored answer as the model sent it: every part and signature; the image in its original bytes.</summary>
+    private static List<Part> ModelParts(ChatTurn turn)
+    {
+        var parts = new List<Part>();
+        foreach (var part in turn.Answer.Parts)
+        {
+            if (part.Image)
+                parts.Add(new Part
+                {
+                    InlineData = new InlineData(turn.Image.MimeType, Convert.ToBase64String(turn.Image.Bytes)),
+                    Thought = part.Thought ? true : null,
+                    ThoughtSignature = part.ThoughtSignature,
+                });
+            else if (part.OtherImage)
+                continue; // a thought image: not kept, never signed
+            else
+                parts.Add(new Part { Text = part.Text ?? "", Thought = part.Thought ? true : null, ThoughtSignature = part.ThoughtSignature });
+        }
+        return parts;
+    }
+
+    /// <summary>The answer's parts in order, for the next chat turn; the chosen image part refers to the version's image.</summary>
+    private static ModelAnswer StoredAnswer(IReadOnlyList<Part> parts, Part? imagePart)
+    {
+        var stored = new List<AnswerPart>();
+        foreach (var part in parts)
+        {
+            if (part.InlineData is { Data.Length: > 0 } || part.FileData is not null)
+                stored.Add(new AnswerPart
+                {
+                    Image = ReferenceEquals(part, imagePart), OtherImage = !ReferenceEquals(part, imagePart),
+                    Thought = part.Thought == true, ThoughtSignature = part.ThoughtSignature,
+                });
+            else if (part.Text is { Length: > 0 } || part.ThoughtSignature is { Length: > 0 })
+                stored.Add(new AnswerPart { Text = part.Text ?? "", Thought = part.Thought == true, ThoughtSignature = part.ThoughtSignature });
+        }
+        return new ModelAnswer(stored);
+    }
+
+    /// <summary>Tokens as Gemini counted them; cost: one output image at the catalogue's price plus the input tokens.</summary>
+    private ImageUsage? Usage(UsageMetadata? usage, GeminiModel model, string resolution)
+    {
+        if (usage is null)
+            return null;
+        var imageTokens = usage.CandidatesTokensDetails?.Where(d => d.Modality == "IMAGE").Sum(d => d.TokenCount ?? 0) ?? 0;
+        var cost = (_options.PricePerImage(model, resolution) ?? 0m)
+                   + (usage.PromptTokenCount ?? 0) * _options.InputPricePerMillionTokens(model) / 1_000_000m;
+        return new ImageUsage(usage.PromptTokenCount ?? 0, usage.CandidatesTokenCount ?? 0, usage.ThoughtsTokenCount ?? 0,
+            usage.CachedContentTokenCount ?? 0, usage.TotalTokenCount ?? 0, imageTokens, Math.Round(cost, 6));
+    }
+
+    private (ProviderImage Image, Part Part) Interpret(string operation, GeminiCall call, long requestBytes, TimeSpan elapsed)
     {
         var response = call.Response;
         var candidate = response.Candidates?.FirstOrDefault();
@@ -175,7 +305,7 @@ public sealed class GeminiImageProvider : IImageProvider
                 $"Gemini's image part ({inline.MimeType}, {bytes.Length} bytes) is not a PNG, JPEG or WebP image.");
         if (mimeType != inline.MimeType)
             _logger.LogWarning("Gemini {Operation}: the image was declared {Declared} but is {Actual}.", operation, inline.MimeType, mimeType);
-        return new ProviderImage(bytes, mimeType);
+        return (new ProviderImage(bytes, mimeType), imagePart);
     }
 
     private void LogUsage(string operation, GeminiCall call, string? finishReason, long requestBytes, TimeSpan elapsed)

@@ -10,15 +10,56 @@ public sealed class GeminiOptions
     /// <summary>Environment variable that supplies the key when <c>Gemini:ApiKey</c> is not set.</summary>
     public const string ApiKeyEnvironmentVariable = "GEMINI_API_KEY";
 
-    /// <summary>Gemini's inline request limit is 20 MiB; we stay a little under it.</summary>
-    public const long DefaultMaxRequestBytes = 20_000_000;
+    /// <summary>Gemini's inline request limit is 100 MB; we stay a little under it.</summary>
+    public const long DefaultMaxRequestBytes = 100_000_000;
+
+    /// <summary>The largest <see cref="MaxRequestBytes"/> allowed (100 MiB).</summary>
+    public const long MaxInlineRequestBytes = 104_857_600;
 
     /// <summary>The API key, sent in the <c>x-goog-api-key</c> header and nowhere else.</summary>
     public string? ApiKey { get; set; }
 
     public string BaseUrl { get; set; } = "https://generativelanguage.googleapis.com";
 
-    public string Model { get; set; } = "gemini-3-pro-image-preview";
+    /// <summary>
+    /// The default model (older name of <see cref="DefaultModel"/>, which wins when both are set): the model of
+    /// sessions that do not choose one.
+    /// </summary>
+    public string Model { get; set; } = GeminiModels.DefaultModel;
+
+    /// <summary>The default model; one of <see cref="EnabledModels"/>. Null: <see cref="Model"/>.</summary>
+    public string? DefaultModel { get; set; }
+
+    /// <summary>The models users may pick (ids of <see cref="GeminiModels.All"/>). Null or empty: all of them.</summary>
+    public List<string>? EnabledModels { get; set; }
+
+    /// <summary>
+    /// Chat-mode edits send at most this many of the model's own earlier turns; a longer path starts with a
+    /// user turn holding the oldest kept image.
+    /// </summary>
+    public int ChatTurns { get; set; } = 4;
+
+    /// <summary>
+    /// Price overrides per model id (USD): <c>Gemini:Prices:{model}:PerImageUsd:{size}</c> and
+    /// <c>Gemini:Prices:{model}:InputPerMillionTokensUsd</c>. Unset values keep the catalogue's.
+    /// </summary>
+    public Dictionary<string, GeminiModelPrice> Prices { get; set; } = new();
+
+    /// <summary>The default model in effect.</summary>
+    public string EffectiveDefaultModel => string.IsNullOrWhiteSpace(DefaultModel) ? Model : DefaultModel;
+
+    /// <summary>The enabled models, in catalogue order.</summary>
+    public IReadOnlyList<GeminiModel> Enabled =>
+        GeminiModels.All.Where(m => EnabledModels is not { Count: > 0 } list || list.Contains(m.Id)
+                                    || m.Id == EffectiveDefaultModel).ToList();
+
+    /// <summary>Price per output image at <paramref name="resolution"/>, with the operator's override.</summary>
+    public decimal? PricePerImage(GeminiModel model, string resolution) =>
+        Prices.TryGetValue(model.Id, out var price) && price.PerImageUsd.TryGetValue(resolution, out var custom) ? custom
+        : model.PricePerImageUsd.TryGetValue(resolution, out var listed) ? listed : null;
+
+    public decimal InputPricePerMillionTokens(GeminiModel model) =>
+        Prices.TryGetValue(model.Id, out var price) && price.InputPerMillionTokensUsd is { } custom ? custom : model.InputPricePerMillionTokensUsd;
 
     /// <summary>
     /// Time allowed for one attempt to start answering: the status and the first chunk of the stream. Until
@@ -52,6 +93,13 @@ public sealed class GeminiOptions
 
     /// <summary>Optional prices (USD per million tokens) used only to log an estimated cost per call.</summary>
     public GeminiPricing? Pricing { get; set; }
+}
+
+/// <summary>An operator's price override for one model.</summary>
+public sealed class GeminiModelPrice
+{
+    public Dictionary<string, decimal> PerImageUsd { get; set; } = new();
+    public decimal? InputPerMillionTokensUsd { get; set; }
 }
 
 /// <summary>
@@ -92,8 +140,18 @@ internal sealed class GeminiOptionsValidator : IValidateOptions<GeminiOptions>
             failures.Add("Gemini:RetryBaseDelaySeconds must be between 0 and 600.");
         if (!(options.MaxRetryAfterSeconds is >= 0 and <= 3600))
             failures.Add("Gemini:MaxRetryAfterSeconds must be between 0 and 3600.");
-        if (options.MaxRequestBytes is < 1_000_000 or > 20_971_520)
-            failures.Add("Gemini:MaxRequestBytes must be between 1000000 and 20971520 (Gemini's 20 MiB inline limit).");
+        if (options.MaxRequestBytes is < 1_000_000 or > GeminiOptions.MaxInlineRequestBytes)
+            failures.Add($"Gemini:MaxRequestBytes must be between 1000000 and {GeminiOptions.MaxInlineRequestBytes} (Gemini's 100 MB inline limit).");
+        var known = string.Join(", ", GeminiModels.All.Select(m => m.Id));
+        foreach (var id in options.EnabledModels ?? [])
+            if (GeminiModels.Find(id) is null)
+                failures.Add($"Gemini:EnabledModels holds '{id}', which is not one of {known}.");
+        if (GeminiModels.Find(options.EffectiveDefaultModel) is null && !failures.Any(f => f.StartsWith("Gemini:Model")))
+            failures.Add($"Gemini:DefaultModel must be one of {known}, not '{options.EffectiveDefaultModel}'.");
+        else if (options.EnabledModels is { Count: > 0 } enabled && !enabled.Contains(options.EffectiveDefaultModel))
+            failures.Add($"Gemini:DefaultModel ({options.EffectiveDefaultModel}) must be one of Gemini:EnabledModels.");
+        if (options.ChatTurns is < 1 or > 20)
+            failures.Add("Gemini:ChatTurns must be between 1 and 20.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -18,6 +18,7 @@ internal sealed record Part
 {
     public string? Text { get; init; }
     public InlineData? InlineData { get; init; }
+    public FileData? FileData { get; init; }
     public bool? Thought { get; init; }
     public string? ThoughtSignature { get; init; }
 }
@@ -25,12 +26,16 @@ internal sealed record Part
 /// <summary>Base64 bytes with their MIME type.</summary>
 internal sealed record InlineData(string MimeType, string Data);
 
+/// <summary>A file uploaded through the Files API, by its URI.</summary>
+internal sealed record FileData(string MimeType, string FileUri);
+
 internal sealed record GenerationConfig(IReadOnlyList<string> ResponseModalities, ImageConfig ImageConfig, ThinkingConfig? ThinkingConfig = null);
 
 /// <summary><c>includeThoughts</c> asks for the thought summaries and interim images (the model thinks either way).</summary>
 internal sealed record ThinkingConfig(bool? IncludeThoughts);
 
-internal sealed record ImageConfig(string AspectRatio, string ImageSize);
+/// <summary><c>imageSize</c> is left out for models that do not take it (Gemini 2.5 Flash Image).</summary>
+internal sealed record ImageConfig(string AspectRatio, string? ImageSize);
 
 internal sealed record GenerateContentResponse
 {
@@ -92,6 +97,8 @@ internal sealed record ErrorBody
     public int? Code { get; init; }
     public string? Message { get; init; }
     public string? Status { get; init; }
+    /// <summary><c>google.rpc</c> details: <c>RetryInfo</c> (<c>retryDelay</c>), <c>QuotaFailure</c> (<c>violations</c>), …</summary>
+    public IReadOnlyList<JsonElement>? Details { get; init; }
 }
 
 internal static class GeminiJson

@@ -55,6 +55,7 @@ public static class GeminiServiceCollectionExtensions
             sp.GetRequiredService<IOptions<GeminiOptions>>(),
             sp.GetRequiredService<ILogger<GeminiImageProvider>>()));
         services.AddTransient<IImageProvider>(sp => sp.GetRequiredService<GeminiImageProvider>());
+        services.AddSingleton<IImageModelCatalog, GeminiModelCatalog>();
         return services;
     }
 
@@ -73,15 +74,19 @@ public static class GeminiServiceCollectionExtensions
                 UseJitter = true,
                 Delay = TimeSpan.FromSeconds(options.RetryBaseDelaySeconds),
                 MaxDelay = TimeSpan.FromSeconds(Math.Max(options.RetryBaseDelaySeconds, maxRetryAfter.TotalSeconds)),
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                ShouldHandle = async args => args.Outcome switch
                 {
                     { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                    { Result: { } response } when response.StatusCode == HttpStatusCode.TooManyRequests =>
+                        await GeminiQuota.Read(response) is { Daily: false } quota && (quota.Delay is not { } wait || wait <= maxRetryAfter),
                     { Result: { } response } => RetriedStatuses.Contains(response.StatusCode)
                                                 && (RetryAfter(response) is not { } wait || wait <= maxRetryAfter),
                     _ => false,
-                }),
-                // Gemini's Retry-After wins over our backoff; null falls back to exponential backoff with jitter.
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter(response) : null),
+                },
+                // Gemini's RetryInfo.retryDelay (or Retry-After) wins over our backoff; null falls back to exponential backoff with jitter.
+                DelayGenerator = async args => args.Outcome.Result is { } response
+                    ? response.StatusCode == HttpStatusCode.TooManyRequests ? (await GeminiQuota.Read(response)).Delay : RetryAfter(response)
+                    : null,
                 OnRetry = args =>
                 {
                     logger.LogWarning("Gemini call retrying (attempt {Next} of {Max}) in {DelayMs} ms after {Outcome}",

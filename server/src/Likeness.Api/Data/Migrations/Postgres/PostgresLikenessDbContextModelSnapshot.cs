@@ -124,6 +124,10 @@ namespace Likeness.Api.Data.Migrations.Postgres
                     b.Property<Guid?>("CurrentVersionId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("EditMode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -139,6 +143,10 @@ namespace Likeness.Api.Data.Migrations.Postgres
 
                     b.Property<DateTime?>("LeaseUntil")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("ReferenceImagesHash")
                         .IsRequired()
@@ -186,6 +194,9 @@ namespace Likeness.Api.Data.Migrations.Postgres
                     b.Property<string>("ErrorDetail")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<int?>("ErrorRetryAfterSeconds")
+                        .HasColumnType("integer");
 
                     b.Property<int?>("ErrorStatus")
                         .HasColumnType("integer");
@@ -281,6 +292,69 @@ namespace Likeness.Api.Data.Migrations.Postgres
                     b.ToTable("image_job_events", (string)null);
                 });
 
+            modelBuilder.Entity("Likeness.Api.ImageGeneration.ImageUsageRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("CachedTokens")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal?>("EstimatedCostUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<int>("Images")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("JobId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("OutputTokens")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PromptTokens")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Resolution")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<int>("ThoughtsTokens")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TotalTokens")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("VersionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("image_usage", (string)null);
+                });
+
             modelBuilder.Entity("Likeness.Api.ImageGeneration.ImageVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -292,11 +366,18 @@ namespace Likeness.Api.Data.Migrations.Postgres
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
+                    b.Property<int?>("CachedTokens")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<long>("DurationMs")
                         .HasColumnType("bigint");
+
+                    b.Property<decimal?>("EstimatedCostUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
 
                     b.Property<int>("Height")
                         .HasColumnType("integer");
@@ -316,12 +397,25 @@ namespace Likeness.Api.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Model")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ModelAnswer")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("OutputTokens")
+                        .HasColumnType("integer");
+
                     b.Property<Guid?>("ParentVersionId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Prompt")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int?>("PromptTokens")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Provider")
                         .IsRequired()
@@ -336,10 +430,16 @@ namespace Likeness.Api.Data.Migrations.Postgres
                     b.Property<Guid>("SessionId")
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("ThoughtsTokens")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ThumbnailKey")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<int?>("TotalTokens")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Width")
                         .HasColumnType("integer");
@@ -353,6 +453,38 @@ namespace Likeness.Api.Data.Migrations.Postgres
                     b.HasIndex("SessionId", "CreatedAt");
 
                     b.ToTable("image_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Likeness.Api.Providers.Gemini.GeminiUploadedFile", b =>
+                {
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MimeType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Uri")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.HasKey("StorageKey");
+
+                    b.ToTable("gemini_files", (string)null);
                 });
 
             modelBuilder.Entity("Likeness.Api.Storage.ImageStoreClaim", b =>
@@ -607,6 +739,15 @@ namespace Likeness.Api.Data.Migrations.Postgres
                     b.HasOne("Likeness.Api.ImageGeneration.ImageJob", null)
                         .WithMany()
                         .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Likeness.Api.ImageGeneration.ImageUsageRecord", b =>
+                {
+                    b.HasOne("Likeness.Api.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -119,6 +119,10 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.Property<Guid?>("CurrentVersionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EditMode")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
@@ -133,6 +137,10 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReferenceImagesHash")
@@ -181,6 +189,9 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.Property<string>("ErrorDetail")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("ErrorRetryAfterSeconds")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int?>("ErrorStatus")
                         .HasColumnType("INTEGER");
@@ -274,6 +285,69 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.ToTable("image_job_events", (string)null);
                 });
 
+            modelBuilder.Entity("Likeness.Api.ImageGeneration.ImageUsageRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CachedTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("EstimatedCostUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Images")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PromptTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resolution")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ThoughtsTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TotalTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("VersionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("image_usage", (string)null);
+                });
+
             modelBuilder.Entity("Likeness.Api.ImageGeneration.ImageVersion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -285,11 +359,18 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("CachedTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("DurationMs")
                         .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("EstimatedCostUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
@@ -309,12 +390,25 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Model")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelAnswer")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("ParentVersionId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Prompt")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("PromptTokens")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Provider")
                         .IsRequired()
@@ -329,10 +423,16 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.Property<Guid>("SessionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ThoughtsTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ThumbnailKey")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("TotalTokens")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
@@ -346,6 +446,38 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.HasIndex("SessionId", "CreatedAt");
 
                     b.ToTable("image_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Likeness.Api.Providers.Gemini.GeminiUploadedFile", b =>
+                {
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MimeType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Uri")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("StorageKey");
+
+                    b.ToTable("gemini_files", (string)null);
                 });
 
             modelBuilder.Entity("Likeness.Api.Storage.ImageStoreClaim", b =>
@@ -596,6 +728,15 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.HasOne("Likeness.Api.ImageGeneration.ImageJob", null)
                         .WithMany()
                         .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Likeness.Api.ImageGeneration.ImageUsageRecord", b =>
+                {
+                    b.HasOne("Likeness.Api.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
