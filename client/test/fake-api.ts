@@ -60,7 +60,7 @@ class FakeApi {
   /** Users an admin disabled. */
   disabled = new Set<string>();
   jobs = new Map<string, FakeJob>();
-  /** The file name of every photo a session was started from. */
+  /** The type of every photo a session was started from. */
   uploads: string[] = [];
   /** Every DELETE of a job, as `owner/jobId`. */
   cancelled: string[] = [];
@@ -477,7 +477,7 @@ function sessionHandlers(prefix: string) {
       const session = fakeApi.startSession(who, identity.id, '', '1:1', '1K');
       session.versions[0].kind = 'upload';
       session.versions[0].prompt = 'Your photo';
-      fakeApi.uploads.push(image.name);
+      fakeApi.uploads.push(image.type); // the file name does not survive MSW's FormData in Node
       return HttpResponse.json(fakeApi.response(session, who));
     }),
     http.get(`${prefix}/jobs/`, ({ request, params }) => {
