@@ -10,7 +10,7 @@ SLN := server/Likeness.slnx
 # client's own tests (no database) run once.
 DB_FILTER := FullyQualifiedName!~Providers.Local&(FullyQualifiedName!~.Gemini.|FullyQualifiedName~GeminiApiTests)
 
-.PHONY: run restore client migrate serve test test-server test-server-sqlite test-server-postgres test-client test-e2e bench clean
+.PHONY: run restore client migrate reset-admin-password serve test test-server test-server-sqlite test-server-postgres test-client test-e2e bench clean
 
 ## run: restore, build the client, migrate, create the bootstrap admin, serve on http://127.0.0.1:5080
 run: restore client migrate serve
@@ -23,6 +23,10 @@ client:
 
 migrate:
 	dotnet run --project $(API) -c Release --no-launch-profile -- migrate
+
+## reset-admin-password: give the bootstrap admin (Admin__Email, default admin@likeness.local) a new password and print it
+reset-admin-password:
+	dotnet run --project $(API) -c Release --no-launch-profile -- reset-admin-password
 
 serve:
 	dotnet run --project $(API) -c Release --no-launch-profile --no-build

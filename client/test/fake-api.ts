@@ -55,7 +55,13 @@ class FakeApi {
   users: CurrentUser[] = [ADMIN, ALICE];
   identities: Identity[] = [];
   sessions = new Map<string, Session>();
+  /** Each owner's library: the sessions a newer one replaced, newest first. */
+  library = new Map<string, { session: Session; archivedAt: string }[]>();
+  /** Users an admin disabled. */
+  disabled = new Set<string>();
   jobs = new Map<string, FakeJob>();
+  /** The type of every photo a session was started from. */
+  uploads: string[] = [];
   /** Every DELETE of a job, as `owner/jobId`. */
   cancelled: string[] = [];
   private gate: Promise<void> | null = null;
@@ -75,8 +81,12 @@ class FakeApi {
     this.users = [ADMIN, ALICE];
     this.identities = [];
     this.sessions.clear();
+    this.library.clear();
+    this.disabled.clear();
     this.jobs.clear();
     this.cancelled = [];
+    this.uploads = [];
+    this.passwords.clear();
     this.gate = null;
     counter = 0;
   }
@@ -109,9 +119,44 @@ class FakeApi {
 
   startSession(userId: string, identityId: string, prompt = '', aspectRatio: Session['aspectRatio'] = '16:9', resolution: Session['resolution'] = '1K') {
     const session: Session = { id: nextId('session'), identityId, aspectRatio, resolution, versions: [], currentId: '', referencesChanged: false };
+    this.archive(userId);
     this.sessions.set(userId, session);
     this.addVersion(session, 'generate', prompt, null, userId);
     return session;
+  }
+
+  /** Sends the owner's active session (if any) to their library, as Generate New does. */
+  archive(userId: string) {
+    const active = this.sessions.get(userId);
+    if (!active) return;
+    this.sessions.delete(userId);
+    this.library.set(userId, [{ session: active, archivedAt: new Date().toISOString() }, ...(this.library.get(userId) ?? [])]);
+  }
+
+  /** The library list as the server answers it. */
+  libraryList(owner: string, prefix: string): JsonBodyType {
+    return (this.library.get(owner) ?? []).map(({ session, archivedAt }) => {
+      const identity = this.identities.find((i) => i.id === session.identityId);
+      const base = `${prefix}/library/${session.id}`;
+      return {
+        id: session.id,
+        identity_id: identity ? session.identityId : null,
+        identity_name: identity?.name ?? null,
+        identity_deleted: !identity,
+        version_count: session.versions.length,
+        current_version_id: session.currentId,
+        aspect_ratio: session.aspectRatio,
+        resolution: session.resolution,
+        last_prompt: '',
+        created_at: '2026-11-25T10:00:00Z',
+        updated_at: '2026-11-25T10:00:00Z',
+        archived_at: archivedAt,
+        expires_at: '2026-12-02T10:00:00Z',
+        image_url: `${base}/versions/${session.currentId}/image/`,
+        thumbnail_url: `${base}/versions/${session.currentId}/thumbnail/`,
+        history_url: `${base}/`,
+      };
+    }) as unknown as JsonBodyType;
   }
 
   addVersion(session: Session, kind: ImageVersion['kind'], prompt: string, parentId: string | null, owner = ADMIN.id) {
@@ -136,6 +181,14 @@ class FakeApi {
       base64: btoa(`png-${id}`),
     });
     session.currentId = id;
+  }
+
+  /** New passwords an admin set, by user id. */
+  passwords = new Map<string, string>();
+
+  managedUser(user: CurrentUser): JsonBodyType {
+    const disabled = this.disabled.has(user.id);
+    return { ...user, is_disabled: disabled, disabled_at: disabled ? '2026-11-26T10:00:00Z' : null, created_at: '2026-11-25T10:00:00Z' };
   }
 
   /** The owner's queued or running job, if any. */
@@ -377,6 +430,56 @@ function sessionHandlers(prefix: string) {
       session.currentId = body.version_id;
       return HttpResponse.json(fakeApi.response(session, who));
     }),
+    http.get(`${prefix}/library/`, ({ params }) => {
+      const who = resolve(params);
+      if (who instanceof Response) return who;
+      return HttpResponse.json(fakeApi.libraryList(who, self ? prefix : prefix.replace(':userId', who)));
+    }),
+    http.get(`${prefix}/library/:sessionId/`, ({ params }) => {
+      const who = resolve(params);
+      if (who instanceof Response) return who;
+      const entry = fakeApi.library.get(who)?.find((e) => e.session.id === params.sessionId);
+      if (!entry) return problem(404, 'Library session not found.');
+      return HttpResponse.json(fakeApi.history(entry.session));
+    }),
+    http.post(`${prefix}/library/:sessionId/reopen/`, ({ params }) => {
+      const who = resolve(params);
+      if (who instanceof Response) return who;
+      const entries = fakeApi.library.get(who) ?? [];
+      const entry = entries.find((e) => e.session.id === params.sessionId);
+      if (!entry) return problem(404, 'Library session not found.');
+      if (fakeApi.runningJob(who)) return problem(409, 'An image is still being made. Try again when it finishes.');
+      fakeApi.library.set(who, entries.filter((e) => e !== entry));
+      fakeApi.archive(who);
+      fakeApi.sessions.set(who, entry.session);
+      return HttpResponse.json(fakeApi.response(entry.session, who));
+    }),
+    http.delete(`${prefix}/library/:sessionId/`, ({ params }) => {
+      const who = resolve(params);
+      if (who instanceof Response) return who;
+      const entries = fakeApi.library.get(who) ?? [];
+      if (!entries.some((e) => e.session.id === params.sessionId)) return problem(404, 'Library session not found.');
+      fakeApi.library.set(who, entries.filter((e) => e.session.id !== params.sessionId));
+      return new HttpResponse(null, { status: 204 });
+    }),
+    http.post(`${prefix}/start-from-upload/`, async ({ request, params }) => {
+      const who = resolve(params);
+      if (who instanceof Response) return who;
+      const form = await request.formData();
+      const identity = fakeApi.identities.find((i) => i.id === form.get('identity_id'));
+      if (!identity) return problem(404, 'Identity not found.');
+      const image = form.get('image') as File | null;
+      if (!image) return problem(400, "No image was sent. Send the photo as a multipart part named 'image'.");
+      if (!['image/png', 'image/jpeg', 'image/webp'].includes(image.type)) {
+        return problem(415, `"${image.name}" is not a PNG, JPEG or WebP image. Only those types are accepted.`);
+      }
+      if (fakeApi.runningJob(who)) return problem(409, 'An image is still being made. Try again when it finishes.');
+      const session = fakeApi.startSession(who, identity.id, '', '1:1', '1K');
+      session.versions[0].kind = 'upload';
+      session.versions[0].prompt = 'Your photo';
+      fakeApi.uploads.push(image.type); // the file name does not survive MSW's FormData in Node
+      return HttpResponse.json(fakeApi.response(session, who));
+    }),
     http.get(`${prefix}/jobs/`, ({ request, params }) => {
       const who = resolve(params);
       if (who instanceof Response) return who;
@@ -422,7 +525,49 @@ export const handlers = [
     fakeApi.signedIn = null;
     return new HttpResponse(null, { status: 204 });
   }),
-  http.get('/api/v1/admin/users/', () => HttpResponse.json(fakeApi.users as unknown as JsonBodyType)),
+  http.get('/api/v1/admin/users/', () =>
+    HttpResponse.json(fakeApi.users.map((u) => fakeApi.managedUser(u)) as unknown as JsonBodyType),
+  ),
+  http.get('/api/v1/admin/users/password-rules/', () =>
+    HttpResponse.json({
+      required_length: 6, max_length: 256, require_digit: true, require_lowercase: true, require_uppercase: true,
+      require_non_alphanumeric: true, required_unique_chars: 1,
+      rules: ['At least 6 characters (at most 256)', 'A lowercase letter (a-z)', 'An uppercase letter (A-Z)', 'A digit (0-9)', 'A symbol, such as ! or -'],
+    }),
+  ),
+  http.post('/api/v1/admin/users/:id/:action/', async ({ request, params }) => {
+    const user = fakeApi.users.find((u) => u.id === params.id);
+    if (!user) return problem(404, 'User not found.');
+    const self = user.id === fakeApi.signedIn?.id;
+    if (params.action === 'disable') {
+      if (self) return problem(409, 'You cannot disable your own account.');
+      fakeApi.disabled.add(user.id);
+    } else if (params.action === 'enable') {
+      fakeApi.disabled.delete(user.id);
+    } else if (params.action === 'password') {
+      const body = (await request.json()) as { password?: string };
+      if (!body.password || body.password.length < 6) return problem(400, 'Passwords must be at least 6 characters.');
+      fakeApi.passwords.set(user.id, body.password);
+      return new HttpResponse(null, { status: 204 });
+    } else return problem(404, 'No such API endpoint.');
+    return HttpResponse.json(fakeApi.managedUser(user));
+  }),
+  http.put('/api/v1/admin/users/:id/role/', async ({ request, params }) => {
+    const user = fakeApi.users.find((u) => u.id === params.id);
+    if (!user) return problem(404, 'User not found.');
+    const body = (await request.json()) as { is_admin: boolean };
+    if (user.id === fakeApi.signedIn?.id && !body.is_admin) return problem(409, 'You cannot remove your own admin role.');
+    const changed = { ...user, is_admin: body.is_admin }; // ADMIN and ALICE are shared constants: never mutate them
+    fakeApi.users = fakeApi.users.map((u) => (u.id === user.id ? changed : u));
+    return HttpResponse.json(fakeApi.managedUser(changed));
+  }),
+  http.delete('/api/v1/admin/users/:id/', ({ params }) => {
+    const user = fakeApi.users.find((u) => u.id === params.id);
+    if (!user) return problem(404, 'User not found.');
+    if (user.id === fakeApi.signedIn?.id) return problem(409, 'You cannot delete your own account.');
+    fakeApi.users = fakeApi.users.filter((u) => u !== user);
+    return new HttpResponse(null, { status: 204 });
+  }),
   http.post('/api/v1/admin/users/', async ({ request }) => {
     const body = (await request.json()) as { email: string; password: string; is_admin: boolean };
     if (fakeApi.users.some((u) => u.email === body.email)) return problem(409, 'A user with this email already exists.');

@@ -20,6 +20,9 @@ export function AppShell({ user }: { user: CurrentUser }) {
             <NavLink to="/images" className="nav-link">
               Images
             </NavLink>
+            <NavLink to="/library" className="nav-link">
+              Library
+            </NavLink>
             {user.is_admin && (
               <>
                 <NavLink to="/identities" className="nav-link">

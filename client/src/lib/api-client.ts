@@ -117,6 +117,7 @@ export const apiClient = {
   post: <T>(path: string, body?: Body, options?: Omit<RequestOptions, 'method' | 'body'>) =>
     request<T>(path, { ...options, method: 'POST', body }),
   patch: <T>(path: string, body?: Body) => request<T>(path, { method: 'PATCH', body }),
+  put: <T>(path: string, body?: Body) => request<T>(path, { method: 'PUT', body }),
   delete: <T = void>(path: string, options?: Omit<RequestOptions, 'method' | 'body'>) =>
     request<T>(path, { ...options, method: 'DELETE' }),
 };

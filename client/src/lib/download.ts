@@ -21,7 +21,7 @@ export interface ImageFileNameParts {
   identityName?: string | null;
   /** 1-based position of the version in the session's history. */
   versionNumber?: number | null;
-  kind?: 'generate' | 'edit' | null;
+  kind?: 'generate' | 'edit' | 'upload' | null;
   createdAt?: Date | string | null;
 }
 

@@ -124,7 +124,7 @@ export interface EditImageRequest {
 /** The plan's EditImageResponse: the same shape as a generate response. */
 export type EditImageResponse = GenerateImageResponse;
 
-export type ImageVersionKind = 'generate' | 'edit';
+export type ImageVersionKind = 'generate' | 'edit' | 'upload';
 
 export interface ImageVersion {
   id: string;

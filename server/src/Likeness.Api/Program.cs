@@ -41,6 +41,7 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = 403; return Task.CompletedTask; };
 });
 builder.AddLikenessSecurity();
+builder.Services.AddScoped<UserAdministration>();
 builder.Services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
 
 // Configure images: the store, the provider, sessions and their jobs
@@ -79,6 +80,13 @@ if (args.Contains("migrate") || app.Services.GetRequiredService<Microsoft.Extens
     await Startup.MigrateAndSeedAsync(app.Services, app.Configuration);
 if (args.Contains("migrate"))
     return;
+
+// `dotnet Likeness.Api.dll reset-admin-password` sets a new password for the bootstrap admin, prints it, then exits
+if (args.Contains("reset-admin-password"))
+{
+    await Startup.MigrateAndResetAdminPasswordAsync(app.Services, app.Configuration);
+    return;
+}
 
 app.UseResponseCompression();
 app.UseExceptionHandler();

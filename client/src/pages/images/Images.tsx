@@ -11,6 +11,7 @@ import type { CurrentUser } from '@/types/auth';
 import { EditSection } from './EditSection';
 import { GenerateForm, type GenerateSettings } from './GenerateForm';
 import { HistoryStrip } from './HistoryStrip';
+import { StartFromPhoto } from './StartFromPhoto';
 import { ImageStage, stageSizeFromRatio } from './ImageStage';
 import { JobProgressPanel } from './JobProgress';
 import { ReferencesChangedNotice } from './ReferencesChangedNotice';
@@ -175,6 +176,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 : undefined
             }
           />
+          <StartFromPhoto owner={owner} identity={identities.data?.find((i) => i.id === settings.identityId)} disabled={generation.isBusy} />
         </aside>
 
         <section className="card session" aria-labelledby="session-title">

@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { useCreateUser, useUsers } from '@/hooks/use-users';
+import { useCreateUser, usePasswordRules, useUsers } from '@/hooks/use-users';
+import { PasswordRules } from './PasswordRules';
+import { UserRow } from './UserRow';
 import type { CurrentUser } from '@/types/auth';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 
@@ -7,6 +9,7 @@ export function UsersPage({ user: me }: { user: CurrentUser }) {
   useDocumentTitle('Users');
   const users = useUsers(true);
   const create = useCreateUser();
+  const rules = usePasswordRules();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [isAdmin, setIsAdmin] = useState(false);
@@ -30,7 +33,10 @@ export function UsersPage({ user: me }: { user: CurrentUser }) {
     <div className="page">
       <header className="page-header">
         <h1>Users</h1>
-        <p className="muted">Everyone who can sign in. Each user has their own image session.</p>
+        <p className="muted">
+          Everyone who can sign in. Each user has their own image session. You can disable, delete or demote anyone
+          but yourself.
+        </p>
       </header>
       <div className="split">
         <form className="card" onSubmit={submit} aria-labelledby="new-user-title">
@@ -55,9 +61,11 @@ export function UsersPage({ user: me }: { user: CurrentUser }) {
               type="password"
               autoComplete="new-password"
               required
+              aria-describedby="new-user-password-rules"
               value={password}
               onChange={(e) => setPassword(e.target.value)}
             />
+            <PasswordRules id="new-user-password-rules" rules={rules.data?.rules} />
           </div>
           <label className="checkbox">
             <input type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} />
@@ -78,11 +86,7 @@ export function UsersPage({ user: me }: { user: CurrentUser }) {
           ) : (
             <ul className="user-list">
               {users.data?.map((user) => (
-                <li key={user.id}>
-                  <span className="user-email">{user.email}</span>
-                  {user.id === me.id && <span className="muted small">(you)</span>}
-                  {user.is_admin && <span className="badge">Admin</span>}
-                </li>
+                <UserRow key={user.id} user={user} isMe={user.id === me.id} passwordRules={rules.data?.rules} />
               ))}
             </ul>
           )}

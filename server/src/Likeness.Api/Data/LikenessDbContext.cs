@@ -60,8 +60,10 @@ public abstract class LikenessDbContext(DbContextOptions options)
         builder.Entity<ImageGenerationSession>(e =>
         {
             e.ToTable("image_generation_sessions");
-            e.HasIndex(s => s.UserId).IsUnique();
-            e.HasOne<User>().WithOne().HasForeignKey<ImageGenerationSession>(s => s.UserId)
+            // One active session per user; the library's sessions (archived) are any number.
+            e.HasIndex(s => s.UserId).IsUnique().HasFilter("\"ArchivedAt\" IS NULL");
+            e.HasIndex(s => new { s.UserId, s.ArchivedAt });
+            e.HasOne<User>().WithMany().HasForeignKey(s => s.UserId)
                 .OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Identity>().WithMany().HasForeignKey(s => s.IdentityId)
                 .OnDelete(DeleteBehavior.SetNull);

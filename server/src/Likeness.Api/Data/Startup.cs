@@ -13,4 +13,12 @@ public static class Startup
         await db.Database.MigrateAsync();
         await BootstrapAdmin.EnsureAsync(scope.ServiceProvider, configuration, scope.ServiceProvider.GetRequiredService<TimeProvider>());
     }
+
+    /// <summary>Migrates, then gives the bootstrap admin a new generated password (enabled, admin again) and prints it.</summary>
+    public static async Task MigrateAndResetAdminPasswordAsync(IServiceProvider services, IConfiguration configuration)
+    {
+        await MigrateAndSeedAsync(services, configuration);
+        await using var scope = services.CreateAsyncScope();
+        await BootstrapAdmin.ResetPasswordAsync(scope.ServiceProvider, configuration);
+    }
 }

@@ -160,22 +160,8 @@ public static class IdentitiesApi
         CancellationToken cancellationToken)
     {
         var identity = await FindIdentity(db, id);
-        if (!request.HasFormContentType)
-            throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType,
-                "Send the images as multipart/form-data, one or more parts named 'files'.");
-
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException
-                                  && !cancellationToken.IsCancellationRequested)
-        {
-            // A body that claims to be multipart but is not (cut short, no parts) is the client's mistake, not a 500.
-            throw ApiProblem.BadRequest(
-                "The upload is not a readable multipart/form-data body. Send one or more images as multipart parts named 'files'.");
-        }
+        var form = await ImageUploads.ReadFormAsync(request,
+            "one or more parts named 'files'", "one or more images as multipart parts named 'files'", cancellationToken);
         var files = form.Files.GetFiles("files");
         if (files.Count == 0)
             throw ApiProblem.BadRequest("No files were sent. Send one or more images as multipart parts named 'files'.");
@@ -194,28 +180,8 @@ public static class IdentitiesApi
         var accepted = new List<(IFormFile File, byte[] Bytes, byte[] Thumbnail, ImageFacts Facts)>();
         foreach (var file in files)
         {
-            var name = string.IsNullOrWhiteSpace(file.FileName) ? "The file" : $"\"{Path.GetFileName(file.FileName)}\"";
-            // Rounded up, so a file just over the limit never reads as "10 MB".
-            if (file.Length > ReferenceImages.MaxBytes)
-                throw new ApiProblem(StatusCodes.Status413PayloadTooLarge,
-                    $"{name} is {Math.Ceiling(file.Length * 10.0 / (1024 * 1024)) / 10:0.#} MB; a reference image may be at most 10 MB.");
-            if (file.Length == 0)
-                throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, $"{name} is empty.");
-
-            using var buffer = new MemoryStream((int)file.Length);
-            await file.CopyToAsync(buffer, cancellationToken);
-            var bytes = buffer.ToArray();
-            if (ImageInspector.SniffMimeType(bytes) is null)
-                throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType,
-                    $"{name} is not a PNG, JPEG or WebP image. Only those types are accepted.");
-            var facts = ImageInspector.Decode(bytes, ReferenceImages.MaxPixels, out var tooManyPixels);
-            if (tooManyPixels)
-                throw new ApiProblem(StatusCodes.Status413PayloadTooLarge,
-                    $"{name} is {facts!.Width}×{facts.Height} pixels; a reference image may be at most 40 megapixels.");
-            if (facts is null)
-                throw new ApiProblem(StatusCodes.Status422UnprocessableEntity,
-                    $"{name} could not be decoded: the image is corrupt or incomplete.");
-            accepted.Add((file, bytes, ImageInspector.Thumbnail(bytes), facts));
+            var image = await ImageUploads.ReadAsync(file, "a reference image", cancellationToken);
+            accepted.Add((file, image.Bytes, image.Thumbnail, image.Facts));
         }
 
         // Two uploads at once must not both pass the limit: each claims the identity by moving its updated_at

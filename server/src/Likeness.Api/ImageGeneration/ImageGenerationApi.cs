@@ -65,6 +65,7 @@ public static class ImageGenerationApi
             .WithSummary("The job's live events (Server-Sent Events: stage, thought, preview, succeeded, failed, cancelled)")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         session.MapGet("/jobs/{jobId:guid}/previews/{eventId:long}/", GetJobPreview).WithSummary("An interim image the model drew");
+        session.MapImageSessionLibrary();
         return session;
     }
 

@@ -152,14 +152,11 @@ public sealed class ImageGenerationOrchestrator(
         var version = NewVersion(session.Id, null, ImageVersionKind.Generate, prompt, stored, stopwatch, aspectRatio, resolution, made, modelInfo.Id);
         session.CurrentVersionId = version.Id;
 
-        List<string> replacedKeys;
         SessionView view;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            // Generate New replaces the session: its versions go with it (cascade), their images below.
-            var old = db.ImageVersions.Where(v => db.ImageGenerationSessions.Any(s => s.Id == v.SessionId && s.UserId == userId));
-            replacedKeys = await old.StoredKeys().ToListAsync(cancellationToken);
-            await db.ImageGenerationSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+            // Generate New replaces the session: the old one goes, read-only, to the user's library.
+            await ImageSessionLibrary.ArchiveActiveAsync(db, userId, now, cancellationToken);
             db.ImageGenerationSessions.Add(session);
             db.ImageVersions.Add(version);
             db.ImageUsage.Add(UsageRecord(userId, run, version, made));
@@ -190,7 +187,6 @@ public sealed class ImageGenerationOrchestrator(
             await transaction.CommitAsync(cancellationToken);
             await storeClaims.ReleaseAsync(); // the version is committed: its images are its own now
         }
-        await janitor.DeleteUnreferencedAsync(replacedKeys, CancellationToken.None);
         logger.LogInformation("Started image session {SessionId} for user {UserId} ({Provider}, {AspectRatio}, {Resolution}, {DurationMs} ms)",
             session.Id, userId, provider.Name, aspectRatio, resolution, version.DurationMs);
         return view with { Image = result.Bytes };
@@ -293,7 +289,8 @@ public sealed class ImageGenerationOrchestrator(
         Guid userId, Guid versionId, bool thumbnail, CancellationToken cancellationToken)
     {
         var version = await db.ImageVersions.AsNoTracking()
-            .Where(v => v.Id == versionId && db.ImageGenerationSessions.Any(s => s.Id == v.SessionId && s.UserId == userId))
+            .Where(v => v.Id == versionId
+                        && db.ImageGenerationSessions.Any(s => s.Id == v.SessionId && s.UserId == userId && s.ArchivedAt == null))
             .Select(v => new { v.ImageKey, v.ThumbnailKey, v.MimeType })
             .FirstOrDefaultAsync(cancellationToken) ?? throw ApiProblem.NotFound(VersionNotFound);
         return thumbnail ? (version.ThumbnailKey, "image/png") : (version.ImageKey, version.MimeType);
@@ -313,7 +310,8 @@ public sealed class ImageGenerationOrchestrator(
         var expires = now + options.Value.SessionIdleTime;
         // One statement: moves only if nobody changed the session meanwhile and no edit holds it.
         var moved = await db.ImageGenerationSessions
-            .Where(s => s.Id == session.Id && s.CurrentVersionId == current.Id && (s.LeaseUntil == null || s.LeaseUntil < now))
+            .Where(s => s.Id == session.Id && s.ArchivedAt == null && s.CurrentVersionId == current.Id
+                        && (s.LeaseUntil == null || s.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.CurrentVersionId, next)
                 .SetProperty(x => x.LastPrompt, prompt)
@@ -333,7 +331,7 @@ public sealed class ImageGenerationOrchestrator(
         var token = run.LeaseToken;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var updated = await db.ImageGenerationSessions
-            .Where(s => s.Id == sessionId && s.CurrentVersionId == parentId && s.LeaseToken == token)
+            .Where(s => s.Id == sessionId && s.ArchivedAt == null && s.CurrentVersionId == parentId && s.LeaseToken == token)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.CurrentVersionId, version.Id)
                 .SetProperty(x => x.LastPrompt, version.Prompt)
@@ -384,7 +382,8 @@ public sealed class ImageGenerationOrchestrator(
     {
         var now = Now;
         return await db.ImageGenerationSessions.AsNoTracking()
-            .FirstOrDefaultAsync(s => s.UserId == userId && s.ExpiresAt > now && s.CurrentVersionId != null, cancellationToken);
+            .FirstOrDefaultAsync(s => s.UserId == userId && s.ArchivedAt == null && s.ExpiresAt > now && s.CurrentVersionId != null,
+                cancellationToken);
     }
 
     public async Task EnsureUserExists(Guid userId, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ public static class ImageGenerationServiceCollectionExtensions
     {
         services.AddScoped<ImageGenerationOrchestrator>();
         services.AddScoped<ImageJobs>();
+        services.AddScoped<ImageSessionLibrary>();
         services.AddScoped<ImageJobFinisher>();
         services.AddScoped<ImageJobEventStream>();
         services.AddSingleton<ImageJobSignal>();

@@ -1,8 +1,9 @@
 namespace Likeness.Api.ImageGeneration;
 
 /// <summary>
-/// A user's one image session (the plan's model). Every generate and edit is an <see cref="ImageVersion"/>;
-/// <see cref="CurrentVersionId"/> is the image the next edit starts from. Generate New replaces the session.
+/// A user's image session (the plan's model). Every generate and edit is an <see cref="ImageVersion"/>;
+/// <see cref="CurrentVersionId"/> is the image the next edit starts from. A user has one active session
+/// (<see cref="ArchivedAt"/> null); Generate New moves it, read-only, into their library (<see cref="ImageSessionLibrary"/>).
 /// </summary>
 public class ImageGenerationSession
 {
@@ -28,6 +29,8 @@ public class ImageGenerationSession
     public DateTime? LeaseUntil { get; set; }
     /// <summary>The owner token of the edit job holding the lease: only it renews or releases the lease.</summary>
     public Guid? LeaseToken { get; set; }
+    /// <summary>When the session went to the user's library (replaced by another); null for the active session.</summary>
+    public DateTime? ArchivedAt { get; set; }
     public List<ImageVersion> Versions { get; set; } = [];
 }
 
@@ -35,6 +38,8 @@ public enum ImageVersionKind
 {
     Generate,
     Edit,
+    /// <summary>The user's own photo, the root of a session started from an upload.</summary>
+    Upload,
 }
 
 /// <summary>One turn of a session: the image a generate or an edit produced.</summary>
@@ -42,7 +47,7 @@ public class ImageVersion
 {
     public Guid Id { get; set; }
     public Guid SessionId { get; set; }
-    /// <summary>The version this one was edited from; null for the generated root.</summary>
+    /// <summary>The version this one was edited from; null for the root (generated or uploaded).</summary>
     public Guid? ParentVersionId { get; set; }
     public ImageVersionKind Kind { get; set; }
     public string Prompt { get; set; } = "";

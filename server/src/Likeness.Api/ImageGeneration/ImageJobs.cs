@@ -162,7 +162,7 @@ public sealed class ImageJobs(
         if (sessionToClaim is { } sessionId)
         {
             var claimed = await db.ImageGenerationSessions
-                .Where(s => s.Id == sessionId && (s.LeaseUntil == null || s.LeaseUntil < now))
+                .Where(s => s.Id == sessionId && s.ArchivedAt == null && (s.LeaseUntil == null || s.LeaseUntil < now))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(x => x.LeaseUntil, job.LeaseUntil)
                     .SetProperty(x => x.LeaseToken, job.LeaseToken), cancellationToken);

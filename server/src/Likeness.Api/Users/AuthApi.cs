@@ -18,6 +18,7 @@ public sealed record UserResponse(Guid Id, string Email, bool IsAdmin);
 public static class AuthApi
 {
     public const string InvalidCredentials = "Invalid email or password.";
+    public const string AccountDisabled = "This account is disabled. Ask an admin to enable it.";
     public const string InvalidRefreshToken = "The refresh token is invalid or has expired. Sign in again.";
     public const int MaxPasswordLength = 256;
     public static readonly string PasswordTooLong = $"Password may be at most {MaxPasswordLength} characters.";
@@ -61,6 +62,9 @@ public static class AuthApi
                 throttle.Failed(email);
                 throw new ApiProblem(StatusCodes.Status401Unauthorized, InvalidCredentials);
             }
+            // Said only to whoever knows the password: an admin disabled the account.
+            if (user.DisabledAt is not null)
+                throw new ApiProblem(StatusCodes.Status403Forbidden, AccountDisabled);
             if (useCookies == true)
             {
                 signInManager.AuthenticationScheme = IdentityConstants.ApplicationScheme;
@@ -76,6 +80,7 @@ public static class AuthApi
         .Produces<AccessTokenResponse>()
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status429TooManyRequests)
         .WithSummary("Sign in with email and password")
         .RequireRateLimiting(RateLimitPolicies.SignIn)
@@ -89,7 +94,7 @@ public static class AuthApi
             var protector = bearerOptions.Get(IdentityConstants.BearerScheme).RefreshTokenProtector;
             var ticket = string.IsNullOrEmpty(request.RefreshToken) ? null : protector.Unprotect(request.RefreshToken);
             if (ticket?.Properties.ExpiresUtc is not { } expires || time.GetUtcNow() >= expires
-                || await signInManager.ValidateSecurityStampAsync(ticket.Principal) is not { } user
+                || await signInManager.ValidateSecurityStampAsync(ticket.Principal) is not { DisabledAt: null } user
                 || await families.RotateAsync(user, ticket.Principal) is not { } claims)
                 return TypedResults.Problem(InvalidRefreshToken, statusCode: StatusCodes.Status401Unauthorized);
             var principal = await signInManager.CreateUserPrincipalAsync(user);

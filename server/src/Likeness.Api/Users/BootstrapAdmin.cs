@@ -48,9 +48,41 @@ public static class BootstrapAdmin
             Console.WriteLine($"  │ Password: {password}");
             Console.WriteLine("  │ It is shown only this once. Sign in and keep it somewhere safe,");
             Console.WriteLine("  │ or set Admin__Password before the first start next time.");
+            Console.WriteLine("  │ Lost it? `make reset-admin-password` sets a new one.");
             Console.WriteLine("  └───────────────────────────────────────────────────────────────");
             Console.WriteLine();
         }
+    }
+
+    /// <summary>
+    /// `reset-admin-password`: the bootstrap admin (<c>Admin:Email</c>) gets a new generated password, is enabled and
+    /// an admin again, and every session of theirs ends. The password is printed once, on the console.
+    /// </summary>
+    public static async Task ResetPasswordAsync(IServiceProvider services, IConfiguration configuration)
+    {
+        var users = services.GetRequiredService<UserManager<User>>();
+        var email = configuration["Admin:Email"] is { Length: > 0 } configured ? configured.Trim() : DefaultEmail;
+        var user = await users.FindByEmailAsync(email)
+            ?? throw new InvalidOperationException($"There is no admin account {email}.");
+        var password = GeneratePassword();
+        user.PasswordHash = users.PasswordHasher.HashPassword(user, password);
+        user.DisabledAt = null;
+        var result = await users.UpdateSecurityStampAsync(user);
+        if (!result.Succeeded)
+            throw new InvalidOperationException(
+                $"Could not reset the password of {email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        if (!await users.IsInRoleAsync(user, Roles.Admin))
+            await users.AddToRoleAsync(user, Roles.Admin);
+        await services.GetRequiredService<Security.RefreshTokenFamilies>().EndAllAsync(user.Id);
+
+        Console.WriteLine();
+        Console.WriteLine("  ┌───────────────────────────────────────────────────────────────");
+        Console.WriteLine($"  │ New password for the admin account {email}");
+        Console.WriteLine($"  │ Password: {password}");
+        Console.WriteLine("  │ It is shown only this once; the old password and every session of");
+        Console.WriteLine("  │ this account no longer work.");
+        Console.WriteLine("  └───────────────────────────────────────────────────────────────");
+        Console.WriteLine();
     }
 
     private static string GeneratePassword() =>

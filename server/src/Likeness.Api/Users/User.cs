@@ -6,6 +6,8 @@ namespace Likeness.Api.Users;
 public class User : IdentityUser<Guid>
 {
     public DateTime CreatedAt { get; set; }
+    /// <summary>Set while an admin has disabled the account: it cannot sign in, and its cookies and tokens stop working.</summary>
+    public DateTime? DisabledAt { get; set; }
 }
 
 public static class Roles

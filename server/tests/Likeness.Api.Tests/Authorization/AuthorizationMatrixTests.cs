@@ -19,6 +19,12 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         ("GET", "/api/v1/admin/users/", ""),
         ("GET", "/api/v1/admin/users/{id}/", ""),
         ("POST", "/api/v1/admin/users/", """{"email":"intruder-{new}@test.local","password":"Intruder-Passw0rd!","is_admin":true}"""),
+        ("GET", "/api/v1/admin/users/password-rules/", ""),
+        ("POST", "/api/v1/admin/users/{id}/disable/", "{}"),
+        ("POST", "/api/v1/admin/users/{id}/enable/", "{}"),
+        ("PUT", "/api/v1/admin/users/{id}/role/", """{"is_admin":true}"""),
+        ("POST", "/api/v1/admin/users/{id}/password/", """{"password":"Intruder-Passw0rd!"}"""),
+        ("DELETE", "/api/v1/admin/users/{id}/", ""),
 
         ("GET", "/api/v1/admin/identities/", ""),
         ("POST", "/api/v1/admin/identities/", """{"name":"Intruder"}"""),
@@ -46,6 +52,13 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         ("DELETE", "/api/v1/admin/users/{user_id}/image-session/jobs/{jobId}/", ""),
         ("GET", "/api/v1/admin/users/{user_id}/image-session/jobs/{jobId}/events/", ""),
         ("GET", "/api/v1/admin/users/{user_id}/image-session/jobs/{jobId}/previews/{eventId}/", ""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/library/", ""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/library/{sessionId}/", ""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/library/{sessionId}/versions/{versionId}/image/", ""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/library/{sessionId}/versions/{versionId}/thumbnail/", ""),
+        ("POST", "/api/v1/admin/users/{user_id}/image-session/library/{sessionId}/reopen/", "{}"),
+        ("DELETE", "/api/v1/admin/users/{user_id}/image-session/library/{sessionId}/", ""),
+        ("POST", "/api/v1/admin/users/{user_id}/image-session/start-from-upload/", "multipart"),
 
         ("GET", "/api/v1/identities/", ""),
         ("GET", "/api/v1/identities/{id}/reference-images/{imageId}/", ""),
@@ -65,6 +78,13 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         ("DELETE", "/api/v1/identities/image-session/jobs/{jobId}/", ""),
         ("GET", "/api/v1/identities/image-session/jobs/{jobId}/events/", ""),
         ("GET", "/api/v1/identities/image-session/jobs/{jobId}/previews/{eventId}/", ""),
+        ("GET", "/api/v1/identities/image-session/library/", ""),
+        ("GET", "/api/v1/identities/image-session/library/{sessionId}/", ""),
+        ("GET", "/api/v1/identities/image-session/library/{sessionId}/versions/{versionId}/image/", ""),
+        ("GET", "/api/v1/identities/image-session/library/{sessionId}/versions/{versionId}/thumbnail/", ""),
+        ("POST", "/api/v1/identities/image-session/library/{sessionId}/reopen/", "{}"),
+        ("DELETE", "/api/v1/identities/image-session/library/{sessionId}/", ""),
+        ("POST", "/api/v1/identities/image-session/start-from-upload/", "multipart"),
     ];
 
     /// <summary>Endpoints anyone may call.</summary>
@@ -141,7 +161,8 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
             var response = await client.SendAsync(data.Request(method, route));
 
             // The version and the job belong to another user's session: 404 is the answer, never 401 or 403.
-            var expected = route.Contains("/versions/") || route.Contains("{jobId}") ? HttpStatusCode.NotFound : HttpStatusCode.OK;
+            var expected = route.Contains("/versions/") || route.Contains("{jobId}") || route.Contains("{sessionId}")
+                ? HttpStatusCode.NotFound : HttpStatusCode.OK;
             Assert.Equal(expected, response.StatusCode);
         }
     }
@@ -253,6 +274,7 @@ public sealed class AuthorizationFixture : IAsyncLifetime
         .Replace("{user_id}", OwnerId.ToString())
         .Replace("{jobId}", JobId.ToString())
         .Replace("{eventId}", EventId.ToString())
+        .Replace("{sessionId}", Guid.Empty.ToString())
         .Replace("{new}", Guid.NewGuid().ToString("N"));
 
     public async Task DisposeAsync()

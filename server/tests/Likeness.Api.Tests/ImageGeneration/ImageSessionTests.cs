@@ -52,7 +52,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
     }
 
     [Fact]
-    public async Task Generate_again_replaces_the_session_and_deletes_its_images()
+    public async Task Generate_again_replaces_the_session_and_keeps_the_old_one_in_the_library()
     {
         var (client, _) = await factory.CreateUserClientAsync();
         using var admin = await factory.CreateAdminClientAsync();
@@ -72,9 +72,15 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
 
         var history = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/history/");
         Assert.Single(history.GetProperty("versions").EnumerateArray());
-        // The old session's versions are gone, and so are their images.
+        // The old session's versions are no longer the session's; they are in the library, images and all.
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(edited.GetProperty("image_url").GetString())).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(first.GetProperty("image_url").GetString())).StatusCode);
+        var library = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/library/");
+        var old = Assert.Single(library.EnumerateArray());
+        Assert.Equal(first.GetProperty("session_id").GetGuid(), old.GetProperty("id").GetGuid());
+        Assert.Equal(2, old.GetProperty("version_count").GetInt32());
+        var oldImage = await client.GetAsync(old.GetProperty("image_url").GetString());
+        Assert.Equal(HttpStatusCode.OK, oldImage.StatusCode);
+        Assert.Equal(edited.GetProperty("image_base64").GetString(), Convert.ToBase64String(await oldImage.Content.ReadAsByteArrayAsync()));
     }
 
     [Fact]

@@ -184,7 +184,8 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var users = (await response.JsonAsync()).EnumerateArray().ToList();
-        Assert.All(users, u => Assert.Equal(["email", "id", "is_admin"], u.EnumerateObject().Select(p => p.Name).Order()));
+        Assert.All(users, u => Assert.Equal(["created_at", "disabled_at", "email", "id", "is_admin", "is_disabled"],
+            u.EnumerateObject().Select(p => p.Name).Order()));
         bool IsAdmin(string email) => users.Single(u => u.GetProperty("email").GetString() == email).GetProperty("is_admin").GetBoolean();
         Assert.True(IsAdmin(LikenessApiFactory.AdminEmail));
         Assert.False(IsAdmin(plain));

@@ -113,6 +113,9 @@ namespace Likeness.Api.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("AspectRatio")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -171,7 +174,10 @@ namespace Likeness.Api.Data.Migrations.Postgres
                     b.HasIndex("IdentityId");
 
                     b.HasIndex("UserId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ArchivedAt\" IS NULL");
+
+                    b.HasIndex("UserId", "ArchivedAt");
 
                     b.ToTable("image_generation_sessions", (string)null);
                 });
@@ -520,6 +526,9 @@ namespace Likeness.Api.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Email")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
@@ -719,8 +728,8 @@ namespace Likeness.Api.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Likeness.Api.Users.User", null)
-                        .WithOne()
-                        .HasForeignKey("Likeness.Api.ImageGeneration.ImageGenerationSession", "UserId")
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -108,6 +108,9 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AspectRatio")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -166,7 +169,10 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.HasIndex("IdentityId");
 
                     b.HasIndex("UserId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ArchivedAt\" IS NULL");
+
+                    b.HasIndex("UserId", "ArchivedAt");
 
                     b.ToTable("image_generation_sessions", (string)null);
                 });
@@ -513,6 +519,9 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DisabledAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Email")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -708,8 +717,8 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Likeness.Api.Users.User", null)
-                        .WithOne()
-                        .HasForeignKey("Likeness.Api.ImageGeneration.ImageGenerationSession", "UserId")
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

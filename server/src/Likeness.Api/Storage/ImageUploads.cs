@@ -1,0 +1,60 @@
+using Likeness.Api.Identities;
+using Likeness.Api.Problems;
+
+namespace Likeness.Api.Storage;
+
+/// <summary>An uploaded image, read and proven whole: its bytes, its facts and its thumbnail.</summary>
+public sealed record UploadedImage(byte[] Bytes, byte[] Thumbnail, ImageFacts Facts);
+
+/// <summary>
+/// Reads uploaded images with one set of limits and messages (PNG, JPEG or WebP; at most 10 MB and 40
+/// megapixels): reference images and a photo that starts a session are checked alike.
+/// </summary>
+public static class ImageUploads
+{
+    /// <summary>
+    /// Reads a multipart form; a body that claims to be multipart but is not is a 400, not a 500.
+    /// <paramref name="parts"/> and <paramref name="expected"/> say what to send ("one or more parts named 'files'").
+    /// </summary>
+    public static async Task<IFormCollection> ReadFormAsync(HttpRequest request, string parts, string expected, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+            throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType, $"Send the images as multipart/form-data, {parts}.");
+        try
+        {
+            return await request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException
+                                  && !cancellationToken.IsCancellationRequested)
+        {
+            throw ApiProblem.BadRequest($"The upload is not a readable multipart/form-data body. Send {expected}.");
+        }
+    }
+
+    /// <summary>Reads and decodes one file; <paramref name="what"/> names it in the limits' messages ("a reference image").</summary>
+    public static async Task<UploadedImage> ReadAsync(IFormFile file, string what, CancellationToken cancellationToken)
+    {
+        var name = string.IsNullOrWhiteSpace(file.FileName) ? "The file" : $"\"{Path.GetFileName(file.FileName)}\"";
+        // Rounded up, so a file just over the limit never reads as "10 MB".
+        if (file.Length > ReferenceImages.MaxBytes)
+            throw new ApiProblem(StatusCodes.Status413PayloadTooLarge,
+                $"{name} is {Math.Ceiling(file.Length * 10.0 / (1024 * 1024)) / 10:0.#} MB; {what} may be at most 10 MB.");
+        if (file.Length == 0)
+            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, $"{name} is empty.");
+
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, cancellationToken);
+        var bytes = buffer.ToArray();
+        if (ImageInspector.SniffMimeType(bytes) is null)
+            throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType,
+                $"{name} is not a PNG, JPEG or WebP image. Only those types are accepted.");
+        var facts = ImageInspector.Decode(bytes, ReferenceImages.MaxPixels, out var tooManyPixels);
+        if (tooManyPixels)
+            throw new ApiProblem(StatusCodes.Status413PayloadTooLarge,
+                $"{name} is {facts!.Width}×{facts.Height} pixels; {what} may be at most 40 megapixels.");
+        if (facts is null)
+            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity,
+                $"{name} could not be decoded: the image is corrupt or incomplete.");
+        return new UploadedImage(bytes, ImageInspector.Thumbnail(bytes), facts);
+    }
+}

@@ -1,0 +1,168 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Likeness.Api.Data;
+using Likeness.Api.Storage;
+using Likeness.Api.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Likeness.Api.Tests.Users;
+
+/// <summary>Admins disable and enable, change the role of, reset the password of, and delete users; never themselves.</summary>
+public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
+{
+    private const string Users = "/api/v1/admin/users/";
+
+    private async Task<Guid> AdminIdAsync(HttpClient admin) =>
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("id").GetGuid();
+
+    private async Task<HttpResponseMessage> LoginAsync(string email, string password)
+    {
+        using var client = factory.CreateClient();
+        return await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
+    }
+
+    [Fact]
+    public async Task A_disabled_user_cannot_sign_in_and_their_tokens_and_cookies_stop_working_until_enabled()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var (id, email) = await factory.CreateUserAsync();
+        using var bearer = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
+        var tokens = await (await LoginAsync(email, LikenessApiFactory.UserPassword)).JsonAsync();
+        using var browser = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        Assert.Equal(HttpStatusCode.OK, (await browser.PostAsJsonAsync("/api/v1/auth/login?use_cookies=true",
+            new { email, password = LikenessApiFactory.UserPassword })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/auth/me")).StatusCode);
+
+        var disabled = await admin.PostAsync($"{Users}{id}/disable/", null);
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        var body = await disabled.JsonAsync();
+        Assert.True(body.GetProperty("is_disabled").GetBoolean());
+        Assert.NotEqual(JsonValueKind.Null, body.GetProperty("disabled_at").ValueKind);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/api/v1/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/v1/auth/me")).StatusCode);
+        using (var refresh = factory.CreateClient())
+            await (await refresh.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = tokens.GetProperty("refresh_token").GetString() }))
+                .AssertProblemAsync(HttpStatusCode.Unauthorized, AuthApi.InvalidRefreshToken);
+        await (await LoginAsync(email, LikenessApiFactory.UserPassword)).AssertProblemAsync(HttpStatusCode.Forbidden, AuthApi.AccountDisabled);
+        // A wrong password says no more than for anyone.
+        await (await LoginAsync(email, "Wrong-Passw0rd!")).AssertProblemAsync(HttpStatusCode.Unauthorized, AuthApi.InvalidCredentials);
+        var listed = (await admin.GetFromJsonAsync<JsonElement>(Users)).EnumerateArray().Single(u => u.GetProperty("id").GetGuid() == id);
+        Assert.True(listed.GetProperty("is_disabled").GetBoolean());
+
+        var enabled = await (await admin.PostAsync($"{Users}{id}/enable/", null)).JsonAsync();
+        Assert.False(enabled.GetProperty("is_disabled").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await LoginAsync(email, LikenessApiFactory.UserPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/api/v1/auth/me")).StatusCode); // the old token stays dead
+    }
+
+    [Fact]
+    public async Task An_admin_cannot_disable_delete_or_demote_themself()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var me = await AdminIdAsync(admin);
+
+        await (await admin.PostAsync($"{Users}{me}/disable/", null)).AssertProblemAsync(HttpStatusCode.Conflict, UserAdministration.CannotDisableSelf);
+        await (await admin.DeleteAsync($"{Users}{me}/")).AssertProblemAsync(HttpStatusCode.Conflict, UserAdministration.CannotDeleteSelf);
+        await (await admin.PutAsJsonAsync($"{Users}{me}/role/", new { is_admin = false }))
+            .AssertProblemAsync(HttpStatusCode.Conflict, UserAdministration.CannotRemoveOwnAdmin);
+        var still = await (await admin.GetAsync($"{Users}{me}/")).JsonAsync();
+        Assert.True(still.GetProperty("is_admin").GetBoolean());
+        Assert.False(still.GetProperty("is_disabled").GetBoolean());
+        // Asking for what they already have is fine.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"{Users}{me}/role/", new { is_admin = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"{Users}{me}/enable/", null)).StatusCode);
+
+        var missing = Guid.NewGuid();
+        await (await admin.PostAsync($"{Users}{missing}/disable/", null)).AssertProblemAsync(HttpStatusCode.NotFound, UsersApi.UserNotFound);
+        await (await admin.DeleteAsync($"{Users}{missing}/")).AssertProblemAsync(HttpStatusCode.NotFound, UsersApi.UserNotFound);
+        await (await admin.PutAsJsonAsync($"{Users}{missing}/role/", new { is_admin = true })).AssertProblemAsync(HttpStatusCode.NotFound, UsersApi.UserNotFound);
+        await (await admin.PutAsJsonAsync($"{Users}{me}/role/", new { })).AssertProblemAsync(HttpStatusCode.BadRequest, "is_admin is required (true or false).");
+    }
+
+    [Fact]
+    public async Task Changing_the_role_grants_the_admin_api_and_taking_it_away_ends_the_users_sessions()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var (id, email) = await factory.CreateUserAsync();
+
+        var promoted = await (await admin.PutAsJsonAsync($"{Users}{id}/role/", new { is_admin = true })).JsonAsync();
+        Assert.True(promoted.GetProperty("is_admin").GetBoolean());
+        using var second = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync(Users)).StatusCode);
+
+        var demoted = await (await admin.PutAsJsonAsync($"{Users}{id}/role/", new { is_admin = false })).JsonAsync();
+        Assert.False(demoted.GetProperty("is_admin").GetBoolean());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync(Users)).StatusCode); // the token with the role is dead
+        using var again = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
+        Assert.Equal(HttpStatusCode.Forbidden, (await again.GetAsync(Users)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Reset_password_sets_a_new_one_that_follows_the_rules_and_ends_the_users_sessions()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var (id, email) = await factory.CreateUserAsync();
+        using var user = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
+
+        var weak = await admin.PostAsJsonAsync($"{Users}{id}/password/", new { password = "short" });
+        var detail = await weak.AssertProblemContainsAsync(HttpStatusCode.BadRequest, "Passwords must be at least 6 characters.");
+        Assert.True((await weak.JsonAsync()).GetProperty("errors").TryGetProperty("password", out _), detail);
+        await (await admin.PostAsJsonAsync($"{Users}{id}/password/", new { }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, UserAdministration.PasswordRequired);
+        Assert.Equal(HttpStatusCode.OK, (await user.GetAsync("/api/v1/auth/me")).StatusCode); // refused: nothing changed
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"{Users}{id}/password/", new { password = "New-Passw0rd!" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await user.GetAsync("/api/v1/auth/me")).StatusCode);
+        await (await LoginAsync(email, LikenessApiFactory.UserPassword)).AssertProblemAsync(HttpStatusCode.Unauthorized, AuthApi.InvalidCredentials);
+        Assert.Equal(HttpStatusCode.OK, (await LoginAsync(email, "New-Passw0rd!")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_password_rules_are_there_to_show_before_typing()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var rules = await admin.GetFromJsonAsync<JsonElement>($"{Users}password-rules/");
+        Assert.Equal(6, rules.GetProperty("required_length").GetInt32());
+        Assert.Equal(256, rules.GetProperty("max_length").GetInt32());
+        Assert.True(rules.GetProperty("require_digit").GetBoolean());
+        Assert.Equal(
+            ["At least 6 characters (at most 256)", "A lowercase letter (a-z)", "An uppercase letter (A-Z)", "A digit (0-9)", "A symbol, such as ! or -"],
+            rules.GetProperty("rules").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task Delete_removes_the_user_their_sessions_library_and_jobs_and_only_images_nobody_else_uses()
+    {
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync();
+        var (id, email) = await factory.CreateUserAsync();
+        using var user = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
+        var (other, _) = await factory.CreateUserClientAsync();
+        var body = new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", additional_prompt = "delete-test" };
+        var first = await (await user.PostAsJsonAsync("/api/v1/identities/generate-image/", body)).JsonAsync();
+        var edited = await (await user.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" })).JsonAsync();
+        await user.PostAsJsonAsync("/api/v1/identities/generate-image/", body with { additional_prompt = "delete-test again" });
+        var others = await (await other.PostAsJsonAsync("/api/v1/identities/generate-image/", body)).JsonAsync();
+        static string Key(JsonElement e) => Convert.ToHexStringLower(SHA256.HashData(Convert.FromBase64String(e.GetProperty("image_base64").GetString()!)));
+        Assert.Equal(Key(first), Key(others)); // one blob, shared
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"{Users}{id}/")).StatusCode);
+
+        await (await admin.GetAsync($"{Users}{id}/")).AssertProblemAsync(HttpStatusCode.NotFound, UsersApi.UserNotFound);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await user.GetAsync("/api/v1/auth/me")).StatusCode);
+        await (await LoginAsync(email, LikenessApiFactory.UserPassword)).AssertProblemAsync(HttpStatusCode.Unauthorized, AuthApi.InvalidCredentials);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LikenessDbContext>();
+            Assert.Equal(0, await db.ImageGenerationSessions.CountAsync(s => s.UserId == id));
+            Assert.Equal(0, await db.ImageJobs.CountAsync(j => j.UserId == id));
+        }
+        var store = factory.Services.GetRequiredService<IImageStore>();
+        Assert.Null(await store.GetAsync(Key(edited)));
+        Assert.NotNull(await store.GetAsync(Key(first)));
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(others.GetProperty("image_url").GetString())).StatusCode);
+        await (await admin.DeleteAsync($"{Users}{id}/")).AssertProblemAsync(HttpStatusCode.NotFound, UsersApi.UserNotFound);
+    }
+}
