@@ -41,6 +41,9 @@ public sealed class LikenessOptions
     /// </summary>
     public decimal? DailyBudgetUsd { get; set; }
 
+    /// <summary>How far a region edit fades out beyond its mask, in pixels at a 1024-pixel image (scaled with the image).</summary>
+    public int MaskFeatherPixels { get; set; } = 4;
+
     /// <summary>Apply EF Core migrations and create the bootstrap admin when the server starts.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 

@@ -835,6 +835,9 @@ public sealed class GeminiEmulator : IAsyncDisposable
 
     private sealed record Rendered(ProviderImage Final, IReadOnlyList<ProviderImage> Previews);
 
+    /// <summary>Where Likeness's region-edit prompt puts the edit (see GeminiImageProvider.RegionPrompt).</summary>
+    private const string RegionEditMarker = "The edit: ";
+
     /// <summary>
     /// The engine's image scaled to the size Gemini returns (<see cref="GeminiImageSizes"/>), and the interim
     /// thought images: smaller, blurrier versions of it (a quarter of the side, then half).
@@ -844,10 +847,15 @@ public sealed class GeminiEmulator : IAsyncDisposable
         // The engine works at a size it knows; the answer is scaled to the model's size below.
         var engineRatio = ImageFormats.IsAspectRatio(request.AspectRatio) ? request.AspectRatio : "1:1";
         var engineSize = ImageFormats.IsResolution(request.ImageSize) ? request.ImageSize : "1K";
+        // The stand-in engine reads instructions, not prose: of a region edit's prompt it takes the edit itself
+        // (and, like a model that ignores the marking, changes the whole image).
+        var prompt = request.Prompt.LastIndexOf(RegionEditMarker, StringComparison.Ordinal) is var at and >= 0
+            ? request.Prompt[(at + RegionEditMarker.Length)..]
+            : request.Prompt;
         var made = call.Mode == EmulatorMode.Edit
             ? request.ChatPrevious is { } previous
-                ? await _engine.EditImage(request.Prompt, previous, request.Images, engineRatio, engineSize, ct)
-                : await _engine.EditImage(request.Prompt, request.Images[0], request.Images.Skip(1).ToList(), engineRatio, engineSize, ct)
+                ? await _engine.EditImage(prompt, previous, request.Images, engineRatio, engineSize, ct)
+                : await _engine.EditImage(prompt, request.Images[0], request.Images.Skip(1).ToList(), engineRatio, engineSize, ct)
             : await _engine.GenerateImage(request.Prompt, request.Images, engineRatio, engineSize, ct);
         var (width, height) = request.Rules.OutputSize(request.AspectRatio, request.ImageSize);
 

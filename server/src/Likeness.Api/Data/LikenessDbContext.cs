@@ -87,6 +87,8 @@ public abstract class LikenessDbContext(DbContextOptions options)
             e.Property(v => v.Resolution).HasMaxLength(8);
             e.Property(v => v.ImageKey).HasMaxLength(64);
             e.Property(v => v.ThumbnailKey).HasMaxLength(64);
+            e.Property(v => v.MaskKey).HasMaxLength(64);
+            e.HasIndex(v => v.MaskKey);
             e.Property(v => v.MimeType).HasMaxLength(32);
             e.Property(v => v.Model).HasMaxLength(64);
             e.Property(v => v.EstimatedCostUsd).HasPrecision(18, 6);

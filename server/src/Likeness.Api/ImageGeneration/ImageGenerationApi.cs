@@ -23,7 +23,7 @@ public static class ImageGenerationApi
         plan.MapPost("/generate-image/", AdminGenerateImage)
             .WithSummary("Generate an image for a user's identity and start (or replace) their session").WithImageErrors()
             .RequireRateLimiting(RateLimitPolicies.ImageGeneration);
-        plan.MapPost("/edit-image/", AdminEditImage)
+        plan.MapPost("/edit-image/", AdminEditImage).WithMetadata(Security.TakesImageInJson.Instance)
             .WithSummary("Edit the current image of a user's session").WithImageErrors()
             .RequireRateLimiting(RateLimitPolicies.ImageGeneration);
         admin.MapGroup("/users/{user_id:guid}/image-session").WithTags(SessionTag + " (admin)").MapImageSession();
@@ -36,7 +36,7 @@ public static class ImageGenerationApi
         plan.MapPost("/generate-image/", GenerateImage)
             .WithSummary("Generate an image of an identity and start (or replace) your session").WithImageErrors()
             .RequireRateLimiting(RateLimitPolicies.ImageGeneration);
-        plan.MapPost("/edit-image/", EditImage)
+        plan.MapPost("/edit-image/", EditImage).WithMetadata(Security.TakesImageInJson.Instance)
             .WithSummary("Edit the current image of your session").WithImageErrors()
             .RequireRateLimiting(RateLimitPolicies.ImageGeneration);
         identities.MapGroup("/image-session").WithTags(SessionTag).MapImageSession();
@@ -53,8 +53,9 @@ public static class ImageGenerationApi
         session.MapPost("/select/", Select).WithSummary("Make any version of the session current").WithSessionErrors();
         session.MapGet("/versions/{versionId:guid}/image/", GetVersionImage).WithSummary("The image of one version");
         session.MapGet("/versions/{versionId:guid}/thumbnail/", GetVersionThumbnail).WithSummary("A thumbnail (long side 256 px) of one version");
+        session.MapGet("/versions/{versionId:guid}/mask/", GetVersionMask).WithSummary("A region edit's mask: a greyscale PNG, white where the edit could change the image");
 
-        session.MapPost("/jobs/", StartJob).WithSummary("Start a generate or edit job (answers 202 at once)")
+        session.MapPost("/jobs/", StartJob).WithMetadata(Security.TakesImageInJson.Instance).WithSummary("Start a generate or edit job (answers 202 at once)")
             .RequireRateLimiting(RateLimitPolicies.ImageGeneration)
             .Produces<ImageJobResponse>(StatusCodes.Status202Accepted).WithImageErrors();
         session.MapGet("/jobs/", ListJobs).WithSummary("The owner's jobs, newest first (?status= filters)");
@@ -82,10 +83,10 @@ public static class ImageGenerationApi
             GenerateChoices.Of(catalog, request.Model, request.EditMode, request.AspectRatio, request.Resolution), jobs, http, ct);
 
     private static Task<IResult> AdminEditImage(AdminEditImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
-        Edit(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.EditPrompt, request.IdentityId, jobs, http, ct);
+        Edit(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.EditPrompt, request.IdentityId, request.MaskPngBase64, jobs, http, ct);
 
     private static Task<IResult> EditImage(EditImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
-        Edit(SessionOwner.Self(http.User), request.EditPrompt, request.IdentityId, jobs, http, ct);
+        Edit(SessionOwner.Self(http.User), request.EditPrompt, request.IdentityId, request.MaskPngBase64, jobs, http, ct);
 
     private static async Task<IResult> Generate(
         SessionOwner owner, string? identityId, string? additionalPrompt, Func<GenerateChoices> choices,
@@ -99,9 +100,9 @@ public static class ImageGenerationApi
     }
 
     private static async Task<IResult> Edit(
-        SessionOwner owner, string? editPrompt, string? identityId, ImageJobs jobs, HttpContext http, CancellationToken ct)
+        SessionOwner owner, string? editPrompt, string? identityId, string? maskPngBase64, ImageJobs jobs, HttpContext http, CancellationToken ct)
     {
-        var job = await jobs.StartEdit(owner.UserId, editPrompt, OptionalId(identityId, "identity_id"), ct);
+        var job = await jobs.StartEdit(owner.UserId, editPrompt, OptionalId(identityId, "identity_id"), ct, maskPngBase64);
         return await Answer(job, owner, jobs, http, ct);
     }
 
@@ -167,13 +168,20 @@ public static class ImageGenerationApi
         return await StoredImageResults.Serve(http, store, key, mimeType, ImageGenerationOrchestrator.VersionNotFound, ct);
     }
 
+    private static async Task<IResult> GetVersionMask(
+        Guid versionId, SessionOwner owner, ImageGenerationOrchestrator orchestrator, IImageStore store, HttpContext http, CancellationToken ct)
+    {
+        var key = await orchestrator.GetVersionMaskKey(owner.UserId, versionId, ct);
+        return await StoredImageResults.Serve(http, store, key, "image/png", ImageGenerationOrchestrator.MaskNotFound, ct);
+    }
+
     private static async Task<IResult> StartJob(
         StartImageJobRequest request, SessionOwner owner, ImageJobs jobs, IImageModelCatalog catalog, HttpContext http, CancellationToken ct)
     {
         var job = request.Kind?.Trim().ToLowerInvariant() switch
         {
             "generate" => await StartGenerateJob(owner, request, jobs, catalog, ct),
-            "edit" => await jobs.StartEdit(owner.UserId, request.EditPrompt, OptionalId(request.IdentityId, "identity_id"), ct),
+            "edit" => await jobs.StartEdit(owner.UserId, request.EditPrompt, OptionalId(request.IdentityId, "identity_id"), ct, request.MaskPngBase64),
             _ => throw ApiProblem.Invalid("kind", "kind must be generate or edit."),
         };
         return Accepted(job, owner, http);

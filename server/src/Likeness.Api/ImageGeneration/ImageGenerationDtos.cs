@@ -18,15 +18,15 @@ public sealed record GenerateImageRequest(
     string? Model = null, string? EditMode = null);
 
 /// <summary>The plan's admin edit body.</summary>
-public sealed record AdminEditImageRequest(string? UserId, string? EditPrompt, string? IdentityId);
+public sealed record AdminEditImageRequest(string? UserId, string? EditPrompt, string? IdentityId, string? MaskPngBase64 = null);
 
 /// <summary>The signed-in user's edit body.</summary>
-public sealed record EditImageRequest(string? EditPrompt, string? IdentityId);
+public sealed record EditImageRequest(string? EditPrompt, string? IdentityId, string? MaskPngBase64 = null);
 
 /// <summary><c>POST {prefix}/jobs/</c>: a generate or an edit, by <c>kind</c>.</summary>
 public sealed record StartImageJobRequest(
     string? Kind, string? IdentityId, string? AdditionalPrompt, string? AspectRatio, string? Resolution, string? EditPrompt,
-    string? Model = null, string? EditMode = null);
+    string? Model = null, string? EditMode = null, string? MaskPngBase64 = null);
 
 public sealed record SelectVersionRequest(string? VersionId);
 
@@ -105,7 +105,8 @@ public sealed record ImageVersionResponse(
     string ThumbnailUrl,
     string? Model,
     ImageUsageResponse? Usage,
-    decimal? EstimatedCostUsd);
+    decimal? EstimatedCostUsd,
+    string? MaskUrl = null);
 
 /// <summary>A version's tokens, as Gemini counted them.</summary>
 public sealed record ImageUsageResponse(int PromptTokens, int OutputTokens, int ThoughtsTokens, int TotalTokens);
@@ -154,8 +155,11 @@ public static class ImageSessionResponses
             ImageUrl(prefix, v.Id), ThumbnailUrl(prefix, v.Id), runningJob, s.Model, s.EditMode, view.CostUsd);
     }
 
+    public static string MaskUrl(string prefix, Guid versionId) => $"{prefix}/versions/{versionId}/mask/";
+
+    /// <param name="masks">Whether the prefix serves the versions' masks (<c>mask_url</c>); the library does not.</param>
     public static ImageSessionHistoryResponse History(
-        (ImageGenerationSession? Session, List<ImageVersion> Versions) history, string prefix)
+        (ImageGenerationSession? Session, List<ImageVersion> Versions) history, string prefix, bool masks = true)
     {
         var (session, versions) = history;
         return new ImageSessionHistoryResponse(session?.Id, session?.CurrentVersionId,
@@ -165,7 +169,8 @@ public static class ImageSessionResponses
                 v.TotalTokens is { } total
                     ? new ImageUsageResponse(v.PromptTokens ?? 0, v.OutputTokens ?? 0, v.ThoughtsTokens ?? 0, total)
                     : null,
-                v.EstimatedCostUsd)).ToList());
+                v.EstimatedCostUsd,
+                masks && v.MaskKey is not null ? MaskUrl(prefix, v.Id) : null)).ToList());
     }
 
     public static ImageJobResponse Job(ImageJob job, string prefix) => new(

@@ -70,6 +70,7 @@ public sealed class ImageGenerationOrchestrator(
     public const string ReferenceImagesRequired = "Reference images are required for image generation.";
     public const string UserNotFound = "User not found.";
     public const string VersionNotFound = "Image version not found.";
+    public const string MaskNotFound = "This image version has no mask.";
     public const string EditRunning = "Another edit of this image session is still running. Try again when it finishes.";
     public const string SessionReplaced = "The image session was replaced while this edit was running. Your edit was not applied.";
     public const string GenerationRaced = "Another image generation for this user finished first. Try again.";
@@ -93,7 +94,7 @@ public sealed class ImageGenerationOrchestrator(
 
     /// <summary>The checks an edit needs before any image work; returns the trimmed prompt and the session it edits.</summary>
     public async Task<(string EditPrompt, ImageGenerationSession Session)> ValidateEdit(
-        Guid userId, string? editPrompt, Guid? identityId, CancellationToken cancellationToken)
+        Guid userId, string? editPrompt, Guid? identityId, CancellationToken cancellationToken, string? maskPngBase64 = null)
     {
         if (string.IsNullOrWhiteSpace(editPrompt))
             throw ApiProblem.BadRequest(EditPromptRequired);
@@ -106,6 +107,11 @@ public sealed class ImageGenerationOrchestrator(
         var size = await db.ImageVersions.AsNoTracking().Where(v => v.Id == session.CurrentVersionId)
             .Select(v => new { v.Width, v.Height }).FirstAsync(cancellationToken);
         provider.CheckEditPrompt(editPrompt, size.Width, size.Height);
+        if (!string.IsNullOrEmpty(maskPngBase64))
+        {
+            RegionMask.Parse(maskPngBase64, size.Width, size.Height, options.Value.MaskFeatherPixels);
+            provider.CheckRegionEditPrompt(editPrompt);
+        }
         if (identityId is not null && identityId != session.IdentityId)
             throw ApiProblem.BadRequest(DifferentIdentity);
         if (session.IdentityId is null
@@ -197,9 +203,10 @@ public sealed class ImageGenerationOrchestrator(
     /// The job that runs it claimed the session's lease when it was created (<see cref="ImageJobs"/>).
     /// </summary>
     public async Task<SessionView> EditImageSession(
-        Guid userId, string? editPrompt, Guid? identityId, IImageJobRun run, CancellationToken cancellationToken)
+        Guid userId, string? editPrompt, Guid? identityId, IImageJobRun run, CancellationToken cancellationToken,
+        string? maskPngBase64 = null)
     {
-        var (prompt, session) = await ValidateEdit(userId, editPrompt, identityId, cancellationToken);
+        var (prompt, session) = await ValidateEdit(userId, editPrompt, identityId, cancellationToken, maskPngBase64);
         if (session.LeaseToken != run.LeaseToken)
             throw ApiProblem.Conflict(SessionReplaced);
         var referenceRows = await db.ReferenceImages.AsNoTracking().Where(r => r.IdentityId == session.IdentityId)
@@ -213,6 +220,9 @@ public sealed class ImageGenerationOrchestrator(
         var references = provider.EditsUseReferenceImages ? await ReadReferenceImages(referenceRows, cancellationToken) : [];
         var modelId = session.Model ?? catalog.Default.Id;
         var chat = session.EditMode == IImageModelCatalog.Chat ? await ChatPath(session, current, cancellationToken) : null;
+        var region = string.IsNullOrEmpty(maskPngBase64)
+            ? null
+            : RegionEdit.Prepare(maskPngBase64, previous, current.Width, current.Height, options.Value.MaskFeatherPixels);
 
         var stopwatch = Stopwatch.StartNew();
         run.Progress.Stage(ImageJobStage.Sending);
@@ -221,19 +231,27 @@ public sealed class ImageGenerationOrchestrator(
             Prompt = prompt, PreviousImage = new ProviderImage(previous, current.MimeType), References = references,
             AspectRatio = session.AspectRatio, Resolution = session.Resolution,
             Model = modelId == LocalModelCatalog.ModelId ? null : modelId, Chat = chat,
+            RegionOverlay = region?.Overlay,
         }, cancellationToken, run.Progress);
+        if (region is not null)
+            // Only the painted region changes; the model's own image is not kept, so the next chat turn starts afresh.
+            made = made with { Image = region.Composite(made.Image), Answer = null };
         var result = made.Image;
         stopwatch.Stop();
         run.Progress.Stage(ImageJobStage.Storing);
         var stored = await StoreResult(result, cancellationToken);
         var version = NewVersion(session.Id, current.Id, ImageVersionKind.Edit, prompt, stored, stopwatch,
             session.AspectRatio, session.Resolution, made, modelId);
+        if (region is not null)
+            version.MaskKey = await storeClaims.PutAsync(region.MaskPng, cancellationToken);
         await run.BeforeSaveAsync();
 
         var outcome = await SaveEdit(userId, session.Id, current.Id, version, UsageRecord(userId, run, version, made), run, cancellationToken);
         if (outcome is not { } view)
         {
-            await janitor.DeleteUnreferencedAsync([stored.ImageKey, stored.ThumbnailKey], CancellationToken.None);
+            await janitor.DeleteUnreferencedAsync(
+                version.MaskKey is { } maskKey ? [stored.ImageKey, stored.ThumbnailKey, maskKey] : [stored.ImageKey, stored.ThumbnailKey],
+                CancellationToken.None);
             throw ApiProblem.Conflict(SessionReplaced);
         }
         logger.LogInformation("Edited image session {SessionId}: version {VersionId} from {ParentId} ({Provider}, {DurationMs} ms)",
@@ -295,6 +313,14 @@ public sealed class ImageGenerationOrchestrator(
             .FirstOrDefaultAsync(cancellationToken) ?? throw ApiProblem.NotFound(VersionNotFound);
         return thumbnail ? (version.ThumbnailKey, "image/png") : (version.ImageKey, version.MimeType);
     }
+
+    /// <summary>The store key of a region edit's mask (a greyscale PNG), if the version is the user's and has one.</summary>
+    public async Task<string> GetVersionMaskKey(Guid userId, Guid versionId, CancellationToken cancellationToken) =>
+        await db.ImageVersions.AsNoTracking()
+            .Where(v => v.Id == versionId && v.MaskKey != null
+                        && db.ImageGenerationSessions.Any(s => s.Id == v.SessionId && s.UserId == userId && s.ArchivedAt == null))
+            .Select(v => v.MaskKey!)
+            .FirstOrDefaultAsync(cancellationToken) ?? throw ApiProblem.NotFound(MaskNotFound);
 
     private async Task<SessionView> MoveCurrent(
         Guid userId, Func<ImageGenerationSession, ImageVersion, Task<Guid>> target, CancellationToken cancellationToken)

@@ -55,6 +55,9 @@ public class ImageVersion
     public required string AspectRatio { get; set; }
     public required string Resolution { get; set; }
     public required string ImageKey { get; set; }
+
+    /// <summary>A region edit's mask (a greyscale PNG in the store, white where the edit could change the image); null otherwise.</summary>
+    public string? MaskKey { get; set; }
     public required string ThumbnailKey { get; set; }
     public required string MimeType { get; set; }
     public int Width { get; set; }
@@ -101,5 +104,6 @@ public static class ImageVersionQueries
 {
     /// <summary>Every image store key the versions refer to: their images and their thumbnails.</summary>
     public static IQueryable<string> StoredKeys(this IQueryable<ImageVersion> versions) =>
-        versions.Select(v => v.ImageKey).Concat(versions.Select(v => v.ThumbnailKey));
+        versions.Select(v => v.ImageKey).Concat(versions.Select(v => v.ThumbnailKey))
+            .Concat(versions.Where(v => v.MaskKey != null).Select(v => v.MaskKey!));
 }

@@ -85,7 +85,8 @@ public sealed record ImageJobRequest(
     string? Resolution,
     string? EditPrompt,
     string? Model = null,
-    string? EditMode = null);
+    string? EditMode = null,
+    string? MaskPngBase64 = null);
 
 public static class ImageJobEventNames
 {

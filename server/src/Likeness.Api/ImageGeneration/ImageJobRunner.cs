@@ -184,7 +184,7 @@ public sealed class ImageJobRunner(
         return job.Kind == ImageJobKind.Generate
             ? orchestrator.StartImageSession(job.UserId, request.IdentityId!.Value, request.AdditionalPrompt,
                 request.AspectRatio!, request.Resolution!, run, cancellationToken, request.Model, request.EditMode)
-            : orchestrator.EditImageSession(job.UserId, request.EditPrompt, request.IdentityId, run, cancellationToken);
+            : orchestrator.EditImageSession(job.UserId, request.EditPrompt, request.IdentityId, run, cancellationToken, request.MaskPngBase64);
     }
 
     /// <summary>Every second: has anyone asked to cancel? Every third of the lease: renew it (and the session's).</summary>

@@ -43,11 +43,17 @@ public sealed class ImageJobs(
         return job;
     }
 
-    public async Task<ImageJob> StartEdit(Guid userId, string? editPrompt, Guid? identityId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts an edit of the user's session; with <paramref name="maskPngBase64"/> a region edit (checked here,
+    /// before any job: a bad mask is the 400).
+    /// </summary>
+    public async Task<ImageJob> StartEdit(
+        Guid userId, string? editPrompt, Guid? identityId, CancellationToken cancellationToken, string? maskPngBase64 = null)
     {
-        var (prompt, session) = await orchestrator.ValidateEdit(userId, editPrompt, identityId, cancellationToken);
+        var (prompt, session) = await orchestrator.ValidateEdit(userId, editPrompt, identityId, cancellationToken, maskPngBase64);
         await CheckBudget(userId, cancellationToken);
-        var job = NewJob(userId, ImageJobKind.Edit, session.Id, new ImageJobRequest(identityId, null, null, null, prompt));
+        var job = NewJob(userId, ImageJobKind.Edit, session.Id,
+            new ImageJobRequest(identityId, null, null, null, prompt, MaskPngBase64: maskPngBase64));
         await Insert(job, session.Id, cancellationToken);
         _started[job.Id] = runner.Start(job);
         return job;

@@ -80,7 +80,7 @@ public static class ImageSessionLibraryApi
         Guid sessionId, SessionOwner owner, ImageSessionLibrary library, CancellationToken ct)
     {
         var (session, versions) = await library.History(owner.UserId, sessionId, ct);
-        return TypedResults.Ok(ImageSessionResponses.History((session, versions), LibraryPrefix(owner.Prefix, sessionId)));
+        return TypedResults.Ok(ImageSessionResponses.History((session, versions), LibraryPrefix(owner.Prefix, sessionId), masks: false));
     }
 
     private static Task<IResult> VersionImage(

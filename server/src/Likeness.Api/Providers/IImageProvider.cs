@@ -19,6 +19,12 @@ public interface IImageProvider
     /// </summary>
     void CheckEditPrompt(string editPrompt, int width, int height) { }
 
+    /// <summary>
+    /// Checks a region edit's prompt before any work starts: an engine throws <c>ApiProblem</c> (400) for
+    /// instructions that change the image's size or orientation, which a region cannot hold.
+    /// </summary>
+    void CheckRegionEditPrompt(string editPrompt) { }
+
     /// <summary>Makes a new image from the prompt and the identity's reference images.</summary>
     Task<ProviderImage> GenerateImage(
         string prompt,
@@ -67,6 +73,12 @@ public sealed record ImageRequest
     public string? Model { get; init; }
     /// <summary>Chat mode: the conversation so far along the version path (null: the stateless request).</summary>
     public ChatHistory? Chat { get; init; }
+
+    /// <summary>
+    /// A region edit: a copy of the previous image with the region to change tinted and outlined in magenta,
+    /// for engines that take no mask (the orchestrator keeps everything outside the region as it was).
+    /// </summary>
+    public ProviderImage? RegionOverlay { get; init; }
 }
 
 /// <summary>A reference image and the store key it came from (the Files API remembers uploads by it).</summary>

@@ -76,7 +76,9 @@ public sealed class RequestGuardsMiddleware(
         var accepts = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes;
         if (accepts is not null && accepts.Any(t => t.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase)))
             return true;
-        var limit = options.Value.MaxJsonBodyBytes;
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<TakesImageInJson>() is null
+            ? options.Value.MaxJsonBodyBytes
+            : options.Value.MaxImageJsonBodyBytes;
         var length = context.Request.ContentLength;
         if (length > limit)
             return false;
@@ -104,4 +106,10 @@ public sealed class RequestGuardsMiddleware(
         context.Response.RegisterForDispose(buffer);
         return true;
     }
+}
+
+/// <summary>Endpoint metadata: the JSON body may carry an image (base64), so it gets <see cref="SecurityOptions.MaxImageJsonBodyBytes"/>.</summary>
+public sealed class TakesImageInJson
+{
+    public static readonly TakesImageInJson Instance = new();
 }

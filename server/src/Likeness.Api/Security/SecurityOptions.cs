@@ -40,6 +40,9 @@ public sealed class SecurityOptions
     /// <summary>The largest body of an endpoint that takes no images (JSON).</summary>
     public long MaxJsonBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>The largest JSON body of an endpoint that takes an image inside it (an edit's <c>mask_png_base64</c>).</summary>
+    public long MaxImageJsonBodyBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>The longest request target (path and query); longer is a 414 problem.</summary>
     public int MaxUrlLength { get; set; } = 8 * 1024;
 

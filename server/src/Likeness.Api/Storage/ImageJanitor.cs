@@ -69,6 +69,6 @@ public sealed class ImageJanitor(LikenessDbContext db, IImageStore store, TimePr
 
     private async Task<bool> IsReferencedAsync(string key, CancellationToken cancellationToken) =>
         await db.ReferenceImages.AnyAsync(r => r.StorageKey == key || r.ThumbnailKey == key, cancellationToken)
-        || await db.ImageVersions.AnyAsync(v => v.ImageKey == key || v.ThumbnailKey == key, cancellationToken)
+        || await db.ImageVersions.AnyAsync(v => v.ImageKey == key || v.ThumbnailKey == key || v.MaskKey == key, cancellationToken)
         || await db.ImageJobEvents.AnyAsync(e => e.ImageKey == key, cancellationToken);
 }

@@ -86,7 +86,7 @@ public class InputTests(LikenessApiFactory factory) : IClassFixture<LikenessApiF
     }
 
     [Fact]
-    public async Task A_json_body_over_64_KB_is_a_413_problem()
+    public async Task A_json_body_over_64_KB_is_a_413_problem_and_an_edit_over_16_MB()
     {
         var (user, _) = await factory.CreateUserClientAsync();
         using var _user = user;
@@ -96,9 +96,14 @@ public class InputTests(LikenessApiFactory factory) : IClassFixture<LikenessApiF
         var generate = await user.PostAsync(UserGenerate, new StringContent(big, Encoding.UTF8, "application/json"));
         var login = await factory.CreateClient().PostAsync("/api/v1/auth/login", new StringContent(big, Encoding.UTF8, "application/json"));
 
-        await edit.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "The request body is too large.");
+        // An edit may carry a mask image (mask_png_base64): its limit is 16 MB, and the long prompt is refused for itself.
+        await edit.AssertProblemContainsAsync(HttpStatusCode.BadRequest, "edit_prompt may be at most");
         await generate.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "The request body is too large.");
         await login.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "The request body is too large.");
+
+        var huge = JsonSerializer.Serialize(new { edit_prompt = "invert", mask_png_base64 = new string('A', 17 * 1024 * 1024) });
+        var hugeEdit = await user.PostAsync(UserEdit, new StringContent(huge, Encoding.UTF8, "application/json"));
+        await hugeEdit.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "The request body is too large.");
     }
 
     [Fact]
@@ -114,7 +119,8 @@ public class InputTests(LikenessApiFactory factory) : IClassFixture<LikenessApiF
             return content; // no Content-Length: sent chunked
         }
 
-        var big = await user.PostAsync(UserEdit, Chunked(JsonSerializer.Serialize(new { edit_prompt = new string('a', 70 * 1024) })));
+        // (generate: the edit routes take up to 16 MB, for a mask image)
+        var big = await user.PostAsync(UserGenerate, Chunked(JsonSerializer.Serialize(new { additional_prompt = new string('a', 70 * 1024) })));
         var small = await user.PostAsync(UserEdit, Chunked(JsonSerializer.Serialize(new { edit_prompt = new string('a', 5000) })));
 
         await big.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "The request body is too large.");

@@ -91,9 +91,12 @@ public sealed class GeminiImageProvider : IImageProvider
         if (request.References.Count > MaxReferenceImages)
             throw new ArgumentException($"Gemini takes at most {MaxReferenceImages} reference images, not {request.References.Count}.", nameof(request));
 
-        var chat = request.Chat is { Turns.Count: > 0 } history ? Window(history, model) : null;
-        var operation = chat is not null ? "chat edit" : request.PreviousImage is not null ? "edit" : "generate";
-        var leading = chat is not null ? (chat.StartImage is null ? 0 : 1) + chat.Turns.Count : request.PreviousImage is null ? 0 : 1;
+        // A region edit is one stateless turn: the previous image, then the overlay that marks the region.
+        var overlay = request.PreviousImage is not null ? request.RegionOverlay : null;
+        var chat = request.Chat is { Turns.Count: > 0 } history && overlay is null ? Window(history, model) : null;
+        var operation = chat is not null ? "chat edit" : overlay is not null ? "region edit" : request.PreviousImage is not null ? "edit" : "generate";
+        var leading = chat is not null ? (chat.StartImage is null ? 0 : 1) + chat.Turns.Count
+            : (request.PreviousImage is null ? 0 : 1) + (overlay is null ? 0 : 1);
         var keptReferences = Math.Max(0, Math.Min(request.References.Count, model.MaxInputImages - leading));
         if (keptReferences < request.References.Count)
         {
@@ -111,6 +114,8 @@ public sealed class GeminiImageProvider : IImageProvider
         var firstImage = chat is not null ? chat.StartImage : request.PreviousImage;
         if (firstImage is not null)
             inputs.Add(new(chat is not null ? "oldest kept image" : "previous image", firstImage));
+        if (overlay is not null)
+            inputs.Add(new("region overlay", overlay));
         inputs.AddRange(references.Select((r, i) => new GeminiRequestBudget.Input($"reference image {i + 1}", r.Image)));
 
         var overhead = GeminiClient.Serialize(BuildRequest(request, model, chat, inputs.Select(i => new InlineData(i.Image.MimeType, "")).ToList())).LongLength;
@@ -176,7 +181,8 @@ public sealed class GeminiImageProvider : IImageProvider
             new ImageConfig(request.AspectRatio, model.SendsImageSize ? request.Resolution : null), IncludeThoughts);
         if (chat is null)
         {
-            var parts = new List<Part> { new() { Text = request.Prompt } };
+            var prompt = request.PreviousImage is not null && request.RegionOverlay is not null ? RegionPrompt(request.Prompt) : request.Prompt;
+            var parts = new List<Part> { new() { Text = prompt } };
             parts.AddRange(userImages.Select(image => new Part { InlineData = image }));
             return new GenerateContentRequest([new Content("user", parts)], config);
         }
@@ -194,6 +200,12 @@ public sealed class GeminiImageProvider : IImageProvider
         contents.Add(new Content("user", [new Part { Text = request.Prompt }]));
         return new GenerateContentRequest(contents, config);
     }
+
+    /// <summary>A region edit's prompt: the first image is the one to edit, the second marks (in magenta) the only region to change.</summary>
+    internal static string RegionPrompt(string editPrompt) =>
+        "Edit the first image. The second image is the same picture with the region to change tinted and outlined in magenta. " +
+        "Change only that region and keep everything outside it exactly as it is; do not draw the magenta marking. " +
+        "Return the whole image at the first image's size. The edit: " + editPrompt;
 
     /// <summary>A stored answer as the model sent it: every part and signature; the image in its original bytes.</summary>
     private static List<Part> ModelParts(ChatTurn turn)

@@ -60,6 +60,23 @@ public sealed class LocalImageProvider : IImageProvider
                 $"rendering; one request may take {LocalEditInstructions.RenderBudgetMs / 1000} s). Split it into several edits.");
     }
 
+    public const string RegionCannotRotate = "A region edit cannot rotate the image; clear the mask to rotate the whole image.";
+
+    public void CheckRegionEditPrompt(string editPrompt)
+    {
+        IReadOnlyList<EditInstruction> instructions;
+        try
+        {
+            instructions = LocalEditInstructions.Parse(editPrompt);
+        }
+        catch (ImageRequestDeclinedException)
+        {
+            return; // the edit itself says what was not understood
+        }
+        if (instructions.Any(i => i.Operation == EditOperation.Rotate))
+            throw Problems.ApiProblem.Invalid("edit_prompt", RegionCannotRotate);
+    }
+
     public Task<ProviderImage> GenerateImage(
         string prompt,
         IReadOnlyList<ProviderImage> referenceImages,

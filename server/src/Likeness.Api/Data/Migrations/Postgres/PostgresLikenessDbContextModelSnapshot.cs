@@ -398,6 +398,10 @@ namespace Likeness.Api.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("MaskKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("MimeType")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -453,6 +457,8 @@ namespace Likeness.Api.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ImageKey");
+
+                    b.HasIndex("MaskKey");
 
                     b.HasIndex("ThumbnailKey");
 

@@ -391,6 +391,10 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MaskKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MimeType")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -446,6 +450,8 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ImageKey");
+
+                    b.HasIndex("MaskKey");
 
                     b.HasIndex("ThumbnailKey");
 
