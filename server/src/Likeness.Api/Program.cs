@@ -6,6 +6,7 @@ using Likeness.Api.Identities;
 using Likeness.Api.ImageGeneration;
 using Likeness.Api.Problems;
 using Likeness.Api.Providers;
+using Likeness.Api.Providers.Local;
 using Likeness.Api.Security;
 using Likeness.Api.Storage;
 using Likeness.Api.Users;
@@ -101,6 +102,7 @@ admin.MapAdminImageGeneration();
 var identities = app.MapGroup("/api/v1/identities").RequireAuthorization();
 identities.MapUserIdentities();
 identities.MapUserImageGeneration();
+app.MapGroup("/api/v1/local-engine").RequireAuthorization().MapLocalEngine();
 
 // Unknown API paths are 404 problems (405/415 when the path exists); every other path is the single-page app
 app.MapFallback("/api/{**path}", ApiFallback.Answer);

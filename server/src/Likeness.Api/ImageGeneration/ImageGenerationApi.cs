@@ -78,11 +78,13 @@ public static class ImageGenerationApi
         Generate(SessionOwner.Self(http.User), request.IdentityId, request.AdditionalPrompt, request.AspectRatio, request.Resolution,
             jobs, http, ct);
 
-    private static Task<IResult> AdminEditImage(AdminEditImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
-        Edit(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.EditPrompt, request.IdentityId, jobs, http, ct);
+    private static Task<IResult> AdminEditImage(
+        AdminEditImageRequest request, ImageJobs jobs, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct) =>
+        Edit(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.EditPrompt, request.IdentityId, jobs, orchestrator, http, ct);
 
-    private static Task<IResult> EditImage(EditImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
-        Edit(SessionOwner.Self(http.User), request.EditPrompt, request.IdentityId, jobs, http, ct);
+    private static Task<IResult> EditImage(
+        EditImageRequest request, ImageJobs jobs, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct) =>
+        Edit(SessionOwner.Self(http.User), request.EditPrompt, request.IdentityId, jobs, orchestrator, http, ct);
 
     private static async Task<IResult> Generate(
         SessionOwner owner, string? identityId, string? additionalPrompt, string? aspectRatio, string? resolution,
@@ -93,11 +95,27 @@ public static class ImageGenerationApi
         return await Answer(job, owner, jobs, http, ct);
     }
 
-    private static async Task<IResult> Edit(
-        SessionOwner owner, string? editPrompt, string? identityId, ImageJobs jobs, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Edit(SessionOwner owner, string? editPrompt, string? identityId, ImageJobs jobs,
+        ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct)
     {
+        if (await VersionMove(owner, editPrompt, orchestrator, ct) is { } moved)
+            return moved;
         var job = await jobs.StartEdit(owner.UserId, editPrompt, OptionalId(identityId, "identity_id"), ct);
         return await Answer(job, owner, jobs, http, ct);
+    }
+
+    /// <summary>
+    /// "undo", "go back" or "redo" as the edit prompt: the undo or redo route's move, answered at once (200, the
+    /// plan's edit response with the image) whatever <c>Prefer</c> says, since there is nothing to wait for.
+    /// </summary>
+    private static async Task<IResult?> VersionMove(
+        SessionOwner owner, string? editPrompt, ImageGenerationOrchestrator orchestrator, CancellationToken ct)
+    {
+        var command = ImagePrompts.AsVersionCommand(editPrompt);
+        if (command == VersionCommand.None)
+            return null;
+        var view = await orchestrator.ApplyVersionCommand(owner.UserId, command, ct);
+        return TypedResults.Ok(ImageSessionResponses.From(view, owner.Prefix, includeImage: true));
     }
 
     /// <summary>The job at once (202) when the client prefers it; otherwise the plan's answer once the job ends.</summary>
@@ -159,8 +177,11 @@ public static class ImageGenerationApi
         return await StoredImageResults.Serve(http, store, key, mimeType, ImageGenerationOrchestrator.VersionNotFound, ct);
     }
 
-    private static async Task<IResult> StartJob(StartImageJobRequest request, SessionOwner owner, ImageJobs jobs, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> StartJob(StartImageJobRequest request, SessionOwner owner, ImageJobs jobs,
+        ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct)
     {
+        if (request.Kind?.Trim().ToLowerInvariant() == "edit" && await VersionMove(owner, request.EditPrompt, orchestrator, ct) is { } moved)
+            return moved;
         var job = request.Kind?.Trim().ToLowerInvariant() switch
         {
             "generate" => await jobs.StartGenerate(owner.UserId, RequiredId(request.IdentityId, "identity_id"), request.AdditionalPrompt,

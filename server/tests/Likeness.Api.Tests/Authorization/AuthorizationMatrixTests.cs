@@ -65,6 +65,7 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         ("DELETE", "/api/v1/identities/image-session/jobs/{jobId}/", ""),
         ("GET", "/api/v1/identities/image-session/jobs/{jobId}/events/", ""),
         ("GET", "/api/v1/identities/image-session/jobs/{jobId}/previews/{eventId}/", ""),
+        ("GET", "/api/v1/local-engine/instructions/", ""),
     ];
 
     /// <summary>Endpoints anyone may call.</summary>
