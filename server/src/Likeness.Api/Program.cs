@@ -76,10 +76,18 @@ builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompress
 var app = builder.Build();
 
 // `dotnet Likeness.Api.dll migrate` applies migrations and creates the bootstrap admin, then exits
+GeneratedAdmin? generatedAdmin = null;
 if (args.Contains("migrate") || app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LikenessOptions>>().Value.MigrateOnStartup)
-    await Startup.MigrateAndSeedAsync(app.Services, app.Configuration);
+    generatedAdmin = await Startup.MigrateAndSeedAsync(app.Services, app.Configuration);
 if (args.Contains("migrate"))
+{
+    if (generatedAdmin is not null)
+        Console.Write(BootstrapAdmin.Notice(generatedAdmin, []));
     return;
+}
+// A generated admin password is printed last, after the server says where it listens
+if (generatedAdmin is not null)
+    BootstrapAdmin.PrintWhenStarted(generatedAdmin, app.Lifetime, () => app.Urls);
 
 app.UseResponseCompression();
 app.UseExceptionHandler();
