@@ -172,6 +172,25 @@ public sealed class SessionLifecycleTests
     }
 
     [Fact]
+    public async Task A_deleted_identitys_session_says_why_a_provider_that_needs_references_cannot_edit_it()
+    {
+        // Issue 11, finding 16: it said "Reference images are required for image generation." though the
+        // identity page says sessions keep their images. The scripted provider edits with the references
+        // (as Gemini does); undo, redo and the images still work.
+        await using var factory = WithScriptedProvider(out _);
+        var (client, identityId, _) = await StartAsync(factory);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).StatusCode);
+        using var admin = await factory.CreateAdminClientAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/")).StatusCode);
+
+        await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.IdentityDeleted);
+        var undone = await (await client.PostAsync($"{Status}undo/", null)).JsonAsync();
+        Assert.False(undone.GetProperty("can_undo").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(undone.GetProperty("image_url").GetString())).StatusCode);
+    }
+
+    [Fact]
     public async Task Changed_reference_images_are_reported_and_edits_use_the_new_ones()
     {
         await using var factory = new LikenessApiFactory();
