@@ -10,16 +10,20 @@ SLN := server/Likeness.slnx
 # client's own tests (no database) run once.
 DB_FILTER := FullyQualifiedName!~Providers.Local&(FullyQualifiedName!~.Gemini.|FullyQualifiedName~GeminiApiTests)
 
-.PHONY: run restore client migrate reset-admin-password serve test test-server test-server-sqlite test-server-postgres test-client test-e2e bench clean
+.PHONY: run restore client build migrate reset-admin-password serve test test-server test-server-sqlite test-server-postgres test-client test-e2e bench clean
 
-## run: restore, build the client, migrate, create the bootstrap admin, serve on http://127.0.0.1:5080
-run: restore client migrate serve
+## run: restore, build the client and the server, serve on http://127.0.0.1:5080 (migrating and creating
+## the bootstrap admin at start-up, so a generated admin password is the last thing printed)
+run: restore client build serve
 
 restore:
 	dotnet restore $(SLN)
 
 client:
 	cd client && npm ci --no-audit --no-fund && npm run build
+
+build:
+	dotnet build $(API) -c Release --no-restore
 
 migrate:
 	dotnet run --project $(API) -c Release --no-launch-profile -- migrate

@@ -142,6 +142,10 @@ test('generate an image: loading state, then the plan edit section', async (stat
   assert(await apply.isDisabled(), 'Apply Edit is disabled while the input is empty');
   assert(await page.getByRole('button', { name: 'Generate New' }).isEnabled(), 'Generate New is enabled');
   await page.getByText('local engine').first().waitFor();
+  // Issue 11, finding 17: at 1366×900 the edit buttons are above the fold after a 16:9 generate.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const applyBox = await apply.boundingBox();
+  assert(applyBox && applyBox.y + applyBox.height <= 900, `Apply Edit above the fold (bottom at ${applyBox && applyBox.y + applyBox.height}px)`);
   await shot(state, page, 'generated');
   shared.generatedHash = await currentSrcHash(page);
 });
@@ -285,6 +289,69 @@ test('download the current image as a PNG with a meaningful name', async (state)
   console.log(`     downloaded ${name} (${bytes.length} bytes)`);
 });
 
+test('"undo" typed works, and focus stays usable after an edit and after choosing a version', async (state) => {
+  const page = shared.admin;
+  const versions = await page.locator('.history-item').count();
+  await editInput(page).fill('undo');
+  await editInput(page).press('Enter');
+  await eventually(async () => (await currentSrcHash(page)) === shared.edit1Hash, { message: '"undo" typed undoes' });
+  await waitIdle(page);
+  await editInput(page).fill('redo');
+  await editInput(page).press('Enter');
+  await eventually(async () => (await currentSrcHash(page)) === shared.edit2Hash, { message: '"redo" typed redoes' });
+  await waitIdle(page);
+  assertEqual(await page.locator('.history-item').count(), versions, 'no version drawn for the words');
+
+  // Ctrl+Z right after an edit: focus is back in the (empty) edit box, and the shortcut works there.
+  await applyEdit(page, 'sepia');
+  await eventually(() => editInput(page).evaluate((input) => input === document.activeElement), { message: 'focus in the edit box' });
+  await page.keyboard.press('Control+z');
+  await eventually(async () => (await currentSrcHash(page)) === shared.edit2Hash, { message: 'Ctrl+Z right after an edit' });
+  await waitIdle(page);
+
+  // Choosing a version keeps focus on it (not <body>), so the keyboard goes on working.
+  await page.getByRole('button', { name: /^Version 1, generated/ }).click();
+  await eventually(async () => (await currentSrcHash(page)) === shared.generatedHash, { message: 'version 1 chosen' });
+  await waitIdle(page);
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
+  assert(/^Version 1, generated/.test(focused), `focus stays on the chosen version (it is on ${focused})`);
+  await page.keyboard.press('Control+Shift+z');
+  await eventually(async () => (await currentSrcHash(page)) !== shared.generatedHash, { message: 'Ctrl+Shift+Z after choosing' });
+  await waitIdle(page);
+  await shot(state, page, 'focus-after-version');
+});
+
+test('leave and return keeps the session identity; another identity says Generate New starts anew', async (state) => {
+  const page = shared.admin;
+  const session = await status(page, state.baseUrl);
+  // A newer identity without references comes first in the picker's list.
+  const created = await page.request.post(`${state.baseUrl}/api/v1/admin/identities/`, { data: { name: 'Bob Newcomer' } });
+  assertEqual(created.status(), 201, 'a second identity');
+  const bob = await created.json();
+  for (let i = 0; i < 3; i++) {
+    await page.getByRole('link', { name: 'Identities' }).click();
+    await page.getByRole('heading', { name: 'Identities', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Images' }).click();
+    await currentImage(page).waitFor();
+    assertEqual(await page.getByLabel('Identity').inputValue(), session.session_identity_id, `the session's identity after return ${i + 1}`);
+  }
+  await page.reload();
+  await currentImage(page).waitFor();
+  assertEqual(await page.getByLabel('Identity').inputValue(), session.session_identity_id, "the session's identity after a reload");
+
+  await page.getByLabel('Identity').selectOption(bob.id);
+  await page.getByText('Current session is for a different identity. Generate a new image to start editing.').waitFor();
+  assert(await page.getByRole('button', { name: 'Generate', exact: true }).isDisabled(), 'Generate disabled without references');
+  assert(await page.getByRole('button', { name: 'Generate New' }).isDisabled(), 'Generate New disabled without references');
+  await shot(state, page, 'other-identity-picked');
+  await page.getByRole('button', { name: `Keep editing ${IDENTITY}` }).click();
+  assertEqual(await page.getByLabel('Identity').inputValue(), session.session_identity_id, 'back to the session identity');
+  const deleted = await page.request.delete(`${state.baseUrl}/api/v1/admin/identities/${bob.id}/`);
+  assertEqual(deleted.status(), 204, 'the extra identity deleted');
+  await page.reload();
+  await currentImage(page).waitFor();
+});
+
 test('changed references show a notice offering Generate New', async (state) => {
   const page = shared.admin;
   const session = await status(page, state.baseUrl);
@@ -299,6 +366,7 @@ test('changed references show a notice offering Generate New', async (state) => 
   await shot(state, page, 'references-changed');
   shared.beforeNewSession = session.session_id;
   await notice.getByRole('button', { name: 'Generate New' }).click();
+  await page.getByRole('alertdialog', { name: 'Start a new session?' }).getByRole('button', { name: 'Start new session' }).click();
   await notice.waitFor({ state: 'detached', timeout: 120_000 });
   await waitIdle(page);
   const after = await status(page, state.baseUrl);
@@ -311,7 +379,16 @@ test('Generate New replaces the session', async (state) => {
   const before = await status(page, state.baseUrl);
   await page.getByLabel('Additional prompt').fill('in a garden');
   await page.getByLabel('Aspect ratio').selectOption('1:1');
+  // Generate New asks first (issue 11, finding 3); Cancel keeps the session.
   await page.getByRole('button', { name: 'Generate New' }).click();
+  const dialog = page.getByRole('alertdialog', { name: 'Start a new session?' });
+  await dialog.waitFor();
+  await shot(state, page, 'generate-new-asks');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assertEqual((await status(page, state.baseUrl)).session_id, before.session_id, 'Cancel keeps the session');
+  await page.getByRole('button', { name: 'Generate New' }).click();
+  await dialog.getByRole('button', { name: 'Start new session' }).click();
   await eventually(async () => (await status(page, state.baseUrl)).session_id !== before.session_id, {
     timeout: 120_000,
     message: 'a new session',
@@ -399,8 +476,31 @@ test('phone (360 px) and wide (1920 px) layouts, and sign out', async (state) =>
   await shot(state, page, 'phone-top');
   await page.getByLabel('Edit this image:').scrollIntoViewIfNeeded();
   await shot(state, page, 'phone-edit');
+  // Issue 11, finding 13: a new image made from the form (below the image on a phone) is scrolled to.
+  await page.getByLabel('Aspect ratio').selectOption('16:9');
+  const previous = await currentSrcHash(page);
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Start new session' }).click();
+  await eventually(async () => (await currentSrcHash(page)) !== previous, { timeout: 120_000, message: 'a new 16:9 image' });
+  await waitIdle(page);
+  await eventually(
+    () => page.locator('.session').evaluate((card) => card.getBoundingClientRect().top >= -1 && card.getBoundingClientRect().top < window.innerHeight / 2),
+    { message: 'the new image scrolled into view' },
+  );
+  await shot(state, page, 'phone-generated');
+  // Issue 11, finding 2: rotates turn the image portrait and back, and the history grows past the screen's
+  // width (96 px a version); the page must stay within the screen all along.
+  for (const turn of ['rotate 90', 'sepia', 'rotate 90', 'invert', 'rotate 90']) {
+    await applyEdit(page, turn);
+    await currentImage(page).evaluate((img) => img.decode().catch(() => undefined));
+    const after = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+    assert(after.scroll <= after.inner, `no horizontal scrolling after "${turn}" (scrollWidth ${after.scroll} > ${after.inner})`);
+    await shot(state, page, 'phone-rotated');
+  }
   await page.goto(`${state.baseUrl}/identities`);
   await page.getByRole('img', { name: 'Reference image 1' }).waitFor();
+  const identitiesOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(identitiesOverflow <= 0, `no horizontal scrolling on the Identities page (overflow ${identitiesOverflow}px)`);
   await shot(state, page, 'phone-identities');
   await context.close();
 

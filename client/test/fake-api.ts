@@ -300,7 +300,7 @@ class FakeApi {
       if (!LOCAL_VOCABULARY.some((word) => prompt.includes(word))) {
         this.emit(job.id, 'failed', {
           status: 422,
-          detail: `The local engine does not understand “${prompt}”. It understands: ${LOCAL_VOCABULARY.join(', ')}.`,
+          detail: `Could not understand "${prompt}". Try "make the background red", "red tint" or "add a red border".`,
         });
         return;
       }
@@ -376,6 +376,8 @@ function planHandlers(base: string, admin: boolean) {
       if (who instanceof Response) return who;
       if (!fakeApi.sessions.get(who)) return problem(400, 'No active image session. Please generate an image first.');
       if (!(body.edit_prompt ?? '').trim()) return problem(400, 'Edit prompt is required.');
+      if (body.identity_id && body.identity_id !== fakeApi.sessions.get(who)!.identityId)
+        return problem(400, 'Current session is for a different identity. Generate a new image to start editing.');
       if (fakeApi.runningJob(who)) return problem(409, BUSY);
       return answer(request, fakeApi.startJob(who, 'edit', body), !admin);
     }),
@@ -511,6 +513,18 @@ function sessionHandlers(prefix: string) {
 }
 
 export const handlers = [
+  http.get('/api/v1/local-engine/instructions/', () =>
+    fakeApi.signedIn
+      ? HttpResponse.json({
+          instructions: [
+            { name: 'black and white', description: 'Removes all colour.', examples: ['black and white', 'make it grayscale'] },
+            { name: 'sepia', description: 'An old-photo brown tone.', examples: ['sepia', 'make it vintage'] },
+            { name: '<colour> tint', description: 'Washes the image with a colour.', examples: ['tint it green'] },
+          ],
+          version_commands: ['undo', 'undo that', 'go back', 'redo'],
+        })
+      : problem(401, 'Please sign in.'),
+  ),
   http.get('/api/v1/auth/me', () =>
     fakeApi.signedIn ? HttpResponse.json(fakeApi.signedIn as unknown as JsonBodyType) : problem(401, 'Unauthorized'),
   ),

@@ -1,5 +1,5 @@
 import { render } from '@testing-library/react';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter, useLocation } from 'react-router';
 import { AppProviders } from '@/app/App';
 import { AppRoutes } from '@/app/AppRoutes';
 import { createQueryClient } from '@/lib/query-client';
@@ -16,8 +16,15 @@ export function renderApp(path = '/images') {
       <AppProviders queryClient={queryClient}>
         <MemoryRouter initialEntries={[path]}>
           <AppRoutes />
+          <LocationProbe />
         </MemoryRouter>
       </AppProviders>,
     ),
   };
+}
+
+/** The in-memory URL, for tests that check what the address bar would show. */
+function LocationProbe() {
+  const { pathname, search } = useLocation();
+  return <output data-testid="location" hidden>{pathname + search}</output>;
 }

@@ -2,6 +2,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import { useCurrentUser } from '@/hooks/use-auth';
 import { IdentitiesPage } from '@/pages/identities/Identities';
 import { ImagesPage } from '@/pages/images/Images';
+import { InstructionsPage } from '@/pages/instructions/Instructions';
 import { LibraryPage } from '@/pages/library/Library';
 import { SignInPage } from '@/pages/sign-in/SignIn';
 import { UsersPage } from '@/pages/users/Users';
@@ -34,6 +35,7 @@ export function AppRoutes() {
       <Route element={<AppShell user={user} />}>
         <Route path="/images" element={<ImagesPage user={user} />} />
         <Route path="/library" element={<LibraryPage user={user} />} />
+        <Route path="/instructions" element={<InstructionsPage />} />
         <Route
           path="/identities"
           element={user.is_admin ? <IdentitiesPage /> : <Navigate to="/images" replace />}

@@ -51,7 +51,7 @@ describe('useImageGeneration', () => {
 
     act(() => result.current.editImage('make the jacket red'));
     await waitFor(() => expect(result.current.editError).not.toBeNull());
-    expect(result.current.editError!.message).toMatch(/does not understand “make the jacket red”/);
+    expect(result.current.editError!.message).toMatch(/Could not understand "make the jacket red"/);
   });
 
   it('undo and redo move the current version', async () => {
@@ -99,7 +99,7 @@ describe('useImageGeneration', () => {
     const { result } = setup(ADMIN.id);
     await waitFor(() => expect(result.current.hasActiveSession).toBe(true));
     act(() => result.current.editImage('make the jacket red'));
-    await waitFor(() => expect(result.current.editError?.message).toMatch(/does not understand “make the jacket red”/));
+    await waitFor(() => expect(result.current.editError?.message).toMatch(/Could not understand "make the jacket red"/));
     expect(result.current.job).toBeNull();
     expect(result.current.session!.version_id).toBe(session.currentId);
   });

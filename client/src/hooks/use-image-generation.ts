@@ -158,8 +158,15 @@ function useImageJobEvents(owner: SessionOwner, job: ImageJob | null, onFinished
   return state.jobId === jobId ? state : { jobId, stage: job?.stage ?? null, thoughts: [], previews: [] };
 }
 
-export function useImageGeneration(owner: SessionOwner) {
+export interface ImageGenerationOptions {
+  /** How a failed generate or edit is shown (the page adds a link to the local engine's instructions); a toast by default. */
+  showJobError?: (error: ApiError) => void;
+}
+
+export function useImageGeneration(owner: SessionOwner, options: ImageGenerationOptions = {}) {
   const queryClient = useQueryClient();
+  const showJobError = useRef(options.showJobError);
+  showJobError.current = options.showJobError;
   const api = useMemo(() => imageSessionApi(owner), [owner]);
 
   const sessionQuery = useQuery(imageSessionQueryOptions(owner));
@@ -212,7 +219,7 @@ export function useImageGeneration(owner: SessionOwner) {
         onApplied.current.get(job.id)?.();
       } else if (outcome.status === 'failed') {
         setFailure({ kind: job.kind, error: outcome.error });
-        if (outcome.error.status !== 401) showError(outcome.error.message);
+        if (outcome.error.status !== 401) (showJobError.current ?? ((e: ApiError) => showError(e.message)))(outcome.error);
       } else if (outcome.status === 'cancelled') {
         toast(CANCELLED_MESSAGE[job.kind]);
       }
@@ -310,7 +317,15 @@ export function useImageGeneration(owner: SessionOwner) {
     // Only the history of the session on screen: right after Generate New the old one is still cached.
     history: session && historyQuery.data?.session_id === session.session_id ? historyQuery.data : undefined,
 
-    generateImage: generate.mutate,
+    /** Starts a generate job; `onSuccess` runs when the new session's image is on screen. */
+    generateImage: (input: GenerateImageInput, options?: { onSuccess?: () => void }) =>
+      generate.mutate(input, {
+        onSuccess: (turn) => {
+          if (!options?.onSuccess) return;
+          if (isImageJob(turn)) onApplied.current.set(turn.id, options.onSuccess);
+          else options.onSuccess(); // already generated
+        },
+      }),
     isGenerating,
     generateError: generate.error ?? (failure?.kind === 'generate' ? failure.error : null),
 

@@ -42,3 +42,22 @@ export function formatRelative(date: string | Date, now: Date = new Date()): str
   }
   return format.format(Math.round(seconds / 60), 'minute');
 }
+
+/**
+ * The aspect ratio of an image of `width`×`height`: the named ratio it is closest to (within 2 %), else the
+ * reduced fraction. A session's `aspect_ratio` is what it was generated with; after "rotate 90" the image is
+ * the other way round, so the details show the ratio of its real size.
+ */
+export function ratioLabel(width: number, height: number, named: readonly string[] = NAMED_RATIOS): string {
+  if (!(width > 0 && height > 0)) return '';
+  const actual = width / height;
+  for (const ratio of named) {
+    const [w, h] = ratioParts(ratio);
+    if (Math.abs(w / h - actual) / actual < 0.02) return ratio;
+  }
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const d = gcd(width, height);
+  return `${width / d}:${height / d}`;
+}
+
+const NAMED_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9', '9:21'];

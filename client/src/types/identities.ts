@@ -31,3 +31,7 @@ export interface IdentityInput {
 
 /** The server's limit on reference images per identity. */
 export const MAX_REFERENCE_IMAGES = 14;
+/** The server's limits for one reference image (ReferenceImages.MaxBytes and MaxPixels). */
+export const MAX_REFERENCE_IMAGE_BYTES = 10 * 1024 * 1024;
+export const MAX_REFERENCE_IMAGE_PIXELS = 40_000_000;
+export const REFERENCE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];

@@ -6,6 +6,7 @@ using Likeness.Api.Identities;
 using Likeness.Api.ImageGeneration;
 using Likeness.Api.Problems;
 using Likeness.Api.Providers;
+using Likeness.Api.Providers.Local;
 using Likeness.Api.Security;
 using Likeness.Api.Storage;
 using Likeness.Api.Users;
@@ -76,10 +77,18 @@ builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompress
 var app = builder.Build();
 
 // `dotnet Likeness.Api.dll migrate` applies migrations and creates the bootstrap admin, then exits
+GeneratedAdmin? generatedAdmin = null;
 if (args.Contains("migrate") || app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LikenessOptions>>().Value.MigrateOnStartup)
-    await Startup.MigrateAndSeedAsync(app.Services, app.Configuration);
+    generatedAdmin = await Startup.MigrateAndSeedAsync(app.Services, app.Configuration);
 if (args.Contains("migrate"))
+{
+    if (generatedAdmin is not null)
+        Console.Write(BootstrapAdmin.Notice(generatedAdmin, []));
     return;
+}
+// A generated admin password is printed last, after the server says where it listens
+if (generatedAdmin is not null)
+    BootstrapAdmin.PrintWhenStarted(generatedAdmin, app.Lifetime, () => app.Urls);
 
 // `dotnet Likeness.Api.dll reset-admin-password` sets a new password for the bootstrap admin, prints it, then exits
 if (args.Contains("reset-admin-password"))
@@ -111,6 +120,7 @@ app.MapImageOptions();
 var identities = app.MapGroup("/api/v1/identities").RequireAuthorization();
 identities.MapUserIdentities();
 identities.MapUserImageGeneration();
+app.MapGroup("/api/v1/local-engine").RequireAuthorization().MapLocalEngine();
 
 // Unknown API paths are 404 problems (405/415 when the path exists); every other path is the single-page app
 app.MapFallback("/api/{**path}", ApiFallback.Answer);

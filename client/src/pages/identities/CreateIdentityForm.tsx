@@ -2,7 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { useCreateIdentity } from '@/hooks/use-identities';
 import type { Identity } from '@/types/identities';
 
-export function CreateIdentityForm({ onCreated }: { onCreated: (identity: Identity) => void }) {
+export function CreateIdentityForm({
+  onCreated,
+  autoFocus = false,
+}: {
+  onCreated: (identity: Identity) => void;
+  /** Arrived from "Create an identity": the Name field takes focus (finding 19). */
+  autoFocus?: boolean;
+}) {
   const create = useCreateIdentity();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -30,6 +37,7 @@ export function CreateIdentityForm({ onCreated }: { onCreated: (identity: Identi
         <label htmlFor="new-identity-name">Name</label>
         <input
           id="new-identity-name"
+          autoFocus={autoFocus}
           value={name}
           maxLength={200}
           onChange={(e) => setName(e.target.value)}

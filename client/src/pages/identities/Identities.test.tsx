@@ -39,4 +39,32 @@ describe('Identities page', () => {
     await user.upload(input, new File(['hello'], 'notes.txt', { type: 'text/plain' }));
     expect(await screen.findByText('Only PNG, JPEG and WebP images are accepted.')).toBeInTheDocument();
   });
+
+  it('shows the upload limits and checks them before sending anything (finding 15)', async () => {
+    const user = userEvent.setup();
+    const identity = fakeApi.addIdentity('Ada', 0);
+    renderApp('/identities');
+    const input = await screen.findByLabelText(/Add reference images/);
+    expect(input).toHaveAccessibleDescription(/at most 10 MB and 40 megapixels each · up to 14 per identity/);
+    const huge = new File([new Uint8Array(11 * 1024 * 1024)], 'huge.png', { type: 'image/png' });
+    await user.upload(input, huge);
+    expect(await screen.findByText('huge.png is 11.0 MB; a reference image may be at most 10 MB.')).toBeInTheDocument();
+    await user.upload(input, Array.from({ length: 15 }, (_, i) => png(`p${i}.png`)));
+    expect(await screen.findByText(/at most 14 reference images: 0 already, 15 chosen/)).toBeInTheDocument();
+    expect(identity.reference_images).toHaveLength(0); // nothing was sent
+  });
+
+  it('focuses Name when arriving from "Create an identity", and drops a deleted identity from the URL (finding 19)', async () => {
+    const user = userEvent.setup();
+    renderApp('/images');
+    await user.click(await screen.findByRole('link', { name: 'Create an identity' }));
+    await waitFor(() => expect(screen.getByLabelText('Name')).toHaveFocus());
+
+    await user.type(screen.getByLabelText('Name'), 'Ada');
+    await user.click(screen.getByRole('button', { name: 'Create identity' }));
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/identities\?id=.+/));
+    await user.click(await screen.findByRole('button', { name: 'Delete identity…' }));
+    await user.click(within(screen.getByRole('group', { name: 'Confirm delete' })).getByRole('button', { name: /Delete “Ada”/ }));
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/identities$/));
+  });
 });

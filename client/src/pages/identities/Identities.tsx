@@ -1,4 +1,5 @@
-import { useSearchParams } from 'react-router';
+import { useEffect } from 'react';
+import { useLocation, useSearchParams } from 'react-router';
 import { useIdentities } from '@/hooks/use-identities';
 import { CreateIdentityForm } from './CreateIdentityForm';
 import { IdentityDetail } from './IdentityDetail';
@@ -12,6 +13,13 @@ export function IdentitiesPage() {
   const selected = identities?.find((i) => i.id === requested) ?? identities?.[0] ?? null;
 
   const select = (id: string) => setParams({ id }, { replace: true });
+  const createFirst = (useLocation().state as { create?: boolean } | null)?.create === true;
+
+  // An identity that is gone (deleted here or elsewhere) leaves the URL (finding 19).
+  const missing = !!requested && !!identities && !identities.some((i) => i.id === requested);
+  useEffect(() => {
+    if (missing) setParams({}, { replace: true });
+  }, [missing, setParams]);
 
   return (
     <div className="page">
@@ -24,7 +32,7 @@ export function IdentitiesPage() {
       </header>
       <div className="split">
         <aside className="stack">
-          <CreateIdentityForm onCreated={(identity) => select(identity.id)} />
+          <CreateIdentityForm onCreated={(identity) => select(identity.id)} autoFocus={createFirst} />
           <section className="card" aria-labelledby="identity-list-title">
             <h2 id="identity-list-title" className="card-title">
               All identities {identities && <span className="count">{identities.length}</span>}

@@ -1,9 +1,53 @@
 import { useRef, useState, type DragEvent } from 'react';
+import { toast } from 'sonner';
 import { useDeleteReferenceImage, useUploadReferenceImages } from '@/hooks/use-identities';
 import { formatBytes } from '@/lib/format';
-import { MAX_REFERENCE_IMAGES, type Identity } from '@/types/identities';
+import {
+  MAX_REFERENCE_IMAGE_BYTES,
+  MAX_REFERENCE_IMAGE_PIXELS,
+  MAX_REFERENCE_IMAGES,
+  REFERENCE_IMAGE_TYPES,
+  type Identity,
+} from '@/types/identities';
 
-const ACCEPT = 'image/png,image/jpeg,image/webp';
+const ACCEPT = REFERENCE_IMAGE_TYPES.join(',');
+
+/** Pixels of an image file, when the browser can tell without sending it (null when it cannot). */
+async function pixelsOf(file: File): Promise<number | null> {
+  if (typeof createImageBitmap !== 'function') return null;
+  try {
+    const bitmap = await createImageBitmap(file);
+    const pixels = bitmap.width * bitmap.height;
+    bitmap.close();
+    return pixels;
+  } catch {
+    return null; // not decodable here: the server decides
+  }
+}
+
+/**
+ * The server's limits, checked before anything is sent (finding 15: a 33 MB file was sent whole
+ * before it was refused). Returns what is wrong, one sentence per file, or nothing.
+ */
+export async function referenceUploadProblems(files: File[], existing: number): Promise<string[]> {
+  const problems: string[] = [];
+  if (existing + files.length > MAX_REFERENCE_IMAGES) {
+    problems.push(
+      `An identity may have at most ${MAX_REFERENCE_IMAGES} reference images: ${existing} already, ${files.length} chosen.`,
+    );
+  }
+  for (const file of files) {
+    // The type is the server's to judge (it reads the bytes, not the name): only the limits here.
+    if (file.size > MAX_REFERENCE_IMAGE_BYTES) {
+      problems.push(`${file.name} is ${formatBytes(file.size)}; a reference image may be at most 10 MB.`);
+    } else {
+      const pixels = await pixelsOf(file);
+      if (pixels !== null && pixels > MAX_REFERENCE_IMAGE_PIXELS)
+        problems.push(`${file.name} has ${(pixels / 1e6).toFixed(1)} megapixels; a reference image may have at most 40.`);
+    }
+  }
+  return problems;
+}
 
 export function ReferenceImages({ identity }: { identity: Identity }) {
   const upload = useUploadReferenceImages();
@@ -13,9 +57,15 @@ export function ReferenceImages({ identity }: { identity: Identity }) {
   const images = identity.reference_images;
   const full = images.length >= MAX_REFERENCE_IMAGES;
 
-  function send(files: File[]) {
+  async function send(files: File[]) {
     if (files.length === 0) return;
-    // The server validates type, size and count; its message arrives as a toast.
+    const problems = await referenceUploadProblems(files, images.length);
+    if (problems.length > 0) {
+      toast.error(problems.join(' '));
+      if (input.current) input.current.value = '';
+      return;
+    }
+    // The server validates type, size and count again; its message arrives as a toast.
     upload.mutate(
       { identityId: identity.id, files },
       {
@@ -29,7 +79,7 @@ export function ReferenceImages({ identity }: { identity: Identity }) {
   function drop(event: DragEvent) {
     event.preventDefault();
     setDragging(false);
-    send(Array.from(event.dataTransfer.files));
+    void send(Array.from(event.dataTransfer.files));
   }
 
   return (
@@ -80,7 +130,10 @@ export function ReferenceImages({ identity }: { identity: Identity }) {
       >
         <label htmlFor="reference-upload" className="dropzone-label">
           <strong>{upload.isPending ? 'Uploading…' : 'Add reference images'}</strong>
-          <span className="muted small">PNG, JPEG or WebP · drop files here or choose them</span>
+          <span className="muted small" id="reference-upload-limits">
+            PNG, JPEG or WebP · at most 10 MB and 40 megapixels each · up to {MAX_REFERENCE_IMAGES} per identity · drop
+            files here or choose them
+          </span>
         </label>
         <input
           ref={input}
@@ -88,8 +141,9 @@ export function ReferenceImages({ identity }: { identity: Identity }) {
           type="file"
           accept={ACCEPT}
           multiple
+          aria-describedby="reference-upload-limits"
           disabled={upload.isPending || full}
-          onChange={(e) => send(Array.from(e.target.files ?? []))}
+          onChange={(e) => void send(Array.from(e.target.files ?? []))}
         />
       </div>
     </section>

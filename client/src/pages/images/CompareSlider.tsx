@@ -37,3 +37,48 @@ export function CompareSlider({ beforeSrc, afterSrc, alt }: { beforeSrc: string;
     </div>
   );
 }
+
+interface Size {
+  width: number;
+  height: number;
+}
+
+/** Whether two images have different shapes (a rotate turned one the other way): a slider would letterbox one. */
+export function differentShapes(a: Size, b: Size): boolean {
+  const ra = a.width / a.height;
+  const rb = b.width / b.height;
+  return Math.abs(ra - rb) / rb > 0.02;
+}
+
+/** The frame that holds both side by side at one height: its width is the sum of their ratios. */
+export function sideBySideSize(before: Size, after: Size): Size {
+  return { width: Math.round((before.width / before.height + after.width / after.height) * 1000), height: 1000 };
+}
+
+/** Before and after side by side, each in its own shape (finding 12: compare across a rotation). */
+export function CompareSideBySide({
+  beforeSrc,
+  before,
+  afterSrc,
+  after,
+  alt,
+}: {
+  beforeSrc: string;
+  before: Size;
+  afterSrc: string;
+  after: Size;
+  alt: string;
+}) {
+  return (
+    <div className="compare-pair" data-testid="compare-side-by-side">
+      <figure style={{ flexGrow: before.width / before.height }}>
+        <img src={beforeSrc} alt={`Before: ${alt}`} width={before.width} height={before.height} data-testid="compare-before" />
+        <figcaption className="compare-tag compare-tag-before">Before</figcaption>
+      </figure>
+      <figure style={{ flexGrow: after.width / after.height }}>
+        <img src={afterSrc} alt={`After: ${alt}`} width={after.width} height={after.height} data-testid="current-image" />
+        <figcaption className="compare-tag compare-tag-after">After</figcaption>
+      </figure>
+    </div>
+  );
+}

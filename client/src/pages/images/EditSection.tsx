@@ -1,8 +1,9 @@
 import { useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { providerLabel } from '@/lib/format';
 
-// A few of the instructions the local engine understands (its full vocabulary is in the
-// server's docs/local-provider.md and in its 422 message); several can be chained with commas.
+// A few of the instructions the local engine understands (the whole vocabulary is the
+// Instructions page, served by the server from its parser's list); several chain with commas.
 export const LOCAL_ENGINE_EXAMPLES = [
   'make it black and white',
   'sepia',
@@ -25,17 +26,33 @@ interface Props {
   isGenerating: boolean;
   onApplyEdit: (prompt: string, onApplied: () => void) => void;
   onGenerateNew: () => void;
+  /** Why Generate New cannot run for the picked identity (no references), or null. */
+  generateBlocked?: string | null;
+  /** Why edits cannot be applied now (the picker names another identity; the identity was deleted), or null. */
+  editBlocked?: { message: string; detail: string | null; action: { label: string; onClick: () => void } | null } | null;
+  /** Something true about this session the user should know before editing, or null. */
+  note?: string | null;
 }
 
 /** The plan's edit section: "Edit this image:", a text input, Apply Edit and Generate New. */
-export function EditSection({ provider, isBusy, isEditing, isGenerating, onApplyEdit, onGenerateNew }: Props) {
+export function EditSection({
+  provider,
+  isBusy,
+  isEditing,
+  isGenerating,
+  onApplyEdit,
+  onGenerateNew,
+  generateBlocked = null,
+  editBlocked = null,
+  note = null,
+}: Props) {
   const [prompt, setPrompt] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const trimmed = prompt.trim();
 
   function submit(event: FormEvent) {
     event.preventDefault(); // Enter in the input applies the edit
-    if (!trimmed || isBusy) return;
+    if (!trimmed || isBusy || editBlocked) return;
     onApplyEdit(trimmed, () => {
       setPrompt('');
       // While the edit ran, focus was on the progress panel's Cancel (or dropped with the disabled
@@ -60,15 +77,37 @@ export function EditSection({ provider, isBusy, isEditing, isGenerating, onApply
         autoComplete="off"
         aria-describedby="edit-hint"
         readOnly={isBusy}
+        data-image-undo-when-empty=""
       />
       <div className="row">
-        <button type="submit" className="button button-primary" disabled={isBusy || !trimmed}>
+        <button type="submit" className="button button-primary" disabled={isBusy || !trimmed || !!editBlocked}>
           {isEditing ? 'Applying…' : 'Apply Edit'}
         </button>
-        <button type="button" className="button" disabled={isBusy} onClick={onGenerateNew}>
+        <button
+          type="button"
+          className="button"
+          disabled={isBusy || !!generateBlocked}
+          title={generateBlocked ?? undefined}
+          onClick={onGenerateNew}
+        >
           {isGenerating ? 'Generating…' : 'Generate New'}
         </button>
       </div>
+      {editBlocked && (
+        <div className="notice notice-inline" role="status">
+          <p>
+            <strong>{editBlocked.message}</strong>
+            {editBlocked.detail && <> {editBlocked.detail}</>}
+          </p>
+          {editBlocked.action && (
+            <button type="button" className="button button-small" onClick={editBlocked.action.onClick}>
+              {editBlocked.action.label}
+            </button>
+          )}
+        </div>
+      )}
+      {note && <p className="hint">{note}</p>}
+      {generateBlocked && !editBlocked && <p className="hint hint-warning">{generateBlocked} Generate New needs reference images.</p>}
       <div id="edit-hint" className="hint">
         {provider === 'local' ? (
           <>
@@ -89,7 +128,8 @@ export function EditSection({ provider, isBusy, isEditing, isGenerating, onApply
                   {example}
                 </button>
               ))}
-            </span>
+            </span>{' '}
+            <Link to="/instructions">See all instructions</Link>
           </>
         ) : (
           <>Each edit changes the current image and keeps the rest. Made by {providerLabel(provider)}.</>

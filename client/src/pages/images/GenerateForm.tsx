@@ -17,6 +17,10 @@ interface Props {
   settings: GenerateSettings;
   onChange: (settings: GenerateSettings) => void;
   onGenerate: () => void;
+  /** Why Generate cannot run for the picked identity (no references), or null. */
+  generateBlocked: string | null;
+  /** The session's identity when the picker names another one: Generate starts a session for the picked one. */
+  sessionIdentityName: string | null;
   identities: Identity[] | undefined;
   identitiesLoading: boolean;
   isBusy: boolean;
@@ -34,6 +38,8 @@ export function GenerateForm({
   settings,
   onChange,
   onGenerate,
+  generateBlocked,
+  sessionIdentityName,
   identities,
   identitiesLoading,
   isBusy,
@@ -47,7 +53,7 @@ export function GenerateForm({
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!settings.identityId || isBusy) return;
+    if (!settings.identityId || isBusy || generateBlocked) return;
     onGenerate();
   }
 
@@ -94,7 +100,14 @@ export function GenerateForm({
           ))}
         </select>
         {noReferences && (
-          <p className="hint hint-warning">This identity has no reference images yet.</p>
+          <p className="hint hint-warning" id="identity-warning">
+            This identity has no reference images yet: add some on the Identities page to generate.
+          </p>
+        )}
+        {selectedIdentity && sessionIdentityName && !noReferences && (
+          <p className="hint hint-warning" id="identity-warning" role="status">
+            The current session is for {sessionIdentityName}. Generate starts a new session for {selectedIdentity.name}.
+          </p>
         )}
         {selectedIdentity && selectedIdentity.reference_images.length > 0 && (
           <ul className="reference-peek" aria-label={`Reference images of ${selectedIdentity.name}`}>
@@ -155,8 +168,9 @@ export function GenerateForm({
       <button
         type="submit"
         className="button button-primary button-block"
-        disabled={isBusy || !settings.identityId}
-        aria-describedby="generate-note"
+        disabled={isBusy || !settings.identityId || !!generateBlocked}
+        aria-describedby={noReferences ? 'identity-warning generate-note' : 'generate-note'}
+        title={generateBlocked ?? undefined}
       >
         {isGenerating ? 'Generating…' : 'Generate'}
       </button>

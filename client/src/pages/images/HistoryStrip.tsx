@@ -46,8 +46,9 @@ export function HistoryStrip({ versions, currentVersionId, disabled, onSelect }:
                 aria-label={label}
                 aria-current={current ? 'true' : undefined}
                 title={version.prompt || (version.kind === 'generate' ? 'Generated' : 'Edit')}
-                disabled={disabled}
-                onClick={() => !current && onSelect(version.id)}
+                // aria-disabled, not disabled: the chosen button keeps focus while the switch runs (finding 7).
+                aria-disabled={disabled || undefined}
+                onClick={() => !current && !disabled && onSelect(version.id)}
               >
                 <img src={version.thumbnail_url} alt="" loading="lazy" />
                 <span className="history-caption">

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { ratioParts } from '@/lib/format';
-import { CompareSlider } from './CompareSlider';
+import { CompareSideBySide, CompareSlider, differentShapes } from './CompareSlider';
 
 interface Props {
   /** The image to show (its URL), or null while the first one is being generated. */
@@ -14,6 +14,8 @@ interface Props {
   elapsedSeconds: number;
   /** When set, a before/after slider of `beforeSrc` against `src`. */
   beforeSrc?: string | null;
+  /** The sizes of the two compared images: of different shapes, they are shown side by side instead. */
+  compareSizes?: { before: { width: number; height: number }; after: { width: number; height: number } } | null;
   /** The newest draft of a running job: shown in place of the image until the result arrives. */
   draftSrc?: string | null;
   /** The progress panel of a running job, over the image (below it on narrow screens). */
@@ -21,13 +23,15 @@ interface Props {
 }
 
 /** The image box: its size is fixed by the aspect ratio, so loading never moves the layout. */
-export function ImageStage({ src, alt, width, height, busyLabel, elapsedSeconds, beforeSrc, draftSrc, children }: Props) {
+export function ImageStage({ src, alt, width, height, busyLabel, elapsedSeconds, beforeSrc, compareSizes, draftSrc, children }: Props) {
   const style = { '--ar-w': width, '--ar-h': height } as React.CSSProperties;
   const running = !!children;
   return (
     <div className={`stage-frame${running ? ' stage-frame-running' : ''}`} style={style}>
       <div className="stage" aria-busy={busyLabel || running ? 'true' : 'false'}>
-        {src && beforeSrc && !running ? (
+        {src && beforeSrc && !running && compareSizes && differentShapes(compareSizes.before, compareSizes.after) ? (
+          <CompareSideBySide beforeSrc={beforeSrc} before={compareSizes.before} afterSrc={src} after={compareSizes.after} alt={alt} />
+        ) : src && beforeSrc && !running ? (
           <CompareSlider beforeSrc={beforeSrc} afterSrc={src} alt={alt} />
         ) : src ? (
           <img className="stage-image" src={src} alt={alt} data-testid="current-image" />

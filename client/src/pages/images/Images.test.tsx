@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { ADMIN, ALICE, fakeApi, server } from '../../../test/fake-api';
@@ -75,7 +75,7 @@ describe('Images page', () => {
     const input = await screen.findByLabelText('Edit this image:');
     await user.type(input, 'make the jacket red');
     await user.click(screen.getByRole('button', { name: 'Apply Edit' }));
-    expect(await screen.findByText(/does not understand “make the jacket red”/)).toBeInTheDocument();
+    expect(await screen.findByText(/Could not understand "make the jacket red"/)).toBeInTheDocument();
     expect(input).toHaveValue('make the jacket red');
   });
 
@@ -156,7 +156,7 @@ describe('Images page', () => {
     expect(screen.queryByRole('link', { name: 'Identities' })).not.toBeInTheDocument();
   });
 
-  it('returns focus to the input after Apply Edit, and Ctrl+Z inside it does not undo the image', async () => {
+  it('returns focus to the input after Apply Edit; Ctrl+Z there undoes the image, but not while it holds text', async () => {
     const user = userEvent.setup();
     const identity = fakeApi.addIdentity('Ada');
     const session = fakeApi.startSession(ADMIN.id, identity.id);
@@ -168,9 +168,35 @@ describe('Images page', () => {
     await waitFor(() => expect(input).toHaveValue(''));
     await waitFor(() => expect(input).toHaveFocus());
 
+    // Typing: the browser's text undo wins.
+    await user.type(input, 'blur');
     await user.keyboard('{Control>}z{/Control}');
     await new Promise((r) => setTimeout(r, 50));
     expect(session.currentId).toBe(session.versions[1].id);
+
+    // Right after an edit the box is empty: Ctrl+Z undoes the image (issue 11, finding 7).
+    await user.clear(input);
+    await user.keyboard('{Control>}z{/Control}');
+    await waitFor(() => expect(session.currentId).toBe(session.versions[0].id));
+    await waitFor(() => expect(screen.getByRole('button', { name: /Redo/ })).toBeEnabled());
+    expect(input).toHaveFocus();
+    await user.keyboard('{Control>}{Shift>}z{/Shift}{/Control}');
+    await waitFor(() => expect(session.currentId).toBe(session.versions[1].id));
+  });
+
+  it('keeps focus on a history version after choosing it', async () => {
+    const user = userEvent.setup();
+    const identity = fakeApi.addIdentity('Ada');
+    const session = fakeApi.startSession(ADMIN.id, identity.id);
+    fakeApi.addVersion(session, 'edit', 'sepia', session.versions[0].id);
+    renderApp();
+    const first = await screen.findByRole('button', { name: /^Version 1, generated/ });
+    await user.click(first);
+    await waitFor(() => expect(session.currentId).toBe(session.versions[0].id));
+    await waitFor(() => expect(screen.getByRole('button', { name: /^Version 1, generated.*\(current\)/ })).toHaveFocus());
+    // The keyboard still works from there: Ctrl+Shift+Z goes forward again.
+    await user.keyboard('{Control>}{Shift>}z{/Shift}{/Control}');
+    await waitFor(() => expect(session.currentId).toBe(session.versions[1].id));
   });
 
   it('fills the input from an example instruction of the local engine', async () => {
@@ -219,13 +245,11 @@ describe('Images page', () => {
     expect(document.title).toBe('Images · Likeness');
   });
 
-  it('warns about an identity without references and shows the server refusal', async () => {
-    const user = userEvent.setup();
+  it('disables Generate for an identity without references, with the hint (finding 9)', async () => {
     fakeApi.addIdentity('Empty', 0);
     renderApp();
-    expect(await screen.findByText('This identity has no reference images yet.')).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Generate' }));
-    expect(await screen.findByText('Reference images are required for image generation.')).toBeInTheDocument();
+    expect(await screen.findByText(/This identity has no reference images yet/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Generate' })).toBeDisabled();
     expect(screen.getByText('No active session')).toBeInTheDocument();
   });
 
@@ -393,5 +417,200 @@ describe('Images page', () => {
       expect(screen.queryByRole('region', { name: 'Applying edit…' })).not.toBeInTheDocument();
       expect(FakeEventSource.instances).toEqual([]);
     });
+  });
+});
+
+describe('Images page: the walkthrough of issue 11', () => {
+  afterEach(() => localStorage.clear());
+
+  it('keeps the session identity in the picker after leaving the page and coming back (finding 1)', async () => {
+    const user = userEvent.setup();
+    const ada = fakeApi.addIdentity('Ada');
+    fakeApi.addIdentity('Bob'); // first in the list
+    fakeApi.startSession(ADMIN.id, ada.id);
+    renderApp();
+    await screen.findByLabelText('Edit this image:');
+    await waitFor(() => expect(screen.getByLabelText('Identity')).toHaveValue(ada.id));
+
+    // Everything is cached now: both effects run in the same commit when the page opens again.
+    for (let i = 0; i < 3; i++) {
+      await user.click(screen.getByRole('link', { name: 'Identities' }));
+      await user.click(await screen.findByRole('link', { name: 'Images' }));
+      await screen.findByLabelText('Edit this image:');
+      expect(screen.getByLabelText('Identity')).toHaveValue(ada.id);
+    }
+  });
+
+  it('says plainly that Generate New starts a session for another picked identity (findings 1 and 8)', async () => {
+    const user = userEvent.setup();
+    const ada = fakeApi.addIdentity('Ada');
+    const bob = fakeApi.addIdentity('Bob');
+    fakeApi.startSession(ADMIN.id, ada.id);
+    renderApp();
+    await screen.findByLabelText('Edit this image:');
+    await waitFor(() => expect(screen.getByLabelText('Identity')).toHaveValue(ada.id));
+    expect(screen.queryByText(/Current session is for a different identity/)).not.toBeInTheDocument();
+
+    await user.selectOptions(screen.getByLabelText('Identity'), bob.id);
+    expect(screen.getByText('Current session is for a different identity. Generate a new image to start editing.')).toBeInTheDocument();
+    expect(screen.getByText(/Generate New starts a new session for Bob/)).toBeInTheDocument();
+    expect(screen.getByText('The current session is for Ada. Generate starts a new session for Bob.')).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Edit this image:'), 'sepia');
+    expect(screen.getByRole('button', { name: 'Apply Edit' })).toBeDisabled();
+
+    await user.click(screen.getByRole('button', { name: 'Keep editing Ada' }));
+    expect(screen.getByLabelText('Identity')).toHaveValue(ada.id);
+    expect(screen.queryByText(/Current session is for a different identity/)).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Apply Edit' })).toBeEnabled();
+  });
+
+  it('asks before Generate New replaces the session; Cancel keeps it (finding 3)', async () => {
+    const user = userEvent.setup();
+    const ada = fakeApi.addIdentity('Ada');
+    const bob = fakeApi.addIdentity('Bob');
+    const session = fakeApi.startSession(ADMIN.id, ada.id);
+    fakeApi.addVersion(session, 'edit', 'sepia', session.currentId);
+    renderApp();
+    await screen.findByLabelText('Edit this image:');
+    await waitFor(() => expect(screen.getByLabelText('Identity')).toHaveValue(ada.id));
+
+    const generateNew = screen.getByRole('button', { name: 'Generate New' });
+    await user.click(generateNew);
+    const dialog = screen.getByRole('alertdialog', { name: 'Start a new session?' });
+    expect(dialog).toHaveTextContent('This starts a new session for Ada. The current session (Ada, 2 versions) is replaced');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    expect(generateNew).toHaveFocus();
+    expect(fakeApi.jobs.size).toBe(0);
+
+    // Generate in the form asks too; Escape is Cancel.
+    await user.selectOptions(screen.getByLabelText('Identity'), bob.id);
+    await user.click(screen.getByRole('button', { name: 'Generate' }));
+    expect(screen.getByRole('alertdialog')).toHaveTextContent('This starts a new session for Bob.');
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    expect(fakeApi.sessions.get(ADMIN.id)).toBe(session);
+
+    await user.click(screen.getByRole('button', { name: 'Generate' }));
+    await user.click(screen.getByRole('button', { name: 'Start new session' }));
+    await waitFor(() => expect(fakeApi.sessions.get(ADMIN.id)!.identityId).toBe(bob.id));
+  });
+
+  it('treats "undo that" and "redo" typed as an edit as Undo and Redo (finding 4)', async () => {
+    const user = userEvent.setup();
+    const identity = fakeApi.addIdentity('Ada');
+    const session = fakeApi.startSession(ADMIN.id, identity.id);
+    fakeApi.addVersion(session, 'edit', 'sepia', session.currentId);
+    const [v1, v2] = session.versions;
+    renderApp();
+    const input = await screen.findByLabelText('Edit this image:');
+    await user.type(input, 'undo that{Enter}');
+    await waitFor(() => expect(session.currentId).toBe(v1.id));
+    await waitFor(() => expect(input).toHaveValue(''));
+    await user.type(input, 'Redo{Enter}');
+    await waitFor(() => expect(session.currentId).toBe(v2.id));
+    await user.type(input, 'go back{Enter}');
+    await waitFor(() => expect(session.currentId).toBe(v1.id));
+    expect(fakeApi.jobs.size).toBe(0); // nothing went to the engine
+    expect(session.versions).toHaveLength(2);
+  });
+
+  it('shows a refused instruction briefly, with a link to every instruction (finding 5)', async () => {
+    const user = userEvent.setup();
+    const identity = fakeApi.addIdentity('Ada');
+    fakeApi.startSession(ADMIN.id, identity.id);
+    renderApp();
+    await user.type(await screen.findByLabelText('Edit this image:'), 'make the jacket red{Enter}');
+    expect(
+      await screen.findByText('Could not understand "make the jacket red". Try "make the background red", "red tint" or "add a red border".'),
+    ).toBeInTheDocument();
+    const toastLink = (await screen.findAllByRole('button', { name: 'See all instructions' }))[0];
+    fireEvent.click(toastLink); // a click without pointer events: sonner captures the pointer, which jsdom lacks
+    expect(await screen.findByRole('heading', { name: 'Local engine instructions' })).toBeInTheDocument();
+    expect(await screen.findByText('An old-photo brown tone.')).toBeInTheDocument();
+    expect(screen.getByText('make it vintage')).toBeInTheDocument();
+  });
+
+  it('shows the ratio of the image as it is now, after a rotate (finding 10)', async () => {
+    const identity = fakeApi.addIdentity('Ada');
+    const session = fakeApi.startSession(ADMIN.id, identity.id);
+    fakeApi.addVersion(session, 'edit', 'rotate 90', session.currentId);
+    Object.assign(session.versions[1], { width: 576, height: 1024 });
+    renderApp();
+    expect(await screen.findByText('9:16 · 1K · 576×1024')).toBeInTheDocument();
+  });
+
+  it('compares across a rotation side by side, each image in its own shape (finding 12)', async () => {
+    const user = userEvent.setup();
+    const identity = fakeApi.addIdentity('Ada');
+    const session = fakeApi.startSession(ADMIN.id, identity.id);
+    fakeApi.addVersion(session, 'edit', 'rotate 90', session.currentId);
+    Object.assign(session.versions[1], { width: 576, height: 1024 });
+    renderApp();
+    const compare = await screen.findByRole('button', { name: 'Compare' });
+    await waitFor(() => expect(compare).toBeEnabled());
+    await user.click(compare);
+    const pair = screen.getByTestId('compare-side-by-side');
+    expect(within(pair).getByTestId('compare-before')).toHaveAttribute('width', '1024');
+    expect(within(pair).getByTestId('compare-before')).toHaveAttribute('height', '576');
+    expect(within(pair).getByTestId('current-image')).toHaveAttribute('width', '576');
+    expect(screen.queryByTestId('compare')).not.toBeInTheDocument(); // no slider of two shapes
+  });
+
+  it('restores the additional prompt after a reload (finding 11)', async () => {
+    const user = userEvent.setup();
+    fakeApi.addIdentity('Ada');
+    const first = renderApp();
+    await user.type(await screen.findByLabelText('Additional prompt'), 'on a beach');
+    first.unmount();
+    renderApp();
+    expect(await screen.findByLabelText('Additional prompt')).toHaveValue('on a beach');
+  });
+
+  it('brings the new image into view on a phone (finding 13)', async () => {
+    const user = userEvent.setup();
+    fakeApi.addIdentity('Ada');
+    const matchMedia = window.matchMedia;
+    window.matchMedia = ((query: string) => ({ matches: query.includes('max-width'), media: query })) as typeof window.matchMedia;
+    const scrolled: Element[] = [];
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this);
+    };
+    // jsdom lays nothing out: say the session card is far above the form the user pressed Generate in.
+    const rect = HTMLElement.prototype.getBoundingClientRect;
+    HTMLElement.prototype.getBoundingClientRect = function (this: HTMLElement) {
+      return this.classList.contains('session') ? ({ top: -950, bottom: -400 } as DOMRect) : rect.call(this);
+    };
+    try {
+      renderApp();
+      await user.click(await screen.findByRole('button', { name: 'Generate' }));
+      await screen.findByLabelText('Edit this image:');
+      const card = screen.getByRole('region', { name: /Current image/ });
+      await waitFor(() => expect(scrolled).toContain(card));
+    } finally {
+      window.matchMedia = matchMedia;
+      HTMLElement.prototype.getBoundingClientRect = rect;
+      delete (Element.prototype as Partial<Element>).scrollIntoView;
+    }
+  });
+
+  it("explains what still works in a deleted identity's session (finding 16)", async () => {
+    const session = fakeApi.startSession(ADMIN.id, 'gone');
+    session.identityId = null as unknown as string;
+    fakeApi.addIdentity('Bob');
+    renderApp();
+    expect(await screen.findByText('Deleted identity')).toBeInTheDocument();
+    expect(screen.getByText(/This session's identity was deleted\. Its images stay/)).toBeInTheDocument();
+    expect(screen.queryByText(/Current session is for a different identity/)).not.toBeInTheDocument();
+  });
+
+  it('shows a prompt with quotes of its own without nesting them (finding 19)', async () => {
+    const identity = fakeApi.addIdentity('Ada');
+    const session = fakeApi.startSession(ADMIN.id, identity.id);
+    fakeApi.addVersion(session, 'edit', 'add text "Hello"', session.currentId);
+    renderApp();
+    const lastEdit = await screen.findByText(/Last edit:/);
+    expect(lastEdit).toHaveTextContent('Last edit: add text "Hello"');
+    expect(lastEdit.querySelector('q')).toBeNull();
   });
 });

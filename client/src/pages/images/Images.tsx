@@ -1,16 +1,19 @@
 import { useEffect, useRef, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { toast } from 'sonner';
 import { useElapsedSeconds, useElapsedSince } from '@/hooks/use-elapsed-seconds';
 import { useIdentities } from '@/hooks/use-identities';
 import { useImageGeneration } from '@/hooks/use-image-generation';
 import { useUsers } from '@/hooks/use-users';
 import { fetchPng, imageFileName, saveBlob } from '@/lib/download';
-import { formatDuration, formatRelative, providerLabel } from '@/lib/format';
+import { showError } from '@/lib/query-client';
+import { formatDuration, formatRelative, providerLabel, ratioLabel } from '@/lib/format';
 import type { CurrentUser } from '@/types/auth';
+import { ConfirmNewSessionDialog } from './ConfirmNewSessionDialog';
 import { EditSection } from './EditSection';
 import { GenerateForm, type GenerateSettings } from './GenerateForm';
 import { HistoryStrip } from './HistoryStrip';
+import { differentShapes, sideBySideSize } from './CompareSlider';
 import { StartFromPhoto } from './StartFromPhoto';
 import { ImageStage, stageSizeFromRatio } from './ImageStage';
 import { JobProgressPanel } from './JobProgress';
@@ -34,11 +37,29 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
 
   const identities = useIdentities(user.is_admin);
   const users = useUsers(user.is_admin);
-  const generation = useImageGeneration(owner);
+  const navigate = useNavigate();
+  const generation = useImageGeneration(owner, {
+    // The local engine's refusal names what it did not understand and three close instructions; the
+    // whole list is one click away (finding 5).
+    showJobError: (error) =>
+      error.status === 422 && sessionProvider.current === 'local'
+        ? toast.error(error.message, {
+            duration: 10_000,
+            action: { label: 'See all instructions', onClick: () => navigate('/instructions') },
+          })
+        : showError(error.message),
+  });
   const { session, history } = generation;
+  const sessionProvider = useRef<string | null>(null);
+  sessionProvider.current = session?.provider ?? null;
 
-  const [settings, setSettings] = useState<GenerateSettings>(DEFAULT_SETTINGS);
+  const [settings, setSettings] = useState<GenerateSettings>(() => ({
+    ...DEFAULT_SETTINGS,
+    additionalPrompt: readDraft(user.id, selectedUserId),
+  }));
   const [comparing, setComparing] = useState(false);
+  const [confirmingNew, setConfirmingNew] = useState(false);
+  const sessionCard = useRef<HTMLElement>(null);
 
   // Restore the form from the session the server has (after a reload, or a user switch),
   // once per session, so the next Generate New starts from where the user was.
@@ -54,14 +75,30 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
     }));
   }, [session]);
 
-  // Default to the first identity once they are known.
+  // An admin switching users: the additional prompt is the one typed for that user's session.
+  const draftOwner = useRef(selectedUserId);
+  useEffect(() => {
+    if (draftOwner.current === selectedUserId) return;
+    draftOwner.current = selectedUserId;
+    const draft = readDraft(user.id, selectedUserId);
+    setSettings((s) => ({ ...s, additionalPrompt: draft }));
+  }, [user.id, selectedUserId]);
+  // The additional prompt survives a reload (the session keeps only the whole prompt it built from it).
+  useEffect(() => writeDraft(user.id, selectedUserId, settings.additionalPrompt), [user.id, selectedUserId, settings.additionalPrompt]);
+
+  // Until the picker names a known identity: the session's, else the first. Both effects run in one
+  // commit when the page is opened again with everything cached, so this one must read the state
+  // the restore above just set (a functional update), never the value it closed over.
+  const sessionIdentityId = session?.session_identity_id ?? null;
   useEffect(() => {
     const list = identities.data;
     if (!list?.length) return;
-    if (!list.some((i) => i.id === settings.identityId)) {
-      setSettings((s) => ({ ...s, identityId: list[0].id }));
-    }
-  }, [identities.data, settings.identityId]);
+    setSettings((s) => {
+      if (list.some((i) => i.id === s.identityId)) return s;
+      const fallback = list.find((i) => i.id === sessionIdentityId) ?? list[0];
+      return { ...s, identityId: fallback.id };
+    });
+  }, [identities.data, sessionIdentityId]);
 
   // A running generate or edit shows its progress panel; a version switch is short and shows a spinner.
   const { job } = generation;
@@ -90,21 +127,63 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   const showCompare = comparing && !!parentVersion;
   const viewedUser = user.is_admin && selectedUserId !== user.id ? users.data?.find((u) => u.id === selectedUserId) : undefined;
 
+  const pickedIdentity = identities.data?.find((i) => i.id === settings.identityId);
+  // The picker names another identity than the session's: Generate New is for that one (finding 8).
+  const pickerDiffers = !!session && !!sessionIdentityId && !!pickedIdentity && pickedIdentity.id !== sessionIdentityId;
+  const identityDeleted = !!session && session.session_identity_id === null;
+  const noReferences = !!pickedIdentity && pickedIdentity.reference_images.length === 0;
+  const generateBlocked = !pickedIdentity
+    ? 'Pick an identity first.'
+    : noReferences
+      ? `${pickedIdentity.name} has no reference images yet.`
+      : null;
+
+  /** On a phone the image sits above the form: bring it into view when it is off screen (finding 13). */
+  function revealSession() {
+    const card = sessionCard.current;
+    if (!card || !window.matchMedia?.('(max-width: 900px)').matches) return;
+    const { top, bottom } = card.getBoundingClientRect();
+    if (top < 0 || bottom > window.innerHeight) card.scrollIntoView?.({ block: 'start' });
+  }
+
   function generate() {
+    setConfirmingNew(false);
     if (!settings.identityId) {
       toast.error('Pick an identity first.');
       return;
     }
     setComparing(false);
-    generation.generateImage({
-      identity_id: settings.identityId,
-      additional_prompt: settings.additionalPrompt.trim() || undefined,
-      aspect_ratio: settings.aspectRatio,
-      resolution: settings.resolution,
-    });
+    generation.generateImage(
+      {
+        identity_id: settings.identityId,
+        additional_prompt: settings.additionalPrompt.trim() || undefined,
+        aspect_ratio: settings.aspectRatio,
+        resolution: settings.resolution,
+      },
+      { onSuccess: revealSession },
+    );
+    requestAnimationFrame(revealSession);
+  }
+
+  /** Generate and Generate New replace the session: ask first when there is one (finding 3). */
+  function requestGenerate() {
+    if (generateBlocked || generation.isBusy) return;
+    if (session) setConfirmingNew(true);
+    else generate();
   }
 
   function applyEdit(prompt: string, onApplied: () => void) {
+    // "undo", "undo that", "go back", "redo": the buttons' moves, not an instruction for the engine (finding 4).
+    const command = versionCommand(prompt);
+    if (command === 'undo' || command === 'redo') {
+      const can = command === 'undo' ? session?.can_undo : session?.can_redo;
+      if (!can) {
+        toast.error(command === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.');
+        return;
+      }
+      (command === 'undo' ? generation.undo : generation.redo)(undefined, { onSuccess: onApplied });
+      return;
+    }
     generation.editImage(prompt, { onSuccess: onApplied });
   }
 
@@ -141,8 +220,14 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
     }
   }
 
+  const compareSizes =
+    showCompare && session
+      ? { before: { width: parentVersion!.width, height: parentVersion!.height }, after: { width: session.width, height: session.height } }
+      : null;
   const stageSize = session
-    ? { width: session.width, height: session.height }
+    ? compareSizes && differentShapes(compareSizes.before, compareSizes.after) && !job
+      ? sideBySideSize(compareSizes.before, compareSizes.after)
+      : { width: session.width, height: session.height }
     : stageSizeFromRatio(settings.aspectRatio);
 
   return (
@@ -157,7 +242,9 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
           <GenerateForm
             settings={settings}
             onChange={setSettings}
-            onGenerate={generate}
+            onGenerate={requestGenerate}
+            generateBlocked={generateBlocked}
+            sessionIdentityName={pickerDiffers ? (sessionIdentity?.name ?? null) : null}
             identities={identities.data}
             identitiesLoading={identities.isPending}
             isBusy={generation.isBusy}
@@ -179,7 +266,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
           <StartFromPhoto owner={owner} identity={identities.data?.find((i) => i.id === settings.identityId)} disabled={generation.isBusy} />
         </aside>
 
-        <section className="card session" aria-labelledby="session-title">
+        <section className="card session" aria-labelledby="session-title" ref={sessionCard}>
           <p className="visually-hidden" aria-live="polite">
             {session && !generation.isBusy
               ? `Showing version ${currentIndex >= 0 ? currentIndex + 1 : ''} of ${versions.length || 1}.`
@@ -199,8 +286,9 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 <button
                   type="button"
                   className="button button-small"
-                  onClick={() => generation.undo()}
-                  disabled={!canUndo}
+                  onClick={() => canUndo && generation.undo()}
+                  disabled={!session.can_undo}
+                  aria-disabled={!canUndo || undefined}
                   aria-keyshortcuts="Control+Z"
                   title="Undo (Ctrl+Z)"
                 >
@@ -209,8 +297,9 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 <button
                   type="button"
                   className="button button-small"
-                  onClick={() => generation.redo()}
-                  disabled={!canRedo}
+                  onClick={() => canRedo && generation.redo()}
+                  disabled={!session.can_redo}
+                  aria-disabled={!canRedo || undefined}
                   aria-keyshortcuts="Control+Shift+Z"
                   title="Redo (Ctrl+Shift+Z)"
                 >
@@ -246,8 +335,8 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
               {session.references_changed && (
                 <ReferencesChangedNotice
                   identityName={sessionIdentity?.name ?? 'this identity'}
-                  disabled={generation.isBusy}
-                  onGenerateNew={generate}
+                  disabled={generation.isBusy || !!generateBlocked}
+                  onGenerateNew={requestGenerate}
                 />
               )}
 
@@ -259,15 +348,17 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 busyLabel={busyLabel}
                 elapsedSeconds={elapsed}
                 beforeSrc={showCompare ? parentVersion!.image_url : null}
+                compareSizes={compareSizes}
                 draftSrc={latestDraft}
               >
                 {jobPanel}
               </ImageStage>
               <div className="session-meta small muted">
                 <span className="session-meta-facts">
-                  <span>{sessionIdentity?.name ?? 'Unknown identity'}</span>
+                  <span>{sessionIdentity?.name ?? (identityDeleted ? 'Deleted identity' : 'Unknown identity')}</span>
                   <span>
-                    {session.aspect_ratio} · {session.resolution} · {session.width}×{session.height}
+                    {ratioLabel(session.width, session.height) || session.aspect_ratio} · {session.resolution} ·{' '}
+                    {session.width}×{session.height}
                   </span>
                   {currentVersion && (
                     <span title="How long the provider took">{formatDuration(currentVersion.duration_ms)}</span>
@@ -284,7 +375,8 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 {session.last_prompt && (
                   <span className="last-prompt" title={session.last_prompt}>
                     {currentVersion?.kind === 'generate' ? 'Prompt: ' : 'Last edit: '}
-                    <q>{session.last_prompt}</q>
+                    {/* No <q>: a prompt such as add text "Hello" has quotes of its own (finding 19). */}
+                    <span className="prompt-text">{session.last_prompt}</span>
                   </span>
                 )}
               </div>
@@ -295,7 +387,23 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 isEditing={generation.isEditing}
                 isGenerating={generation.isGenerating}
                 onApplyEdit={applyEdit}
-                onGenerateNew={generate}
+                onGenerateNew={requestGenerate}
+                generateBlocked={generateBlocked}
+                editBlocked={
+                  pickerDiffers
+                    ? {
+                        message: DIFFERENT_IDENTITY,
+                        detail: `Generate New starts a new session for ${pickedIdentity!.name}.`,
+                        action: {
+                          label: `Keep editing ${sessionIdentity?.name ?? 'this session'}`,
+                          onClick: () => setSettings((s) => ({ ...s, identityId: sessionIdentityId! })),
+                        },
+                      }
+                    : identityDeleted && session.provider !== 'local'
+                      ? { message: IDENTITY_DELETED_EDITS, detail: null, action: null }
+                      : null
+                }
+                note={identityDeleted && session.provider === 'local' ? IDENTITY_DELETED_LOCAL : null}
               />
 
               {versions.length > 0 && (
@@ -304,6 +412,15 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                   currentVersionId={session.version_id}
                   disabled={generation.isBusy}
                   onSelect={(id) => generation.selectVersion(id)}
+                />
+              )}
+              {confirmingNew && (
+                <ConfirmNewSessionDialog
+                  identityName={pickedIdentity?.name ?? 'the chosen identity'}
+                  currentIdentityName={sessionIdentity?.name ?? 'a deleted identity'}
+                  versionCount={versions.length || 1}
+                  onConfirm={generate}
+                  onCancel={() => setConfirmingNew(false)}
                 />
               )}
             </>
@@ -339,7 +456,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                     : 'No identities are available yet. Ask an admin to create one.'}
               </p>
               {user.is_admin && identities.data?.length === 0 && (
-                <Link to="/identities" className="button button-primary">
+                <Link to="/identities" state={{ create: true }} className="button button-primary">
                   Create an identity
                 </Link>
               )}
@@ -349,4 +466,39 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
       </div>
     </div>
   );
+}
+
+/** The plan's message for an edit of a session whose identity is not the picked one. */
+export const DIFFERENT_IDENTITY = 'Current session is for a different identity. Generate a new image to start editing.';
+const IDENTITY_DELETED_EDITS =
+  "This session's identity was deleted, and edits need its reference images. Undo, redo, compare and download still work; generate a new image to edit again.";
+const IDENTITY_DELETED_LOCAL =
+  "This session's identity was deleted. Its images stay: the local engine edits from the current image alone, so edits, undo, redo, compare and download all still work.";
+
+/** "undo", "undo that", "go back", "redo" (what the server's edit endpoints answer as Undo and Redo too). */
+export function versionCommand(prompt: string): 'undo' | 'redo' | null {
+  const text = prompt.trim().toLowerCase().replace(/[.!]+$/, '').replace(/\s+/g, ' ');
+  const match =
+    /^(?:please )?(?:(undo|go back|revert|step back)(?: (?:that|it|this|the last (?:edit|change|step)|last (?:edit|change|step)))?|(redo)(?: (?:that|it|this))?)(?: please)?$/.exec(
+      text,
+    );
+  if (!match) return null;
+  return match[2] ? 'redo' : 'undo';
+}
+
+const draftKey = (userId: string, ownerId: string) => `likeness.additional-prompt.${userId}.${ownerId}`;
+function readDraft(userId: string, ownerId: string): string {
+  try {
+    return localStorage.getItem(draftKey(userId, ownerId)) ?? '';
+  } catch {
+    return '';
+  }
+}
+function writeDraft(userId: string, ownerId: string, text: string) {
+  try {
+    if (text) localStorage.setItem(draftKey(userId, ownerId), text);
+    else localStorage.removeItem(draftKey(userId, ownerId));
+  } catch {
+    // storage full or blocked: the prompt just is not kept
+  }
 }

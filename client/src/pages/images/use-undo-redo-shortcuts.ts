@@ -2,12 +2,15 @@ import { useEffect, useRef } from 'react';
 
 function isTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
+  // The edit box, empty: right after an edit focus is back in it, and there is no text to undo (finding 7).
+  if (target instanceof HTMLInputElement && target.hasAttribute('data-image-undo-when-empty') && target.value === '') return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
 /**
  * Ctrl+Z undoes, Ctrl+Shift+Z (or Ctrl+Y) redoes; Cmd on a Mac. Inside a text field the
- * browser's own text undo wins, so typing an instruction never rewinds the image.
+ * browser's own text undo wins, so typing an instruction never rewinds the image; an empty edit
+ * box (marked `data-image-undo-when-empty`) has no text to undo, so there the image's undo works.
  */
 export function useUndoRedoShortcuts({ onUndo, onRedo }: { onUndo: () => void; onRedo: () => void }) {
   const handlers = useRef({ onUndo, onRedo });

@@ -1,6 +1,6 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { fakeApi } from '../../../test/fake-api';
+import { ADMIN, ALICE, fakeApi } from '../../../test/fake-api';
 import { renderApp } from '../../../test/render';
 
 describe('sign in', () => {
@@ -21,5 +21,15 @@ describe('sign in', () => {
 
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+  });
+
+  it("does not keep an admin's ?user= choice after signing out (finding 19)", async () => {
+    const user = userEvent.setup();
+    fakeApi.signedIn = ADMIN;
+    renderApp(`/images?user=${ALICE.id}`);
+    await waitFor(() => expect(screen.getByLabelText('User')).toHaveValue(ALICE.id));
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/images$/));
   });
 });

@@ -1,5 +1,6 @@
 import { Logo } from '@/components/Logo';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { useSignIn } from '@/hooks/use-auth';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 
@@ -8,6 +9,14 @@ export function SignInPage() {
   const signIn = useSignIn();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  // Signed out while an admin looked at another user's session: that choice does not outlive the sign-in.
+  const [params, setParams] = useSearchParams();
+  useEffect(() => {
+    if (!params.has('user')) return;
+    const rest = new URLSearchParams(params);
+    rest.delete('user');
+    setParams(rest, { replace: true });
+  }, [params, setParams]);
 
   function submit(event: FormEvent) {
     event.preventDefault();

@@ -82,11 +82,14 @@ public static class ImageGenerationApi
         Generate(SessionOwner.Self(http.User), request.IdentityId, request.AdditionalPrompt,
             GenerateChoices.Of(catalog, request.Model, request.EditMode, request.AspectRatio, request.Resolution), jobs, http, ct);
 
-    private static Task<IResult> AdminEditImage(AdminEditImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
-        Edit(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.EditPrompt, request.IdentityId, request.MaskPngBase64, jobs, http, ct);
+    private static Task<IResult> AdminEditImage(
+        AdminEditImageRequest request, ImageJobs jobs, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct) =>
+        Edit(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.EditPrompt, request.IdentityId, request.MaskPngBase64,
+            jobs, orchestrator, http, ct);
 
-    private static Task<IResult> EditImage(EditImageRequest request, ImageJobs jobs, HttpContext http, CancellationToken ct) =>
-        Edit(SessionOwner.Self(http.User), request.EditPrompt, request.IdentityId, request.MaskPngBase64, jobs, http, ct);
+    private static Task<IResult> EditImage(
+        EditImageRequest request, ImageJobs jobs, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct) =>
+        Edit(SessionOwner.Self(http.User), request.EditPrompt, request.IdentityId, request.MaskPngBase64, jobs, orchestrator, http, ct);
 
     private static async Task<IResult> Generate(
         SessionOwner owner, string? identityId, string? additionalPrompt, Func<GenerateChoices> choices,
@@ -99,11 +102,27 @@ public static class ImageGenerationApi
         return await Answer(job, owner, jobs, http, ct);
     }
 
-    private static async Task<IResult> Edit(
-        SessionOwner owner, string? editPrompt, string? identityId, string? maskPngBase64, ImageJobs jobs, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Edit(SessionOwner owner, string? editPrompt, string? identityId, string? maskPngBase64,
+        ImageJobs jobs, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct)
     {
+        if (string.IsNullOrEmpty(maskPngBase64) && await VersionMove(owner, editPrompt, orchestrator, ct) is { } moved)
+            return moved;
         var job = await jobs.StartEdit(owner.UserId, editPrompt, OptionalId(identityId, "identity_id"), ct, maskPngBase64);
         return await Answer(job, owner, jobs, http, ct);
+    }
+
+    /// <summary>
+    /// "undo", "go back" or "redo" as the edit prompt: the undo or redo route's move, answered at once (200, the
+    /// plan's edit response with the image) whatever <c>Prefer</c> says, since there is nothing to wait for.
+    /// </summary>
+    private static async Task<IResult?> VersionMove(
+        SessionOwner owner, string? editPrompt, ImageGenerationOrchestrator orchestrator, CancellationToken ct)
+    {
+        var command = ImagePrompts.AsVersionCommand(editPrompt);
+        if (command == VersionCommand.None)
+            return null;
+        var view = await orchestrator.ApplyVersionCommand(owner.UserId, command, ct);
+        return TypedResults.Ok(ImageSessionResponses.From(view, owner.Prefix, includeImage: true));
     }
 
     /// <summary>The job at once (202) when the client prefers it; otherwise the plan's answer once the job ends.</summary>
@@ -175,9 +194,12 @@ public static class ImageGenerationApi
         return await StoredImageResults.Serve(http, store, key, "image/png", ImageGenerationOrchestrator.MaskNotFound, ct);
     }
 
-    private static async Task<IResult> StartJob(
-        StartImageJobRequest request, SessionOwner owner, ImageJobs jobs, IImageModelCatalog catalog, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> StartJob(StartImageJobRequest request, SessionOwner owner, ImageJobs jobs,
+        IImageModelCatalog catalog, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct)
     {
+        if (request.Kind?.Trim().ToLowerInvariant() == "edit" && string.IsNullOrEmpty(request.MaskPngBase64)
+            && await VersionMove(owner, request.EditPrompt, orchestrator, ct) is { } moved)
+            return moved;
         var job = request.Kind?.Trim().ToLowerInvariant() switch
         {
             "generate" => await StartGenerateJob(owner, request, jobs, catalog, ct),

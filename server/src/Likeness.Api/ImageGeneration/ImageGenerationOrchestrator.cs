@@ -68,6 +68,8 @@ public sealed class ImageGenerationOrchestrator(
     public const string EditPromptRequired = "Edit prompt is required.";
     public const string DifferentIdentity = "Current session is for a different identity. Generate a new image to start editing.";
     public const string ReferenceImagesRequired = "Reference images are required for image generation.";
+    public const string IdentityDeleted =
+        "This session's identity was deleted, and edits need its reference images. Undo, redo, compare and download still work; generate a new image to edit again.";
     public const string UserNotFound = "User not found.";
     public const string VersionNotFound = "Image version not found.";
     public const string MaskNotFound = "This image version has no mask.";
@@ -114,8 +116,14 @@ public sealed class ImageGenerationOrchestrator(
         }
         if (identityId is not null && identityId != session.IdentityId)
             throw ApiProblem.BadRequest(DifferentIdentity);
-        if (session.IdentityId is null
-            || !await db.ReferenceImages.AnyAsync(r => r.IdentityId == session.IdentityId, cancellationToken))
+        // A deleted identity's session keeps its images: an engine that edits from the current image alone
+        // (the local one) goes on editing it; one that needs the references cannot, and says why.
+        if (session.IdentityId is null)
+        {
+            if (provider.EditsUseReferenceImages)
+                throw ApiProblem.BadRequest(IdentityDeleted);
+        }
+        else if (!await db.ReferenceImages.AnyAsync(r => r.IdentityId == session.IdentityId, cancellationToken))
             throw ApiProblem.BadRequest(ReferenceImagesRequired);
         return (editPrompt, session);
     }
@@ -280,6 +288,17 @@ public sealed class ImageGenerationOrchestrator(
                 .OrderByDescending(v => v.CreatedAt).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(cancellationToken);
             return child ?? throw ApiProblem.BadRequest(NothingToRedo);
         }, cancellationToken);
+
+    /// <summary>
+    /// "undo" or "redo" typed as an edit (<see cref="ImagePrompts.AsVersionCommand"/>): the move, answered like an
+    /// edit, with the now current image's bytes.
+    /// </summary>
+    public async Task<SessionView> ApplyVersionCommand(Guid userId, VersionCommand command, CancellationToken cancellationToken)
+    {
+        var view = command == VersionCommand.Redo ? await Redo(userId, cancellationToken) : await Undo(userId, cancellationToken);
+        var image = view.Current is { } current ? await store.GetAsync(current.ImageKey, cancellationToken) : null;
+        return view with { Image = image };
+    }
 
     /// <summary>Makes any version of the session current; the next edit branches from it.</summary>
     public Task<SessionView> SelectVersion(Guid userId, Guid versionId, CancellationToken cancellationToken) =>

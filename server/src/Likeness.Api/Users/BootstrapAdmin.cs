@@ -5,13 +5,15 @@ namespace Likeness.Api.Users;
 
 /// <summary>
 /// On first start, creates the Admin role and the bootstrap admin from <c>Admin:Email</c> and
-/// <c>Admin:Password</c>. Without a configured password one is generated and printed once.
+/// <c>Admin:Password</c>. Without a configured password one is generated and printed once: last, after the
+/// server says where it listens (<see cref="PrintWhenStarted"/>), so it is not lost in the start-up output.
 /// </summary>
 public static class BootstrapAdmin
 {
     public const string DefaultEmail = "admin@likeness.local";
 
-    public static async Task EnsureAsync(IServiceProvider services, IConfiguration configuration, TimeProvider time)
+    /// <summary>Creates what is missing; returns the generated password's notice to print, or null.</summary>
+    public static async Task<GeneratedAdmin?> EnsureAsync(IServiceProvider services, IConfiguration configuration, TimeProvider time)
     {
         var roles = services.GetRequiredService<RoleManager<IdentityRole<Guid>>>();
         if (!await roles.RoleExistsAsync(Roles.Admin))
@@ -24,7 +26,7 @@ public static class BootstrapAdmin
         {
             if (!await users.IsInRoleAsync(user, Roles.Admin))
                 await users.AddToRoleAsync(user, Roles.Admin);
-            return;
+            return null;
         }
 
         var password = configuration["Admin:Password"];
@@ -39,19 +41,38 @@ public static class BootstrapAdmin
                 $"Could not create the bootstrap admin {email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
         await users.AddToRoleAsync(user, Roles.Admin);
 
-        if (generated)
+        return generated ? new GeneratedAdmin(email, password!) : null;
+    }
+
+    /// <summary>
+    /// Prints the notice once the server has started, a moment after its "Now listening on" lines (the console
+    /// logger writes those from its own queue), with the addresses again: the last thing `make run` shows.
+    /// </summary>
+    public static void PrintWhenStarted(GeneratedAdmin admin, IHostApplicationLifetime lifetime, Func<IEnumerable<string>> addresses) =>
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
         {
-            // Printed once, on the console only: it is never stored in clear or written to a log file.
-            Console.WriteLine();
-            Console.WriteLine("  ┌───────────────────────────────────────────────────────────────");
-            Console.WriteLine($"  │ Likeness created the admin account {email}");
-            Console.WriteLine($"  │ Password: {password}");
-            Console.WriteLine("  │ It is shown only this once. Sign in and keep it somewhere safe,");
-            Console.WriteLine("  │ or set Admin__Password before the first start next time.");
-            Console.WriteLine("  │ Lost it? `make reset-admin-password` sets a new one.");
-            Console.WriteLine("  └───────────────────────────────────────────────────────────────");
-            Console.WriteLine();
-        }
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            Console.Write(Notice(admin, addresses()));
+        }));
+
+    /// <summary>The box with the generated password. Printed once, on the console only: never stored in clear or logged.</summary>
+    public static string Notice(GeneratedAdmin admin, IEnumerable<string> addresses)
+    {
+        var lines = new List<string>
+        {
+            "",
+            "  ┌───────────────────────────────────────────────────────────────",
+            $"  │ Likeness created the admin account {admin.Email}",
+            $"  │ Password: {admin.Password}",
+            "  │ It is shown only this once. Sign in and keep it somewhere safe,",
+            "  │ or set Admin__Password before the first start next time.",
+            "  │ Lost it? `make reset-admin-password` sets a new one.",
+        };
+        foreach (var address in addresses)
+            lines.Add($"  │ Sign in at {address}");
+        lines.Add("  └───────────────────────────────────────────────────────────────");
+        lines.Add("");
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }
 
     /// <summary>
@@ -88,4 +109,10 @@ public static class BootstrapAdmin
     private static string GeneratePassword() =>
         // Random part plus one of each character class Identity's default password rules ask for.
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('/', '_').Replace('+', '-') + "aA1!";
+}
+
+/// <summary>The bootstrap admin created with a generated password, to be shown once.</summary>
+public sealed record GeneratedAdmin(string Email, string Password)
+{
+    public override string ToString() => $"GeneratedAdmin {{ Email = {Email} }}"; // never the password in a log
 }

@@ -46,6 +46,7 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         ("POST", "/api/v1/admin/users/{user_id}/image-session/select/", """{"version_id":"{versionId}"}"""),
         ("GET", "/api/v1/admin/users/{user_id}/image-session/versions/{versionId}/image/", ""),
         ("GET", "/api/v1/admin/users/{user_id}/image-session/versions/{versionId}/thumbnail/", ""),
+        ("GET", "/api/v1/admin/users/{user_id}/image-session/versions/{versionId}/mask/", ""),
         ("POST", "/api/v1/admin/users/{user_id}/image-session/jobs/", """{"kind":"edit","edit_prompt":"invert"}"""),
         ("GET", "/api/v1/admin/users/{user_id}/image-session/jobs/", ""),
         ("GET", "/api/v1/admin/users/{user_id}/image-session/jobs/{jobId}/", ""),
@@ -72,6 +73,7 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         ("POST", "/api/v1/identities/image-session/select/", """{"version_id":"{versionId}"}"""),
         ("GET", "/api/v1/identities/image-session/versions/{versionId}/image/", ""),
         ("GET", "/api/v1/identities/image-session/versions/{versionId}/thumbnail/", ""),
+        ("GET", "/api/v1/identities/image-session/versions/{versionId}/mask/", ""),
         ("POST", "/api/v1/identities/image-session/jobs/", """{"kind":"edit","edit_prompt":"invert"}"""),
         ("GET", "/api/v1/identities/image-session/jobs/", ""),
         ("GET", "/api/v1/identities/image-session/jobs/{jobId}/", ""),
@@ -85,6 +87,7 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         ("POST", "/api/v1/identities/image-session/library/{sessionId}/reopen/", "{}"),
         ("DELETE", "/api/v1/identities/image-session/library/{sessionId}/", ""),
         ("POST", "/api/v1/identities/image-session/start-from-upload/", "multipart"),
+        ("GET", "/api/v1/local-engine/instructions/", ""),
     ];
 
     /// <summary>Endpoints anyone may call.</summary>

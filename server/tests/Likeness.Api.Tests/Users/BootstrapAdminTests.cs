@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Likeness.Api.Users;
 
 namespace Likeness.Api.Tests.Users;
 
@@ -20,6 +21,7 @@ public class BootstrapAdminTests
         try
         {
             _ = factory.Server; // starts the app: migrations and the bootstrap admin
+            await WaitForNoticeAsync(printed); // printed a moment after the start, as the last thing
         }
         finally
         {
@@ -95,12 +97,34 @@ public class BootstrapAdminTests
         try
         {
             _ = factory.Server;
+            WaitForNoticeAsync(printed).GetAwaiter().GetResult();
         }
         finally
         {
             Console.SetOut(original);
         }
         return printed.ToString();
+    }
+
+    /// <summary>The notice comes a moment after the start (after the server's "Now listening on"): up to 3 s.</summary>
+    private static async Task WaitForNoticeAsync(StringWriter printed)
+    {
+        for (var i = 0; i < 30 && !printed.ToString().Contains("└"); i++)
+            await Task.Delay(100);
+    }
+
+    [Fact]
+    public void The_notice_names_the_account_and_ends_with_where_to_sign_in()
+    {
+        // Issue 11: the generated password was printed in the middle of the build output; it comes last now,
+        // after the server's "Now listening on", and says again where to sign in.
+        var notice = BootstrapAdmin.Notice(new GeneratedAdmin("admin@likeness.local", "s3cret-Pass!"), ["http://127.0.0.1:5080"]);
+        var lines = notice.Split(Environment.NewLine).Where(l => l.Length > 0).ToList();
+        Assert.Contains("  │ Likeness created the admin account admin@likeness.local", lines);
+        Assert.Contains("  │ Password: s3cret-Pass!", lines);
+        Assert.Equal("  │ Sign in at http://127.0.0.1:5080", lines[^2]);
+        Assert.StartsWith("  └", lines[^1]);
+        Assert.DoesNotContain("s3cret", new GeneratedAdmin("a@b.c", "s3cret-Pass!").ToString());
     }
 
     [Fact]

@@ -44,22 +44,70 @@ public static partial class LocalEditInstructions
         new("<colour> border", "A frame painted over the image's edges (white if no colour is named).",
             ["add a red border", "blue frame", "thick gold border"]),
         new("<colour> tint", "Washes the image with a colour.", ["tint it green", "green tint", "more blue"]),
-        new("<colour> background", "Repaints the plain area connected to the image's edges.",
+        new("<colour> background", "Repaints the plain area connected to the image's edges (inside a border, never the border itself).",
             ["make the background blue", "light grey background"]),
         new("add text \"...\"", "Writes the quoted text on a banner at the bottom.",
             ["add text \"Happy birthday\"", "caption \"Summer 2026\""]),
     ];
 
-    /// <summary>The short list used in error messages.</summary>
-    public static string VocabularySummary { get; } = string.Join(", ", Vocabulary.Select(v => v.Name));
-
-    /// <summary>The message of the exception thrown for instructions the engine does not understand.</summary>
+    /// <summary>
+    /// The message of the exception thrown for instructions the engine does not understand: what was not
+    /// understood and three close instructions. It stays short (a toast, a line of a script's log); the
+    /// whole vocabulary is <see cref="Vocabulary"/>, served by <c>GET /api/v1/local-engine/instructions</c>.
+    /// </summary>
     public static string UnknownInstructionMessage(IReadOnlyList<string> phrases)
     {
         var quoted = phrases.Select(p => $"\"{p}\"").ToList();
         var list = quoted.Count == 1 ? quoted[0] : string.Join(", ", quoted.Take(quoted.Count - 1)) + " or " + quoted[^1];
-        return $"Could not understand {list}. The local image engine understands: {VocabularySummary} (see {DocsPath}).";
+        var suggestions = Suggest(phrases[0]).Select(s => $"\"{s}\"").ToList();
+        return $"Could not understand {list}. Try {string.Join(", ", suggestions.Take(suggestions.Count - 1))} or {suggestions[^1]}.";
     }
+
+    /// <summary>
+    /// The <paramref name="count"/> instructions closest to <paramref name="phrase"/>: one example from each of the
+    /// best matching vocabulary entries (shared words first, then shared letter pairs). A colour the phrase names
+    /// is put into the colour instructions ("make the jacket red" suggests "red tint").
+    /// </summary>
+    public static IReadOnlyList<string> Suggest(string phrase, int count = 3)
+    {
+        var words = Words(phrase);
+        var color = words.Select((_, i) => i).SelectMany(i => new[] { 2, 1 }.Where(n => i + n <= words.Count)
+                .Select(n => string.Join(' ', words.Skip(i).Take(n))))
+            .FirstOrDefault(w => NamedColors.TryParse(w, out _));
+        var pairs = LetterPairs(string.Join(' ', words));
+        return Vocabulary
+            .Select((entry, order) =>
+            {
+                var examples = color is not null && entry.Name.StartsWith("<colour>", StringComparison.Ordinal)
+                    ? ColorExamples(entry.Name, color)
+                    : entry.Examples;
+                var best = examples.Select(example =>
+                {
+                    var exampleWords = Words(example);
+                    var shared = exampleWords.Count(words.Contains);
+                    var examplePairs = LetterPairs(string.Join(' ', exampleWords));
+                    var dice = pairs.Count + examplePairs.Count == 0 ? 0
+                        : 2.0 * examplePairs.Count(pairs.Contains) / (pairs.Count + examplePairs.Count);
+                    return (Example: example, Score: shared + dice);
+                }).MaxBy(x => x.Score);
+                return (best.Example, best.Score, Order: order);
+            })
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Order)
+            .Take(count).Select(x => x.Example).ToList();
+    }
+
+    private static IReadOnlyList<string> ColorExamples(string entryName, string color) => entryName switch
+    {
+        "<colour> border" => [$"add a {color} border"],
+        "<colour> tint" => [$"{color} tint"],
+        _ => [$"make the background {color}"],
+    };
+
+    private static List<string> Words(string phrase) =>
+        [.. TokenRegex().Matches(phrase.ToLowerInvariant()).Select(m => m.Value).Where(w => !Filler.Contains(w))];
+
+    private static HashSet<string> LetterPairs(string text) =>
+        [.. Enumerable.Range(0, Math.Max(0, text.Length - 1)).Select(i => text.Substring(i, 2)).Where(p => !p.Contains(' '))];
 
     /// <summary>The most instructions one edit may chain (each can cost about a second at 4K).</summary>
     public const int MaxInstructions = 20;

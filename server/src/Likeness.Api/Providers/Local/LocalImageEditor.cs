@@ -352,16 +352,14 @@ public static class LocalImageEditor
         var origin = new int[n]; // the edge pixel each region pixel was reached from
         var tail = 0;
 
-        for (var x = 0; x < w; x++)
-        {
-            Seed(visited, queue, origin, ref tail, x);
-            Seed(visited, queue, origin, ref tail, (h - 1) * w + x);
-        }
-        for (var y = 0; y < h; y++)
-        {
-            Seed(visited, queue, origin, ref tail, y * w);
-            Seed(visited, queue, origin, ref tail, y * w + w - 1);
-        }
+        // A border painted earlier is a frame, not background: the background starts inside it, and the frame
+        // keeps its colour ("add a gold border, then make the background blue" must not recolour the border).
+        var frame = FrameWidth(pixels, w, h);
+        for (var k = 0; k < frame; k++)
+            foreach (var i in Ring(w, h, k))
+                visited[i] = true;
+        foreach (var i in Ring(w, h, frame))
+            Seed(visited, queue, origin, ref tail, i);
 
         var seeds = tail;
         var head = 0;
@@ -399,6 +397,57 @@ public static class LocalImageEditor
             pixels[o + 2] = Premul(color.B + delta, a);
         }
         return result;
+    }
+
+    /// <summary>The pixel indices of the ring <paramref name="k"/> pixels in from the image's edges.</summary>
+    private static IEnumerable<int> Ring(int w, int h, int k)
+    {
+        int left = k, right = w - 1 - k, top = k, bottom = h - 1 - k;
+        if (left > right || top > bottom)
+            yield break;
+        for (var x = left; x <= right; x++)
+        {
+            yield return top * w + x;
+            if (bottom != top)
+                yield return bottom * w + x;
+        }
+        for (var y = top + 1; y < bottom; y++)
+        {
+            yield return y * w + left;
+            if (right != left)
+                yield return y * w + right;
+        }
+    }
+
+    /// <summary>
+    /// How many pixels thick a plain frame around the image is (the rings that all have the corner's colour,
+    /// with a ring inside them that mostly does not), or 0 when there is none: a plain background that
+    /// reaches the edges is not a frame, since the ring where it ends is still mostly background.
+    /// </summary>
+    private static int FrameWidth(ReadOnlySpan<byte> pixels, int w, int h)
+    {
+        var max = Math.Min(w, h) / 4;
+        var k = 0;
+        while (k < max && CountLikeCorner(pixels, w, h, k, out var total) == total)
+            k++;
+        if (k == 0 || k >= max)
+            return 0;
+        return CountLikeCorner(pixels, w, h, k, out var inner) < inner / 2 ? k : 0;
+    }
+
+    /// <summary>How many pixels of ring <paramref name="k"/> have the top-left corner's colour (of <paramref name="total"/>).</summary>
+    private static int CountLikeCorner(ReadOnlySpan<byte> pixels, int w, int h, int k, out int total)
+    {
+        int like = 0;
+        total = 0;
+        foreach (var i in Ring(w, h, k))
+        {
+            total++;
+            var o = i * 4;
+            if (Math.Abs(pixels[o] - pixels[0]) + Math.Abs(pixels[o + 1] - pixels[1]) + Math.Abs(pixels[o + 2] - pixels[2]) <= StepTolerance)
+                like++;
+        }
+        return like;
     }
 
     private static void Seed(bool[] visited, int[] queue, int[] origin, ref int tail, int i)

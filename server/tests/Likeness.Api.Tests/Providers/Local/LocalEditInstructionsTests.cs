@@ -248,14 +248,29 @@ public class LocalEditInstructionsTests
     }
 
     [Fact]
-    public void Unknown_instruction_is_declined_naming_the_phrase_and_listing_the_vocabulary()
+    public void Unknown_instruction_is_declined_briefly_naming_the_phrase_and_three_close_instructions()
     {
+        // Finding 5 of issue 11: the message listed the whole vocabulary (570 characters) and a docs path.
         var error = Assert.Throws<ImageRequestDeclinedException>(() => LocalEditInstructions.Parse("make the jacket red"));
 
-        Assert.StartsWith("Could not understand \"make the jacket red\". The local image engine understands: black and white, sepia, brighter, darker,", error.Message);
-        Assert.EndsWith("(see docs/local-provider.md).", error.Message);
-        foreach (var entry in LocalEditInstructions.Vocabulary)
-            Assert.Contains(entry.Name, error.Message);
+        Assert.Equal("Could not understand \"make the jacket red\". Try \"make the background red\", \"red tint\" or \"add a red border\".",
+            error.Message);
+        Assert.True(error.Message.Length < 160, error.Message);
+    }
+
+    [Theory]
+    [InlineData("rotate 45", EditOperation.Rotate)]
+    [InlineData("blurr", EditOperation.Blur)]
+    [InlineData("brigter", EditOperation.Brighter)]
+    [InlineData("zoom out", EditOperation.Zoom)]
+    [InlineData("sepiaa", EditOperation.Sepia)]
+    public void Suggestions_start_with_the_closest_instruction(string phrase, EditOperation first)
+    {
+        var suggestions = LocalEditInstructions.Suggest(phrase);
+        Assert.Equal(3, suggestions.Count);
+        Assert.Equal(first, LocalEditInstructions.Parse(suggestions[0]).Single().Operation);
+        foreach (var suggestion in suggestions)
+            Assert.NotEmpty(LocalEditInstructions.Parse(suggestion));
     }
 
     [Fact]

@@ -289,6 +289,28 @@ public class LocalImageProviderEditTests
     }
 
     [Fact]
+    public async Task Background_after_a_border_repaints_the_background_inside_it_and_keeps_the_border()
+    {
+        // Finding 6 of issue 11: "make the background blue" after a gold border recoloured the border.
+        var previous = TestImages.Draw(120, 90, canvas =>
+        {
+            canvas.Clear(SKColors.White);
+            using var paint = new SKPaint { Color = SKColors.Black };
+            canvas.DrawRect(SKRect.Create(40, 30, 40, 30), paint);
+        });
+        using var bordered = await Edit("add a thick gold border", previous);
+        var gold = bordered.GetPixel(0, 0);
+        using var result = await Edit("add a thick gold border, then make the background blue", previous);
+
+        Assert.Equal(gold, result.GetPixel(0, 0));
+        Assert.Equal(gold, result.GetPixel(119, 89));
+        Assert.Equal(gold, result.GetPixel(60, 2));
+        Assert.Equal(new SKColor(30, 80, 220), result.GetPixel(20, 45));
+        Assert.Equal(new SKColor(30, 80, 220), result.GetPixel(100, 20));
+        Assert.Equal(SKColors.Black, result.GetPixel(60, 45));
+    }
+
+    [Fact]
     public async Task Background_colour_follows_a_gradient_but_does_not_leak_into_a_soft_edged_subject()
     {
         var previous = TestImages.Draw(160, 120, canvas =>
@@ -531,8 +553,8 @@ public class LocalImageProviderEditTests
         var error = await Assert.ThrowsAsync<ImageRequestDeclinedException>(() =>
             provider.EditImage("make it brighter and make the jacket red", TestImages.Solid(8, 8, Grey), [], "16:9", "1K"));
 
-        Assert.StartsWith("Could not understand \"make the jacket red\". The local image engine understands: black and white, sepia, brighter, darker", error.Message);
-        Assert.Contains("docs/local-provider.md", error.Message);
+        Assert.Equal("Could not understand \"make the jacket red\". Try \"make the background red\", \"red tint\" or \"add a red border\".",
+            error.Message);
     }
 
     [Fact]
