@@ -26,6 +26,7 @@ import {
   isActiveSession,
   isImageJob,
   type AspectRatio,
+  type EditMode,
   type ImageJob,
   type ImageJobEventMap,
   type ImageJobKind,
@@ -66,6 +67,8 @@ export interface GenerateImageInput {
   additional_prompt?: string;
   aspect_ratio: AspectRatio;
   resolution: Resolution;
+  model?: string;
+  edit_mode?: EditMode;
 }
 
 /** What the page shows of a running job: built from its events. */

@@ -42,3 +42,9 @@ export function formatRelative(date: string | Date, now: Date = new Date()): str
   }
   return format.format(Math.round(seconds / 60), 'minute');
 }
+
+/** An estimated cost in US dollars: "$0.13", "$12.40"; amounts under a cent say so ("<$0.01"). */
+export function formatUsd(amount: number): string {
+  if (amount > 0 && amount < 0.005) return '<$0.01';
+  return `$${amount.toFixed(2)}`;
+}
