@@ -50,6 +50,8 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
       identityId: session.session_identity_id ?? s.identityId,
       aspectRatio: session.aspect_ratio ?? s.aspectRatio,
       resolution: session.resolution ?? s.resolution,
+      model: session.model ?? s.model,
+      editMode: session.edit_mode ?? s.editMode,
     }));
   }, [session]);
 
@@ -100,6 +102,8 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
       additional_prompt: settings.additionalPrompt.trim() || undefined,
       aspect_ratio: settings.aspectRatio,
       resolution: settings.resolution,
+      model: settings.model,
+      edit_mode: settings.editMode,
     });
   }
 
