@@ -14,6 +14,7 @@ import { HistoryStrip } from './HistoryStrip';
 import { ImageStage, stageSizeFromRatio } from './ImageStage';
 import { JobProgressPanel } from './JobProgress';
 import { ReferencesChangedNotice } from './ReferencesChangedNotice';
+import { SessionCost } from './SessionCost';
 import { useUndoRedoShortcuts } from './use-undo-redo-shortcuts';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 
@@ -282,6 +283,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                   <span className="badge badge-provider" title="The image provider that made this image">
                     {providerLabel(session.provider)}
                   </span>
+                  <SessionCost session={session} />
                 </span>
                 {session.last_prompt && (
                   <span className="last-prompt" title={session.last_prompt}>
