@@ -3,6 +3,7 @@ import { useCurrentUser } from '@/hooks/use-auth';
 import { IdentitiesPage } from '@/pages/identities/Identities';
 import { ImagesPage } from '@/pages/images/Images';
 import { SignInPage } from '@/pages/sign-in/SignIn';
+import { UsagePage } from '@/pages/usage/Usage';
 import { UsersPage } from '@/pages/users/Users';
 import { AppShell } from './AppShell';
 
@@ -40,6 +41,7 @@ export function AppRoutes() {
           path="/users"
           element={user.is_admin ? <UsersPage user={user} /> : <Navigate to="/images" replace />}
         />
+        <Route path="/usage" element={user.is_admin ? <UsagePage /> : <Navigate to="/images" replace />} />
         <Route path="*" element={<Navigate to="/images" replace />} />
       </Route>
     </Routes>
