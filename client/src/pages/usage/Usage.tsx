@@ -39,9 +39,7 @@ function ScrollTable({ caption, children }: { caption: string; children: ReactNo
   return (
     <div className="table-scroll" role="region" aria-labelledby={id} tabIndex={0}>
       <table className="data-table">
-        <caption id={id} className="section-title">
-          {caption}
-        </caption>
+        <caption id={id}>{caption}</caption>
         {children}
       </table>
     </div>
