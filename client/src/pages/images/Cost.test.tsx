@@ -29,7 +29,7 @@ describe('Cost in the page', () => {
     expect(await screen.findByText('Session total $0.48')).toBeInTheDocument();
   });
 
-  it('a version without a price (the offline engine, or made before the catalogue) shows no cost', async () => {
+  it('the offline engine: no cost, and no model or edit mode beside its provider badge', async () => {
     const identity = fakeApi.addIdentity('Ada');
     fakeApi.startSession(ADMIN.id, identity.id, 'portrait', '16:9', '1K', { model: 'local', editMode: 'single' });
     renderApp();
@@ -37,6 +37,7 @@ describe('Cost in the page', () => {
     const v1 = await within(history).findByRole('button', { name: /^Version 1/ });
     expect(v1).not.toHaveTextContent('$');
     expect(screen.queryByText(/Session total/)).not.toBeInTheDocument();
-    expect(screen.getByText('single-turn edits')).toBeInTheDocument();
+    expect(screen.getByTitle('The image provider that made this image')).toHaveTextContent('local engine');
+    expect(screen.queryByText('single-turn edits')).not.toBeInTheDocument(); // one engine, one mode: nothing to tell
   });
 });

@@ -10,8 +10,10 @@ const EDIT_MODE: Record<EditMode, { words: string; title: string }> = {
 
 export function SessionCost({ session }: { session: ActiveImageSession }) {
   const modelLabel = useModelLabel();
-  const model = modelLabel(session.model);
-  const mode = session.edit_mode ? EDIT_MODE[session.edit_mode] : undefined;
+  // The offline engine has one model and one mode: its provider badge already says it all.
+  const offline = session.provider === 'local';
+  const model = offline ? null : modelLabel(session.model);
+  const mode = session.edit_mode && !offline ? EDIT_MODE[session.edit_mode] : undefined;
   const cost = session.estimated_cost_usd;
   return (
     <>
