@@ -38,7 +38,9 @@ describe('What the server says about a turn', () => {
       ),
     );
     renderApp();
-    await user.click(await screen.findByRole('button', { name: 'Generate' }));
+    const button = await screen.findByRole('button', { name: 'Generate' });
+    await waitFor(() => expect(button).toBeEnabled()); // once the identities are known
+    await user.click(button);
     expect(await screen.findByText('Your daily image budget is used up.')).toBeInTheDocument();
     expect(screen.getByText('No active session')).toBeInTheDocument();
   });

@@ -10,6 +10,13 @@ const optionValues = (label: string) =>
 const optionNames = (label: string) => within(screen.getByLabelText(label)).getAllByRole('option').map((o) => o.textContent);
 const lastGenerate = () => [...fakeApi.jobs.values()].filter((j) => j.job.kind === 'generate').at(-1)?.request;
 
+/** Generate, once the identities are known (the button is disabled until then). */
+async function generate(user: ReturnType<typeof userEvent.setup>) {
+  const button = await screen.findByRole('button', { name: 'Generate' });
+  await waitFor(() => expect(button).toBeEnabled());
+  await user.click(button);
+}
+
 describe('Model picker', () => {
   it('offers only the catalogue\'s models, and only the chosen model\'s ratios and resolutions', async () => {
     const user = userEvent.setup();
@@ -55,7 +62,7 @@ describe('Model picker', () => {
     await user.selectOptions(screen.getByLabelText('Aspect ratio'), '1:8');
     await user.selectOptions(screen.getByLabelText('Resolution'), '512');
     await user.click(screen.getByRole('radio', { name: 'Single turn' }));
-    await user.click(screen.getByRole('button', { name: 'Generate' }));
+    await generate(user);
 
     expect(await screen.findByLabelText('Edit this image:')).toBeInTheDocument();
     expect(lastGenerate()).toMatchObject({
@@ -72,7 +79,7 @@ describe('Model picker', () => {
     fakeApi.addIdentity('Ada');
     renderApp();
     await waitFor(() => expect(screen.getByLabelText('Model')).toHaveValue('gemini-3-pro-image'));
-    await user.click(screen.getByRole('button', { name: 'Generate' }));
+    await generate(user);
     expect(await screen.findByLabelText('Edit this image:')).toBeInTheDocument();
     expect(lastGenerate()).toMatchObject({ model: 'gemini-3-pro-image', edit_mode: 'chat', resolution: '1K' });
   });
@@ -84,7 +91,7 @@ describe('Model picker', () => {
     await waitFor(() => expect(optionNames('Model')).toEqual(['Offline engine']));
     expect(screen.queryByRole('group', { name: 'Edit mode' })).not.toBeInTheDocument();
     expect(screen.queryByText(/per image at/)).not.toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Generate' }));
+    await generate(user);
     expect(await screen.findByLabelText('Edit this image:')).toBeInTheDocument();
     expect(lastGenerate()).toMatchObject({ model: 'local', edit_mode: 'single' });
   });
@@ -106,7 +113,7 @@ describe('Model picker', () => {
     server.use(http.get('/api/v1/image-options', () => new HttpResponse(null, { status: 404 })));
     fakeApi.addIdentity('Ada');
     renderApp();
-    await user.click(await screen.findByRole('button', { name: 'Generate' }));
+    await generate(user);
     expect(await screen.findByLabelText('Edit this image:')).toBeInTheDocument();
     expect(screen.queryByLabelText('Model')).not.toBeInTheDocument();
     expect(optionValues('Resolution')).toEqual(['1K', '2K', '4K']);
