@@ -25,6 +25,11 @@ async function status(page, baseUrl) {
   return (await page.request.get(`${baseUrl}/api/v1/identities/image-session/`)).json();
 }
 
+/** As the page writes an estimated cost (src/lib/format.ts, formatUsd). */
+const usd = (amount) => (amount > 0 && amount < 0.005 ? '<$0.01' : `$${amount.toFixed(2)}`);
+const optionValues = (select) => select.locator('option').evaluateAll((options) => options.map((o) => o.value));
+const json = (value) => JSON.stringify(value);
+
 /** The emulator's log: one line per call, naming `:generateContent` or `:streamGenerateContent`. */
 function emulatorCalls(state) {
   return readFileSync(state.emulatorLog, 'utf8').split('\n').filter((line) => /POST \/v1beta\/models\//.test(line));
@@ -104,6 +109,49 @@ test(
 );
 
 test(
+  "gemini: the model picker offers only the catalogue's models, and each model's own ratios and resolutions",
+  async (state) => {
+    const page = shared.page;
+    const answer = await page.request.get(`${state.baseUrl}/api/v1/image-options`);
+    assertEqual(answer.status(), 200, 'GET /api/v1/image-options');
+    const options = await answer.json();
+    shared.options = options;
+    assert(options.models.some((m) => m.engine === 'gemini'), 'the catalogue lists Gemini models');
+    const fallback = options.models.find((m) => m.is_default) ?? options.models[0];
+
+    const picker = page.getByLabel('Model', { exact: true });
+    await eventually(async () => (await picker.inputValue()) === fallback.id, { message: 'the default model to be chosen' });
+    const shown = await picker.locator('option').evaluateAll((all) => all.map((o) => ({ id: o.value, label: o.textContent })));
+    assertEqual(json(shown), json(options.models.map((m) => ({ id: m.id, label: m.label }))), "the picker offers exactly the catalogue's models");
+
+    for (const model of options.models) {
+      await picker.selectOption(model.id);
+      assertEqual(json(await optionValues(page.getByLabel('Aspect ratio'))), json(model.aspect_ratios), `${model.id}: its aspect ratios only`);
+      assertEqual(json(await optionValues(page.getByLabel('Resolution'))), json(model.resolutions), `${model.id}: its resolutions only`);
+      const resolution = await page.getByLabel('Resolution').inputValue();
+      const price = model.price_per_image_usd?.[resolution];
+      if (price != null) await page.getByText(`About ${usd(price)} per image at ${resolution}`).waitFor();
+    }
+
+    const modes = page.getByRole('group', { name: 'Edit mode' });
+    if (options.edit_modes.length > 1) {
+      assertEqual(await modes.getByRole('radio').count(), options.edit_modes.length, 'one choice per edit mode');
+      const chosen = await modes.getByRole('radio', { checked: true }).getAttribute('value');
+      assertEqual(chosen, options.default_edit_mode, 'the default edit mode is chosen');
+    } else {
+      assertEqual(await modes.count(), 0, 'no edit-mode choice when there is only one');
+    }
+
+    // Back to the default model at 1K and 16:9 for the flows that follow.
+    await picker.selectOption(fallback.id);
+    if (fallback.aspect_ratios.includes('16:9')) await page.getByLabel('Aspect ratio').selectOption('16:9');
+    if (fallback.resolutions.includes('1K')) await page.getByLabel('Resolution').selectOption('1K');
+    await shot(state, page, 'model-picker');
+  },
+  'gemini',
+);
+
+test(
   'gemini: Generate shows the stage, thoughts and drafts as they stream, then the image and a success toast',
   async (state) => {
     const page = shared.page;
@@ -177,6 +225,43 @@ test(
 );
 
 test(
+  "gemini: each version's estimated cost and model show in the history, the session's total beside the image",
+  async (state) => {
+    const page = shared.page;
+    const history = await (await page.request.get(`${state.baseUrl}/api/v1/identities/image-session/history/`)).json();
+    const session = await status(page, state.baseUrl);
+    const models = new Map((shared.options?.models ?? []).map((m) => [m.id, m.label]));
+    assert(history.versions.length >= 2, 'a generated and an edited version');
+    assert(session.model && models.has(session.model), `the session names a catalogue model (${session.model})`);
+    assertEqual(session.edit_mode, shared.options.default_edit_mode, 'the session has the default edit mode');
+
+    const strip = page.getByRole('region', { name: /History/ });
+    let sum = 0;
+    for (const [index, version] of history.versions.entries()) {
+      const what = `version ${index + 1}`;
+      assertEqual(version.model, session.model, `${what} names its model`);
+      assert(typeof version.estimated_cost_usd === 'number' && version.estimated_cost_usd > 0, `${what} has an estimated cost`);
+      sum += version.estimated_cost_usd;
+      const item = strip.getByRole('button', { name: new RegExp(`^Version ${index + 1},`) });
+      await eventually(async () => (await item.locator('.history-cost').innerText()).trim() === usd(version.estimated_cost_usd), {
+        message: `${what}'s cost ${usd(version.estimated_cost_usd)} under its thumbnail`,
+      });
+      const details = `${await item.getAttribute('title')} ${await item.getAttribute('aria-label')}`;
+      assert(details.includes(models.get(version.model)), `${what}'s tooltip and name say the model ("${details}")`);
+      assert(details.includes(usd(version.estimated_cost_usd)), `${what}'s tooltip and name say the cost`);
+    }
+
+    assert(typeof session.estimated_cost_usd === 'number', "the status carries the session's total");
+    assert(session.estimated_cost_usd + 1e-9 >= sum, `the total (${session.estimated_cost_usd}) covers every version (${sum})`);
+    await page.getByText(`Session total ${usd(session.estimated_cost_usd)}`).waitFor();
+    await page.getByTitle("The model that makes this session's images").getByText(models.get(session.model)).waitFor();
+    await page.getByText(session.edit_mode === 'chat' ? 'chat edits' : 'single-turn edits', { exact: true }).waitFor();
+    await shot(state, page, 'cost-in-history');
+  },
+  'gemini',
+);
+
+test(
   'gemini: the progress panel on a phone (360 px) sits under the image, without sideways scrolling',
   async (state) => {
     const context = await state.browser.newContext({
@@ -204,6 +289,42 @@ test(
     await context.close();
     state.page = shared.page;
     await shared.page.context().close();
+  },
+  'gemini',
+);
+
+test(
+  "gemini: the admin Usage page totals the suite's images and cost, and fits a phone (360 px)",
+  async (state) => {
+    const context = await state.browser.newContext({ viewport: { width: 360, height: 780 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    context.setDefaultTimeout(60_000);
+    const page = await context.newPage();
+    state.page = page;
+    await page.goto(`${state.baseUrl}/usage`);
+    await page.getByLabel('Email').fill(state.adminEmail);
+    await page.getByLabel('Password').fill(state.adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Usage', level: 1 }).waitFor();
+
+    const answer = await page.request.get(`${state.baseUrl}/api/v1/admin/usage/?days=30`);
+    assertEqual(answer.status(), 200, 'GET /api/v1/admin/usage/?days=30');
+    const { days } = await answer.json();
+    const mine = days.filter((d) => d.email === state.adminEmail);
+    assert(mine.reduce((n, d) => n + d.images, 0) >= 2, 'the admin made at least two images today');
+    const images = days.reduce((n, d) => n + d.images, 0);
+    const cost = days.reduce((n, d) => n + (d.estimated_cost_usd ?? 0), 0);
+    assert(cost > 0, 'the usage is priced');
+
+    const byDay = page.getByRole('table', { name: 'By day' });
+    await byDay.getByRole('cell', { name: state.adminEmail }).first().waitFor();
+    const totals = await byDay.locator('tfoot td').allInnerTexts();
+    assertEqual(totals[0], images.toLocaleString('en'), 'the total of images');
+    assertEqual(totals[2], usd(cost), 'the total cost');
+
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert(width <= 360, `no horizontal page scrolling (page ${width}px wide)`);
+    await shot(state, page, 'usage-phone', { fullPage: true });
+    await context.close();
   },
   'gemini',
 );

@@ -4,8 +4,11 @@
 import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import type { CurrentUser } from '@/types/auth';
-import type { ActiveImageSession, ImageJob, ImageJobEventMap, ImageJobEventName, ImageVersion } from '@/types/imageGeneration';
+import type { ActiveImageSession, EditMode, ImageJob, ImageJobEventMap, ImageJobEventName, ImageVersion } from '@/types/imageGeneration';
 import type { Identity } from '@/types/identities';
+import type { ImageOptions } from '@/types/imageOptions';
+import type { UsageDay } from '@/types/usage';
+import { FAKE_USAGE, LOCAL_OPTIONS } from './fake-catalogue';
 
 export const ADMIN: CurrentUser = { id: 'u-admin', email: 'admin@example.com', is_admin: true };
 export const ALICE: CurrentUser = { id: 'u-alice', email: 'alice@example.com', is_admin: false };
@@ -15,6 +18,9 @@ interface Session {
   identityId: string;
   aspectRatio: ActiveImageSession['aspect_ratio'];
   resolution: ActiveImageSession['resolution'];
+  /** The catalogue's model and the edit mode chosen at generate (null: made before the catalogue). */
+  model: string | null;
+  editMode: EditMode | null;
   versions: (ImageVersion & { base64: string })[];
   currentId: string;
   referencesChanged: boolean;
@@ -64,6 +70,11 @@ class FakeApi {
   uploads: string[] = [];
   /** Every DELETE of a job, as `owner/jobId`. */
   cancelled: string[] = [];
+  /** What `GET /api/v1/image-options` answers (test/fake-catalogue.ts). */
+  imageOptions: ImageOptions = LOCAL_OPTIONS;
+  /** The rows of `GET /api/v1/admin/usage/`, and the `days` of every request for them. */
+  usage: UsageDay[] = [];
+  usageRequests: string[] = [];
   private gate: Promise<void> | null = null;
 
   /** Holds every job at the "thinking" stage until the returned function is called. */
@@ -87,6 +98,9 @@ class FakeApi {
     this.cancelled = [];
     this.uploads = [];
     this.passwords.clear();
+    this.imageOptions = LOCAL_OPTIONS;
+    this.usage = [];
+    this.usageRequests = [];
     this.gate = null;
     counter = 0;
   }
@@ -117,8 +131,17 @@ class FakeApi {
     return identity;
   }
 
-  startSession(userId: string, identityId: string, prompt = '', aspectRatio: Session['aspectRatio'] = '16:9', resolution: Session['resolution'] = '1K') {
-    const session: Session = { id: nextId('session'), identityId, aspectRatio, resolution, versions: [], currentId: '', referencesChanged: false };
+  startSession(
+    userId: string,
+    identityId: string,
+    prompt = '',
+    aspectRatio: Session['aspectRatio'] = '16:9',
+    resolution: Session['resolution'] = '1K',
+    { model = null, editMode = null }: { model?: string | null; editMode?: EditMode | null } = {},
+  ) {
+    const session: Session = {
+      id: nextId('session'), identityId, aspectRatio, resolution, model, editMode, versions: [], currentId: '', referencesChanged: false,
+    };
     this.archive(userId);
     this.sessions.set(userId, session);
     this.addVersion(session, 'generate', prompt, null, userId);
@@ -162,12 +185,18 @@ class FakeApi {
   addVersion(session: Session, kind: ImageVersion['kind'], prompt: string, parentId: string | null, owner = ADMIN.id) {
     const id = nextId('version');
     const prefix = prefixFor(owner, false);
+    // Priced as the server estimates it: the model's price per image at the session's size.
+    const model = this.imageOptions.models.find((m) => m.id === session.model);
+    const price = model?.price_per_image_usd?.[session.resolution] ?? null;
     session.versions.push({
       id,
       parent_id: parentId,
       kind,
       prompt,
-      provider: 'local',
+      provider: model?.engine ?? 'local',
+      model: session.model,
+      usage: price === null ? null : FAKE_USAGE,
+      estimated_cost_usd: price,
       aspect_ratio: session.aspectRatio,
       resolution: session.resolution,
       mime_type: 'image/png',
@@ -203,11 +232,12 @@ class FakeApi {
       return {
         has_active_session: false, session_identity_id: null, session_id: null, version_id: null,
         can_undo: false, can_redo: false, references_changed: false, mime_type: null, width: null, height: null,
-        aspect_ratio: null, resolution: null, provider: null, last_prompt: null, expires_at: null, image_url: null,
-        thumbnail_url: null, running_job,
+        aspect_ratio: null, resolution: null, provider: null, model: null, edit_mode: null, estimated_cost_usd: null,
+        last_prompt: null, expires_at: null, image_url: null, thumbnail_url: null, running_job,
       };
     }
     const current = session.versions.find((v) => v.id === session.currentId)!;
+    const costs = session.versions.map((v) => v.estimated_cost_usd).filter((c): c is number => c != null);
     const body = {
       has_active_session: true,
       session_identity_id: session.identityId,
@@ -221,7 +251,10 @@ class FakeApi {
       height: current.height,
       aspect_ratio: current.aspect_ratio,
       resolution: current.resolution,
-      provider: 'local',
+      provider: current.provider,
+      model: session.model,
+      edit_mode: session.editMode,
+      estimated_cost_usd: costs.length ? costs.reduce((a, b) => a + b, 0) : null,
       last_prompt: current.prompt,
       expires_at: '2026-12-02T10:00:00Z',
       image_url: current.image_url,
@@ -292,8 +325,11 @@ class FakeApi {
     const { request, owner } = fake;
     let session: Session;
     if (job.kind === 'generate') {
+      const model = request.model ?? this.imageOptions.models.find((m) => m.is_default)?.id ?? null;
+      const editMode = (request.edit_mode ?? this.imageOptions.default_edit_mode) as EditMode;
       session = this.startSession(owner, request.identity_id, request.additional_prompt ?? '',
-        (request.aspect_ratio ?? '16:9') as Session['aspectRatio'], (request.resolution ?? '4K') as Session['resolution']);
+        (request.aspect_ratio ?? '16:9') as Session['aspectRatio'], (request.resolution ?? '4K') as Session['resolution'],
+        { model, editMode });
     } else {
       session = this.sessions.get(owner)!;
       const prompt = request.edit_prompt.trim();
@@ -367,6 +403,15 @@ function planHandlers(base: string, admin: boolean) {
       const identity = fakeApi.identities.find((i) => i.id === body.identity_id);
       if (!identity) return problem(404, 'Identity not found.');
       if (identity.reference_images.length === 0) return problem(400, 'Reference images are required for image generation.');
+      const models = fakeApi.imageOptions.models;
+      const model = models.find((m) => m.id === (body.model ?? models.find((d) => d.is_default)?.id));
+      if (!model) return problem(400, `Unknown model "${body.model}". Allowed: ${models.map((m) => m.id).join(', ')}.`);
+      if (body.aspect_ratio && !model.aspect_ratios.includes(body.aspect_ratio as never))
+        return problem(400, `${model.label} does not take the aspect ratio ${body.aspect_ratio}.`);
+      if (body.resolution && !model.resolutions.includes(body.resolution as never))
+        return problem(400, `${model.label} does not take the resolution ${body.resolution}.`);
+      if (body.edit_mode && !fakeApi.imageOptions.edit_modes.includes(body.edit_mode as EditMode))
+        return problem(400, `Unknown edit mode "${body.edit_mode}".`);
       if (fakeApi.runningJob(who)) return problem(409, BUSY);
       return answer(request, fakeApi.startJob(who, 'generate', body), !admin);
     }),
@@ -581,6 +626,14 @@ export const handlers = [
     if (user.id === fakeApi.signedIn?.id) return problem(409, 'You cannot delete your own account.');
     fakeApi.users = fakeApi.users.filter((u) => u !== user);
     return new HttpResponse(null, { status: 204 });
+  }),
+  http.get('/api/v1/image-options', () =>
+    fakeApi.signedIn ? HttpResponse.json(fakeApi.imageOptions as unknown as JsonBodyType) : problem(401, 'Unauthorized'),
+  ),
+  http.get('/api/v1/admin/usage/', ({ request }) => {
+    if (!fakeApi.signedIn?.is_admin) return problem(403, 'Forbidden');
+    fakeApi.usageRequests.push(new URL(request.url).searchParams.get('days') ?? '');
+    return HttpResponse.json({ days: fakeApi.usage } as unknown as JsonBodyType);
   }),
   http.post('/api/v1/admin/users/', async ({ request }) => {
     const body = (await request.json()) as { email: string; password: string; is_admin: boolean };

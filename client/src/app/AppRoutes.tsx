@@ -5,6 +5,7 @@ import { ImagesPage } from '@/pages/images/Images';
 import { InstructionsPage } from '@/pages/instructions/Instructions';
 import { LibraryPage } from '@/pages/library/Library';
 import { SignInPage } from '@/pages/sign-in/SignIn';
+import { UsagePage } from '@/pages/usage/Usage';
 import { UsersPage } from '@/pages/users/Users';
 import { AppShell } from './AppShell';
 
@@ -44,6 +45,7 @@ export function AppRoutes() {
           path="/users"
           element={user.is_admin ? <UsersPage user={user} /> : <Navigate to="/images" replace />}
         />
+        <Route path="/usage" element={user.is_admin ? <UsagePage /> : <Navigate to="/images" replace />} />
         <Route path="*" element={<Navigate to="/images" replace />} />
       </Route>
     </Routes>

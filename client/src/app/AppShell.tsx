@@ -31,6 +31,9 @@ export function AppShell({ user }: { user: CurrentUser }) {
                 <NavLink to="/users" className="nav-link">
                   Users
                 </NavLink>
+                <NavLink to="/usage" className="nav-link">
+                  Usage
+                </NavLink>
               </>
             )}
           </nav>

@@ -26,6 +26,7 @@ import {
   isActiveSession,
   isImageJob,
   type AspectRatio,
+  type EditMode,
   type ImageJob,
   type ImageJobEventMap,
   type ImageJobKind,
@@ -66,6 +67,8 @@ export interface GenerateImageInput {
   additional_prompt?: string;
   aspect_ratio: AspectRatio;
   resolution: Resolution;
+  model?: string;
+  edit_mode?: EditMode;
 }
 
 /** What the page shows of a running job: built from its events. */
@@ -74,6 +77,8 @@ export interface ImageJobProgress {
   stage: ImageJobStage | null;
   thoughts: string[];
   previews: ImageJobEventMap['preview'][];
+  /** What the server said about the turn (`notice` events), e.g. references left out for the model's limit. */
+  notices: string[];
   /** The job was started from this page (not picked up after a reload): focus may move to it. */
   startedHere: boolean;
 }
@@ -104,7 +109,8 @@ type ProgressAction = { type: 'reset'; job: ImageJob | null } | { type: 'event';
 type ProgressState = Omit<ImageJobProgress, 'job' | 'startedHere'> & { jobId: string | null };
 
 function progressReducer(state: ProgressState, action: ProgressAction): ProgressState {
-  if (action.type === 'reset') return { jobId: action.job?.id ?? null, stage: action.job?.stage ?? null, thoughts: [], previews: [] };
+  if (action.type === 'reset')
+    return { jobId: action.job?.id ?? null, stage: action.job?.stage ?? null, thoughts: [], previews: [], notices: [] };
   if (action.jobId !== state.jobId) return state;
   const { event } = action;
   switch (event.name) {
@@ -114,6 +120,8 @@ function progressReducer(state: ProgressState, action: ProgressAction): Progress
       return event.data.text?.trim() ? { ...state, thoughts: [...state.thoughts, event.data.text.trim()] } : state;
     case 'preview':
       return { ...state, previews: [...state.previews, event.data] };
+    case 'notice':
+      return event.data.message ? { ...state, notices: [...state.notices, event.data.message] } : state;
     default:
       return state;
   }
@@ -121,7 +129,7 @@ function progressReducer(state: ProgressState, action: ProgressAction): Progress
 
 /** Follows `job`'s events while it is set; calls `onFinished` once when it ends. */
 function useImageJobEvents(owner: SessionOwner, job: ImageJob | null, onFinished: (job: ImageJob, outcome: JobOutcome) => void) {
-  const [state, dispatch] = useReducer(progressReducer, { jobId: null, stage: null, thoughts: [], previews: [] });
+  const [state, dispatch] = useReducer(progressReducer, { jobId: null, stage: null, thoughts: [], previews: [], notices: [] });
   const finished = useRef(onFinished);
   useEffect(() => {
     finished.current = onFinished;
@@ -143,7 +151,11 @@ function useImageJobEvents(owner: SessionOwner, job: ImageJob | null, onFinished
         else if (event.name === 'failed')
           finished.current(followed, { status: 'failed', error: new ApiError(event.data.detail, event.data.status) });
         else if (event.name === 'cancelled') finished.current(followed, { status: 'cancelled' });
-        else dispatch({ type: 'event', jobId: followed.id, event });
+        else {
+          // A notice stays in the panel while the job runs, and as a toast once it has gone.
+          if (event.name === 'notice' && event.data.message) toast.info(event.data.message, { duration: 10_000 });
+          dispatch({ type: 'event', jobId: followed.id, event });
+        }
       },
       onEnded: (ended) => {
         if (ended?.status === 'succeeded') finished.current(followed, { status: 'succeeded', session: null });
@@ -155,7 +167,7 @@ function useImageJobEvents(owner: SessionOwner, job: ImageJob | null, onFinished
     });
   }, [owner, jobId, eventsUrl]);
 
-  return state.jobId === jobId ? state : { jobId, stage: job?.stage ?? null, thoughts: [], previews: [] };
+  return state.jobId === jobId ? state : { jobId, stage: job?.stage ?? null, thoughts: [], previews: [], notices: [] };
 }
 
 export interface ImageGenerationOptions {
@@ -304,6 +316,7 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
         stage: events.stage,
         thoughts: events.thoughts,
         previews: events.previews,
+        notices: events.notices,
         startedHere: startedHere.current.has(runningJob.id),
       }
     : null;

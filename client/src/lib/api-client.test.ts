@@ -37,6 +37,24 @@ describe('apiClient', () => {
     await expect(apiClient.get('/api/x')).rejects.toThrow('The upload is too large.');
   });
 
+  it('shows a 429\'s detail as it is, and says when to try again when there is none', async () => {
+    server.use(
+      http.post('/api/x', () =>
+        HttpResponse.json(
+          { title: 'Too Many Requests', status: 429, detail: "The image model's quota is used up. Try again tomorrow." },
+          { status: 429, headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '3600' } },
+        ),
+      ),
+      http.get('/api/x', () => new HttpResponse(null, { status: 429, headers: { 'Retry-After': '90' } })),
+      http.get('/api/y', () => new HttpResponse(null, { status: 429 })),
+    );
+    const quota = (await apiClient.post('/api/x', {}).catch((e: unknown) => e)) as ApiError;
+    expect(quota.message).toBe("The image model's quota is used up. Try again tomorrow.");
+    expect(quota.status).toBe(429);
+    await expect(apiClient.get('/api/x')).rejects.toThrow('Too many requests. Try again in 2 minutes.');
+    await expect(apiClient.get('/api/y')).rejects.toThrow('Too many requests. Please try again later.');
+  });
+
   it('sends JSON, reads JSON and returns undefined for 204', async () => {
     let seen: unknown;
     server.use(

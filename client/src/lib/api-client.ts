@@ -34,6 +34,7 @@ const FALLBACK_MESSAGES: Record<number, string> = {
   404: 'Not found.',
   413: 'The upload is too large.',
   415: 'That file type is not supported.',
+  429: 'Too many requests. Please try again later.',
   500: 'Something went wrong on the server. Please try again.',
 };
 
@@ -48,10 +49,19 @@ async function toApiError(response: Response): Promise<ApiError> {
   const message =
     problem?.detail ||
     firstFieldError ||
+    retryAfterMessage(response) ||
     problem?.title ||
     FALLBACK_MESSAGES[response.status] ||
     `Request failed (${response.status}).`;
   return new ApiError(message, response.status, problem?.errors);
+}
+
+/** A 429 without a message of its own (a proxy's, say): when to try again, from `Retry-After` (seconds). */
+function retryAfterMessage(response: Response): string | undefined {
+  const seconds = Number(response.headers.get('retry-after'));
+  if (response.status !== 429 || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  const minutes = Math.ceil(seconds / 60);
+  return `Too many requests. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.`;
 }
 
 type Body = object | FormData | undefined;

@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration, formatRelative, providerLabel, ratioParts } from './format';
+import { formatBytes, formatDuration, formatRelative, formatUsd, providerLabel, ratioParts } from './format';
 
 describe('format', () => {
   it('names the provider the way the UI shows it', () => {
@@ -18,5 +18,13 @@ describe('format', () => {
     const now = new Date('2026-11-25T12:00:00Z');
     expect(formatRelative('2026-12-02T12:00:00Z', now)).toBe('in 7 days');
     expect(formatRelative('2026-11-25T15:00:00Z', now)).toBe('in 3 hours');
+  });
+
+  it('formats an estimated cost in dollars', () => {
+    expect(formatUsd(0.134)).toBe('$0.13');
+    expect(formatUsd(0.4)).toBe('$0.40');
+    expect(formatUsd(12.345)).toBe('$12.35');
+    expect(formatUsd(0)).toBe('$0.00');
+    expect(formatUsd(0.0004)).toBe('<$0.01');
   });
 });

@@ -61,3 +61,9 @@ export function ratioLabel(width: number, height: number, named: readonly string
 }
 
 const NAMED_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9', '9:21'];
+
+/** An estimated cost in US dollars: "$0.13", "$12.40"; amounts under a cent say so ("<$0.01"). */
+export function formatUsd(amount: number): string {
+  if (amount > 0 && amount < 0.005) return '<$0.01';
+  return `$${amount.toFixed(2)}`;
+}

@@ -2,10 +2,16 @@
 // fields our server adds for history, expiry, reference-change detection and jobs; see docs/API.md).
 
 export const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const;
-export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+/** Ratios and sizes only some models take (Gemini 3.1 Flash Image); `GET /api/v1/image-options` says which. */
+export const EXTRA_ASPECT_RATIOS = ['1:4', '4:1', '1:8', '8:1'] as const;
+export type AspectRatio = (typeof ASPECT_RATIOS)[number] | (typeof EXTRA_ASPECT_RATIOS)[number];
 
 export const RESOLUTIONS = ['1K', '2K', '4K'] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
+export const EXTRA_RESOLUTIONS = ['512'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number] | (typeof EXTRA_RESOLUTIONS)[number];
+
+/** `chat`: the model sees the earlier turns of the session; `single`: each edit is one stateless request. */
+export type EditMode = 'chat' | 'single';
 
 // --- jobs ---------------------------------------------------------------------------------------
 
@@ -55,9 +61,11 @@ export interface ImageJobEventMap {
   succeeded: { version_id: string; session: ImageSessionResponse };
   failed: ImageJobError;
   cancelled: Record<string, never>;
+  /** Something the user should know about the turn, e.g. references left out for the model's input limit. */
+  notice: { message: string };
 }
 export type ImageJobEventName = keyof ImageJobEventMap;
-export const IMAGE_JOB_EVENTS: ImageJobEventName[] = ['stage', 'thought', 'preview', 'succeeded', 'failed', 'cancelled'];
+export const IMAGE_JOB_EVENTS: ImageJobEventName[] = ['stage', 'thought', 'preview', 'notice', 'succeeded', 'failed', 'cancelled'];
 
 // --- the session --------------------------------------------------------------------------------
 
@@ -76,6 +84,11 @@ export interface ActiveImageSession {
   aspect_ratio: AspectRatio;
   resolution: Resolution;
   provider: string;
+  /** The catalogue's model id the session uses (null: an engine without models, or an older server). */
+  model?: string | null;
+  edit_mode?: EditMode | null;
+  /** The session's estimated cost so far, every version included (null: not priced, e.g. the offline engine). */
+  estimated_cost_usd?: number | null;
   last_prompt: string;
   expires_at: string;
   /** The current version's bytes (cookie auth, immutable, cached). */
@@ -112,6 +125,9 @@ export interface GenerateImageRequest {
   additional_prompt?: string;
   aspect_ratio?: AspectRatio;
   resolution?: Resolution;
+  /** A model id of `GET /api/v1/image-options`; the server's default when absent. */
+  model?: string;
+  edit_mode?: EditMode;
 }
 
 /** The plan's EditImageRequest (`identity_id` is our optional addition). */
@@ -126,6 +142,14 @@ export type EditImageResponse = GenerateImageResponse;
 
 export type ImageVersionKind = 'generate' | 'edit' | 'upload';
 
+/** Tokens the model counted for one turn (its `usageMetadata`). */
+export interface ImageVersionUsage {
+  prompt_tokens: number;
+  output_tokens: number;
+  thoughts_tokens: number;
+  total_tokens: number;
+}
+
 export interface ImageVersion {
   id: string;
   parent_id: string | null;
@@ -138,6 +162,10 @@ export interface ImageVersion {
   width: number;
   height: number;
   duration_ms: number;
+  /** Optional: absent from servers before the model catalogue. */
+  model?: string | null;
+  usage?: ImageVersionUsage | null;
+  estimated_cost_usd?: number | null;
   created_at: string;
   is_current: boolean;
   image_url: string;

@@ -1,7 +1,8 @@
 import type { FormEvent } from 'react';
-import { ASPECT_RATIOS, RESOLUTIONS, type AspectRatio, type Resolution } from '@/types/imageGeneration';
+import type { AspectRatio, EditMode, Resolution } from '@/types/imageGeneration';
 import type { Identity } from '@/types/identities';
 import type { User } from '@/types/auth';
+import { ModelPicker } from './ModelPicker';
 
 /** How many reference thumbnails to show under the identity picker. */
 const PEEK = 6;
@@ -11,6 +12,9 @@ export interface GenerateSettings {
   additionalPrompt: string;
   aspectRatio: AspectRatio;
   resolution: Resolution;
+  /** Model and edit mode of the catalogue (ModelPicker); unset until it is known. */
+  model?: string;
+  editMode?: EditMode;
 }
 
 interface Props {
@@ -134,36 +138,7 @@ export function GenerateForm({
         />
       </div>
 
-      <div className="field-row">
-        <div className="field">
-          <label htmlFor="aspect-ratio">Aspect ratio</label>
-          <select
-            id="aspect-ratio"
-            value={settings.aspectRatio}
-            onChange={(e) => set('aspectRatio', e.target.value as AspectRatio)}
-          >
-            {ASPECT_RATIOS.map((ratio) => (
-              <option key={ratio} value={ratio}>
-                {ratio}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="resolution">Resolution</label>
-          <select
-            id="resolution"
-            value={settings.resolution}
-            onChange={(e) => set('resolution', e.target.value as Resolution)}
-          >
-            {RESOLUTIONS.map((resolution) => (
-              <option key={resolution} value={resolution}>
-                {resolution}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
+      <ModelPicker value={settings} onChange={(choice) => onChange({ ...settings, ...choice })} />
 
       <button
         type="submit"

@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { ImageVersion } from '@/types/imageGeneration';
+import { useModelLabel } from '@/hooks/use-image-options';
+import { VersionCost, versionDetails } from './VersionCost';
 
 interface Props {
   versions: ImageVersion[];
@@ -12,6 +14,7 @@ interface Props {
 export function HistoryStrip({ versions, currentVersionId, disabled, onSelect }: Props) {
   const numberOf = new Map(versions.map((v, i) => [v.id, i + 1]));
   const strip = useRef<HTMLOListElement>(null);
+  const modelLabel = useModelLabel();
   // Keep the current version in view as the history grows or the user undoes far back.
   useEffect(() => {
     // Scroll only the strip sideways: scrollIntoView would also scroll the page to the strip.
@@ -38,14 +41,15 @@ export function HistoryStrip({ versions, currentVersionId, disabled, onSelect }:
           const label = `Version ${number}, ${version.kind === 'generate' ? 'generated' : 'edit'}: ${
             version.prompt || 'no prompt'
           }${branch ? ` (from version ${parentNumber})` : ''}${current ? ' (current)' : ''}`;
+          const details = versionDetails(version, modelLabel);
           return (
             <li key={version.id}>
               <button
                 type="button"
                 className="history-item"
-                aria-label={label}
+                aria-label={details ? `${label}; ${details}` : label}
                 aria-current={current ? 'true' : undefined}
-                title={version.prompt || (version.kind === 'generate' ? 'Generated' : 'Edit')}
+                title={`${version.prompt || (version.kind === 'generate' ? 'Generated' : 'Edit')}${details ? `\n${details}` : ''}`}
                 // aria-disabled, not disabled: the chosen button keeps focus while the switch runs (finding 7).
                 aria-disabled={disabled || undefined}
                 onClick={() => !current && !disabled && onSelect(version.id)}
@@ -55,6 +59,7 @@ export function HistoryStrip({ versions, currentVersionId, disabled, onSelect }:
                   v{number}
                   {branch ? ` ↳ v${parentNumber}` : ''}
                 </span>
+                <VersionCost version={version} />
               </button>
             </li>
           );

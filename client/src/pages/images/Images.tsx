@@ -18,6 +18,7 @@ import { StartFromPhoto } from './StartFromPhoto';
 import { ImageStage, stageSizeFromRatio } from './ImageStage';
 import { JobProgressPanel } from './JobProgress';
 import { ReferencesChangedNotice } from './ReferencesChangedNotice';
+import { SessionCost } from './SessionCost';
 import { useUndoRedoShortcuts } from './use-undo-redo-shortcuts';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 
@@ -72,6 +73,8 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
       identityId: session.session_identity_id ?? s.identityId,
       aspectRatio: session.aspect_ratio ?? s.aspectRatio,
       resolution: session.resolution ?? s.resolution,
+      model: session.model ?? s.model,
+      editMode: session.edit_mode ?? s.editMode,
     }));
   }, [session]);
 
@@ -159,6 +162,8 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
         additional_prompt: settings.additionalPrompt.trim() || undefined,
         aspect_ratio: settings.aspectRatio,
         resolution: settings.resolution,
+        model: settings.model,
+        edit_mode: settings.editMode,
       },
       { onSuccess: revealSession },
     );
@@ -371,6 +376,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                   <span className="badge badge-provider" title="The image provider that made this image">
                     {providerLabel(session.provider)}
                   </span>
+                  <SessionCost session={session} />
                 </span>
                 {session.last_prompt && (
                   <span className="last-prompt" title={session.last_prompt}>

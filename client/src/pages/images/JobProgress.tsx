@@ -89,6 +89,13 @@ export function JobProgressPanel({ progress, title, elapsedSeconds, onCancel, is
           {isCancelling ? 'Cancelling…' : 'Cancel'}
         </button>
       </div>
+      {progress.notices.length > 0 && (
+        <ul className="job-notices" aria-label="Notes about this turn">
+          {progress.notices.map((notice, index) => (
+            <li key={index}>{notice}</li>
+          ))}
+        </ul>
+      )}
       {lines.length > 0 && (
         <ol className="job-thoughts" ref={thoughts} aria-label="What the model is thinking" tabIndex={0}>
           {lines.map((line, index) => (
