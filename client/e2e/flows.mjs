@@ -457,6 +457,57 @@ test('a non-admin sees only their own session', async (state) => {
   state.page = admin;
 });
 
+test('a region edit: paint a rectangle, black and white inside, the outside keeps its colours', async (state) => {
+  const page = shared.admin;
+  await waitIdle(page);
+  const before = await status(page, state.baseUrl);
+  await page.getByRole('button', { name: /Paint a mask/ }).click();
+  await page.getByRole('button', { name: 'Rectangle' }).click();
+  const canvas = page.getByTestId('mask-canvas');
+  const box = await canvas.boundingBox();
+  assert(box && box.width > 100, 'the mask canvas is over the image');
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.55, { steps: 5 });
+  await page.mouse.up();
+  await page.getByLabel('Edit the painted area:').waitFor();
+  await shot(state, page, 'region-painted');
+  await page.getByLabel('Edit the painted area:').fill('make it black and white');
+  await page.getByRole('button', { name: 'Apply Edit' }).click();
+  await eventually(async () => (await status(page, state.baseUrl)).version_id !== before.version_id, {
+    timeout: 120_000,
+    message: 'the region edit to make a version',
+  });
+  await waitIdle(page);
+  await editInput(page).waitFor(); // the label is back: the mask is done with
+  await page.getByRole('button', { name: /a painted area only \(current\)/ }).waitFor();
+  await shot(state, page, 'region-edited');
+
+  // Read both images' pixels in the page: grey inside the rectangle, the previous image's own colours outside.
+  const after = await status(page, state.baseUrl);
+  const pixels = await page.evaluate(async (urls) => {
+    const read = async (url) => {
+      const image = new Image();
+      image.src = url;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0);
+      const at = (fx, fy) => Array.from(context.getImageData(Math.round(fx * canvas.width), Math.round(fy * canvas.height), 1, 1).data);
+      const inside = [];
+      for (let fy = 0.35; fy <= 0.5; fy += 0.05) for (let fx = 0.35; fx <= 0.5; fx += 0.05) inside.push(at(fx, fy));
+      const outside = [at(0.05, 0.05), at(0.9, 0.1), at(0.1, 0.9), at(0.9, 0.9), at(0.75, 0.45)];
+      return { inside, outside };
+    };
+    return { before: await read(urls[0]), after: await read(urls[1]) };
+  }, [before.image_url, after.image_url]);
+  for (const [r, g, b] of pixels.after.inside) assert(r === g && g === b, `grey inside the region, not ${r},${g},${b}`);
+  assertEqual(JSON.stringify(pixels.after.outside), JSON.stringify(pixels.before.outside), 'the outside is unchanged, pixel for pixel');
+  assert(pixels.before.outside.some(([r, g, b]) => r !== g || g !== b), 'the image had colour outside the region to keep');
+});
+
 test('phone (360 px) and wide (1920 px) layouts, and sign out', async (state) => {
   const context = await newContext(state, {
     viewport: { width: 360, height: 780 },

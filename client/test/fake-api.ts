@@ -66,6 +66,8 @@ class FakeApi {
   /** Users an admin disabled. */
   disabled = new Set<string>();
   jobs = new Map<string, FakeJob>();
+  /** The mask_png_base64 of every region edit, in order. */
+  masks: string[] = [];
   /** The type of every photo a session was started from. */
   uploads: string[] = [];
   /** Every DELETE of a job, as `owner/jobId`. */
@@ -97,6 +99,7 @@ class FakeApi {
     this.jobs.clear();
     this.cancelled = [];
     this.uploads = [];
+    this.masks = [];
     this.passwords.clear();
     this.imageOptions = LOCAL_OPTIONS;
     this.usage = [];
@@ -341,6 +344,12 @@ class FakeApi {
         return;
       }
       this.addVersion(session, 'edit', prompt, session.currentId, owner);
+      if (request.mask_png_base64) {
+        // A region edit keeps its mask, as the server does.
+        const made = session.versions.at(-1)!;
+        made.mask_url = made.image_url.replace(/image\/$/, 'mask/');
+        this.masks.push(request.mask_png_base64);
+      }
     }
     job.version_id = session.currentId;
     job.status = 'succeeded'; // so the session in the event no longer names it as running

@@ -276,7 +276,8 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
   });
   const edit = useMutation({
     mutationKey: imageSessionKeys.change(owner, 'edit'),
-    mutationFn: (editPrompt: string) => api.edit({ edit_prompt: editPrompt }),
+    mutationFn: ({ editPrompt, maskPngBase64 }: { editPrompt: string; maskPngBase64?: string }) =>
+      api.edit(maskPngBase64 ? { edit_prompt: editPrompt, mask_png_base64: maskPngBase64 } : { edit_prompt: editPrompt }),
     onMutate,
     onSuccess: onStarted('edit'),
     onError,
@@ -343,8 +344,9 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
     generateError: generate.error ?? (failure?.kind === 'generate' ? failure.error : null),
 
     /** Starts an edit job; `onSuccess` runs when the edited image is the session's current one. */
-    editImage: (editPrompt: string, options?: { onSuccess?: () => void }) =>
-      edit.mutate(editPrompt, {
+    /** Edits the current image; with `maskPngBase64`, only the painted region (a region edit). */
+    editImage: (editPrompt: string, options?: { onSuccess?: () => void; maskPngBase64?: string }) =>
+      edit.mutate({ editPrompt, maskPngBase64: options?.maskPngBase64 }, {
         onSuccess: (turn) => {
           if (!options?.onSuccess) return;
           if (isImageJob(turn)) onApplied.current.set(turn.id, options.onSuccess);

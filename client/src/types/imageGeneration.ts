@@ -135,6 +135,8 @@ export interface EditImageRequest {
   user_id: string;
   edit_prompt: string;
   identity_id?: string;
+  /** A region edit: a PNG the size of the image, white = may change, black = keep (base64, no data: prefix). */
+  mask_png_base64?: string;
 }
 
 /** The plan's EditImageResponse: the same shape as a generate response. */
@@ -170,6 +172,8 @@ export interface ImageVersion {
   is_current: boolean;
   image_url: string;
   thumbnail_url: string;
+  /** A region edit's mask (a greyscale PNG, white where the edit could change the image); null otherwise. */
+  mask_url?: string | null;
 }
 
 export interface ImageSessionHistory {

@@ -32,6 +32,8 @@ interface Props {
   editBlocked?: { message: string; detail: string | null; action: { label: string; onClick: () => void } | null } | null;
   /** Something true about this session the user should know before editing, or null. */
   note?: string | null;
+  /** A mask is painted: the edit changes only that area. */
+  regionEdit?: boolean;
 }
 
 /** The plan's edit section: "Edit this image:", a text input, Apply Edit and Generate New. */
@@ -45,6 +47,7 @@ export function EditSection({
   generateBlocked = null,
   editBlocked = null,
   note = null,
+  regionEdit = false,
 }: Props) {
   const [prompt, setPrompt] = useState('');
   const input = useRef<HTMLInputElement>(null);
@@ -65,7 +68,7 @@ export function EditSection({
   return (
     <form className="edit-section" onSubmit={submit} aria-label="Edit this image">
       <label htmlFor="edit-prompt" className="edit-label">
-        Edit this image:
+        {regionEdit ? 'Edit the painted area:' : 'Edit this image:'}
       </label>
       <input
         ref={input}

@@ -40,7 +40,7 @@ export function HistoryStrip({ versions, currentVersionId, disabled, onSelect }:
           const branch = parentNumber !== undefined && parentNumber !== number - 1;
           const label = `Version ${number}, ${version.kind === 'generate' ? 'generated' : 'edit'}: ${
             version.prompt || 'no prompt'
-          }${branch ? ` (from version ${parentNumber})` : ''}${current ? ' (current)' : ''}`;
+          }${version.mask_url ? ', a painted area only' : ''}${branch ? ` (from version ${parentNumber})` : ''}${current ? ' (current)' : ''}`;
           const details = versionDetails(version, modelLabel);
           return (
             <li key={version.id}>
@@ -55,6 +55,11 @@ export function HistoryStrip({ versions, currentVersionId, disabled, onSelect }:
                 onClick={() => !current && !disabled && onSelect(version.id)}
               >
                 <img src={version.thumbnail_url} alt="" loading="lazy" />
+                {version.mask_url && (
+                  <span className="history-mask-badge" aria-hidden="true" title="Edited a painted area only">
+                    area
+                  </span>
+                )}
                 <span className="history-caption">
                   v{number}
                   {branch ? ` ↳ v${parentNumber}` : ''}

@@ -20,10 +20,12 @@ interface Props {
   draftSrc?: string | null;
   /** The progress panel of a running job, over the image (below it on narrow screens). */
   children?: ReactNode;
+  /** The mask tool (it draws the image itself): shown in place of the image while painting. */
+  maskLayer?: ReactNode;
 }
 
 /** The image box: its size is fixed by the aspect ratio, so loading never moves the layout. */
-export function ImageStage({ src, alt, width, height, busyLabel, elapsedSeconds, beforeSrc, compareSizes, draftSrc, children }: Props) {
+export function ImageStage({ src, alt, width, height, busyLabel, elapsedSeconds, beforeSrc, compareSizes, draftSrc, children, maskLayer }: Props) {
   const style = { '--ar-w': width, '--ar-h': height } as React.CSSProperties;
   const running = !!children;
   return (
@@ -33,6 +35,8 @@ export function ImageStage({ src, alt, width, height, busyLabel, elapsedSeconds,
           <CompareSideBySide beforeSrc={beforeSrc} before={compareSizes.before} afterSrc={src} after={compareSizes.after} alt={alt} />
         ) : src && beforeSrc && !running ? (
           <CompareSlider beforeSrc={beforeSrc} afterSrc={src} alt={alt} />
+        ) : src && maskLayer && !running ? (
+          maskLayer
         ) : src ? (
           <img className="stage-image" src={src} alt={alt} data-testid="current-image" />
         ) : (

@@ -17,6 +17,10 @@ import { differentShapes, sideBySideSize } from './CompareSlider';
 import { StartFromPhoto } from './StartFromPhoto';
 import { ImageStage, stageSizeFromRatio } from './ImageStage';
 import { JobProgressPanel } from './JobProgress';
+import { MaskEditor } from './MaskEditor';
+import { MaskToolbar } from './MaskToolbar';
+import { useMaskEditor } from './use-mask-editor';
+import { maskProblem } from '@/lib/mask';
 import { ReferencesChangedNotice } from './ReferencesChangedNotice';
 import { SessionCost } from './SessionCost';
 import { useUndoRedoShortcuts } from './use-undo-redo-shortcuts';
@@ -128,6 +132,9 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   const parentVersion = currentVersion?.parent_id ? versions.find((v) => v.id === currentVersion.parent_id) : undefined;
   const sessionIdentity = identities.data?.find((i) => i.id === session?.session_identity_id);
   const showCompare = comparing && !!parentVersion;
+  // The region tool: a mask at the current image's own size (a new size starts a new mask).
+  const mask = useMaskEditor({ width: session?.width || 1, height: session?.height || 1, disabled: generation.isBusy || !session });
+  const regionEdit = mask.active && !!mask.mask && !mask.mask.isEmpty;
   const viewedUser = user.is_admin && selectedUserId !== user.id ? users.data?.find((u) => u.id === selectedUserId) : undefined;
 
   const pickedIdentity = identities.data?.find((i) => i.id === settings.identityId);
@@ -187,6 +194,25 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
         return;
       }
       (command === 'undo' ? generation.undo : generation.redo)(undefined, { onSuccess: onApplied });
+      return;
+    }
+    if (mask.active && mask.mask) {
+      const problem = maskProblem(mask.mask);
+      if (problem) {
+        toast.error(problem);
+        return;
+      }
+      const painted = mask.mask;
+      void painted.toPngBase64().then((maskPngBase64) =>
+        generation.editImage(prompt, {
+          maskPngBase64,
+          onSuccess: () => {
+            mask.clear();
+            mask.setActive(false);
+            onApplied();
+          },
+        }),
+      );
       return;
     }
     generation.editImage(prompt, { onSuccess: onApplied });
@@ -355,9 +381,15 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 beforeSrc={showCompare ? parentVersion!.image_url : null}
                 compareSizes={compareSizes}
                 draftSrc={latestDraft}
+                maskLayer={
+                  mask.active && !showCompare ? (
+                    <MaskEditor editor={mask} src={session.image_url} alt={`Paint the area to change on: ${session.last_prompt ?? 'the current image'}`} />
+                  ) : null
+                }
               >
                 {jobPanel}
               </ImageStage>
+              {!showCompare && <MaskToolbar editor={mask} />}
               <div className="session-meta small muted">
                 <span className="session-meta-facts">
                   <span>{sessionIdentity?.name ?? (identityDeleted ? 'Deleted identity' : 'Unknown identity')}</span>
@@ -388,6 +420,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
               </div>
 
               <EditSection
+                regionEdit={regionEdit}
                 provider={session.provider}
                 isBusy={generation.isBusy}
                 isEditing={generation.isEditing}
