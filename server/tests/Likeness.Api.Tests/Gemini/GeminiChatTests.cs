@@ -418,4 +418,97 @@ public sealed class GeminiChatTests : IClassFixture<GeminiChatFixture>
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/admin/usage/")).StatusCode);
         await (await admin.GetAsync("/api/v1/admin/usage/?days=0")).AssertProblemAsync(HttpStatusCode.BadRequest, "days must be a whole number from 1 to 366.");
     }
+
+    private static IEnumerable<string?> ReferenceUris(EmulatorCall call) =>
+        call.Contents[0].Parts.Where(p => p.Kind == "image" && p.FileUri is not null).Select(p => p.FileUri);
+
+    [Fact]
+    public async Task References_are_uploaded_once_through_the_Files_API_and_reused_so_an_edit_turn_sends_far_fewer_bytes()
+    {
+        await using var app = GeminiApiTests.CreateApp(Emulator); // a fresh database: nothing uploaded yet
+        var (client, _, _) = await StartSession(app, references: 3);
+        await EditOk(client, "warmer");
+        await EditOk(client, "add a red border");
+
+        var calls = Emulator.Calls;
+        // One upload per distinct reference image (the test identity's references may share their bytes).
+        var distinct = calls[0].Images.Select(i => i.Sha256).Distinct().Count();
+        Assert.Equal(distinct, Emulator.FileCalls.Count(c => c.QueryString.Contains("upload_id=")));
+        Assert.Equal(3, ReferenceUris(calls[0]).Count());
+        Assert.Equal(distinct, ReferenceUris(calls[0]).Distinct().Count());
+        Assert.All(calls, c => Assert.Equal(ReferenceUris(calls[0]), ReferenceUris(c)));
+        Assert.All(calls, c => Assert.Equal(calls[0].Images.Where(i => i.FileUri is not null).Select(i => i.Sha256),
+            c.Images.Where(i => i.FileUri is not null).Select(i => i.Sha256)));
+
+        // The same edit with the references inline carries them (as base64) every turn.
+        await using var inlineApp = GeminiApiTests.CreateApp(Emulator, ("Gemini:UseFilesApi", "false"));
+        var (inlineClient, _, _) = await StartSession(inlineApp, references: 3);
+        Emulator.Reset();
+        await EditOk(inlineClient, "warmer");
+        var inlineEdit = Emulator.Calls[^1];
+        Assert.Empty(Emulator.FileCalls);
+        Assert.DoesNotContain(inlineEdit.Parts, p => p.FileUri is not null);
+        var referencesBase64 = inlineEdit.Contents[0].Parts.Skip(1).Sum(p => 4L * ((p.Bytes + 2) / 3));
+        Assert.True(inlineEdit.BodyBytes - calls[1].BodyBytes >= referencesBase64 * 9 / 10,
+            $"inline edit {inlineEdit.BodyBytes} bytes, with files {calls[1].BodyBytes} bytes, references {referencesBase64} bytes as base64");
+    }
+
+    [Fact]
+    public async Task A_file_past_its_expiry_is_uploaded_again()
+    {
+        await using var app = GeminiApiTests.CreateApp(Emulator);
+        var (_, email) = await app.CreateUserAsync();
+        var client = await app.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
+        using (var admin = await app.CreateAdminClientAsync())
+        {
+            var identityId = await admin.CreateIdentityAsync(2);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).StatusCode);
+        }
+        var first = ReferenceUris(Emulator.Calls[0]).ToList();
+        var uploads = Emulator.FileCalls.Count(c => c.QueryString.Contains("upload_id="));
+
+        app.Clock.Advance(TimeSpan.FromHours(47.5)); // within an hour of the 48 h expiry: not used any more
+        client = await app.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
+        await EditOk(client, "warmer");
+
+        Assert.Equal(2 * uploads, Emulator.FileCalls.Count(c => c.QueryString.Contains("upload_id=")));
+        var second = ReferenceUris(Emulator.Calls[^1]).ToList();
+        Assert.Equal(2, second.Count);
+        Assert.Empty(second.Intersect(first));
+    }
+
+    [Fact]
+    public async Task A_file_Gemini_no_longer_has_is_uploaded_again_and_the_call_retried()
+    {
+        var (client, _, _) = await StartSession(SharedApp, references: 2);
+        var first = ReferenceUris(Emulator.Calls[0]).ToList();
+        Emulator.ExpireFiles();
+
+        await EditOk(client, "warmer");
+
+        var calls = Emulator.Calls;
+        Assert.Equal([200, 403, 200], calls.Select(c => c.StatusCode));
+        Assert.Contains("You do not have permission to access the File", calls[1].Error);
+        Assert.Empty(ReferenceUris(calls[2]).Intersect(first));
+        Assert.Equal(2, ReferenceUris(calls[2]).Count());
+    }
+
+    [Fact]
+    public async Task A_Files_API_failure_falls_back_to_inline_references()
+    {
+        await using var app = GeminiApiTests.CreateApp(Emulator); // a fresh database: nothing uploaded yet
+        var (client, _) = await app.CreateUserClientAsync();
+        using var admin = await app.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync(2);
+        Emulator.FailFilesApi(times: 100);
+
+        var response = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var call = Assert.Single(Emulator.Calls);
+        Assert.Equal("text, image, image", call.Shape);
+        Assert.DoesNotContain(call.Parts, p => p.FileUri is not null);
+        Assert.Contains(app.Logs.Lines, l => l.Contains("Gemini Files API: uploading reference image 1 failed"));
+        Emulator.Reset();
+    }
 }
