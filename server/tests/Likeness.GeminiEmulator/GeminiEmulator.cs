@@ -242,7 +242,7 @@ public sealed class GeminiEmulator : IAsyncDisposable
                          $"{(call.StreamBroken ? "stream broken" : call.ClientAborted ? "client went away" : call.StatusCode.ToString())}" +
                          $"{(call.Streaming ? $", {call.ChunksSent} chunk(s)" : "")}{(call.Mode is { } m ? $", {m}" : "")}" +
                          $"{(call.Fault is { } f ? $", fault {f}" : "")}{(call.Error is { } e ? $": {e}" : "")} " +
-                         $"({(call.FinishedAt - call.StartedAt).TotalMilliseconds:0} ms)");
+                         $"({(call.FinishedAt - call.StartedAt).TotalMilliseconds:0} ms, {call.BodyBytes} bytes in)");
         }
     }
 
