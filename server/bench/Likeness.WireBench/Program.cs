@@ -12,7 +12,9 @@ using SkiaSharp;
 //   4. 1K edits per second with 1, 4 and 16 users
 //   5. the worst case of the reliability issue: 14 references of 39.7 MP, 4 users generating at 4K at once:
 //      time and the server's peak resident memory (target: within 1 GB)
+//   6. bytes sent to Gemini per edit turn with 14 references, inline or through the Files API (emulator)
 // Usage: dotnet Likeness.WireBench.dll [repo root] [--seconds 10] [--samples 10] [--model-seconds 30] [--no-gemini]
+//        [--gemini-bytes-only]
 var root = args.FirstOrDefault(a => !a.StartsWith("--")) ?? Directory.GetCurrentDirectory();
 int Option(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 ? int.Parse(args[i + 1]) : fallback;
 var loadSeconds = Option("--seconds", 10);
@@ -29,6 +31,12 @@ void Say(string line) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] 
 Say($"work folder {work}; {Environment.ProcessorCount} cores");
 var total = Stopwatch.StartNew();
 var worstCaseOnly = args.Contains("--worst-case-only");
+if (args.Contains("--gemini-bytes-only"))
+{
+    await GeminiBytesPerTurn();
+    Console.WriteLine(string.Join(Environment.NewLine, report));
+    return 0;
+}
 if (!worstCaseOnly)
 await using (var server = await StartServer("local", new()))
 {
@@ -53,6 +61,7 @@ if (!args.Contains("--no-gemini") && !worstCaseOnly)
 {
     try
     {
+        await GeminiBytesPerTurn();
         await GeminiFirstEvent();
     }
     catch (Exception ex)
@@ -162,6 +171,61 @@ async Task GeminiFirstEvent()
     var generateSeconds = watch.Elapsed.TotalSeconds;
     await FirstEvent("Gemini (emulator)", user, cancel: true,
         note: $", the model taking {modelSeconds} s (a 1K generate took {generateSeconds:0.0} s end to end); each job cancelled with DELETE after its first event");
+}
+
+// ---- 2b. Bytes sent to Gemini per edit turn with 14 references: inline every turn, or Files API ------------------
+async Task GeminiBytesPerTurn()
+{
+    const string key = "wire-bench-key";
+    report.Add("""
+
+        ### Bytes sent to Gemini per edit turn (14 photo-like 960×1280 PNG references, 1K 16:9, chat mode, the emulator's request bodies)
+        | references sent as | uploads (once, Files API) | generate request | edit turns 1 / 2 / 3 | mean edit turn |
+        |---|---|---|---|---|
+        """);
+    foreach (var filesApi in new[] { false, true })
+    {
+        var name = filesApi ? "files" : "inline";
+        var logPath = Path.Combine(work, $"emulator-bytes-{name}.log");
+        Say($"Gemini bytes per edit turn, references {name}");
+        await using var emulator = await Child.Start(emulatorDll, logPath, new Dictionary<string, string>(), "--api-key", key);
+        await using var server = await StartServer($"gemini-bytes-{name}", new()
+        {
+            ["ImageProvider__Kind"] = "Gemini", ["Gemini__BaseUrl"] = emulator.BaseUrl, ["Gemini__ApiKey"] = key,
+            ["Gemini__UseFilesApi"] = filesApi ? "true" : "false",
+        });
+        var admin = new Api(server.BaseUrl);
+        await admin.SignIn(AdminEmail, AdminPassword);
+        var identity = await admin.Json(HttpMethod.Post, "/api/v1/admin/identities/", new { name = "Fourteen", description = "Fourteen references" });
+        var identityId = (Guid)identity["id"]!;
+        var form = new MultipartFormDataContent();
+        SKColor[] colours = [SKColors.OrangeRed, SKColors.SeaGreen, SKColors.RoyalBlue, SKColors.Gold];
+        for (var i = 0; i < 14; i++)
+        {
+            var file = new ByteArrayContent(Photo(960, 1280, colours[i % colours.Length], seed: 1000 + i));
+            file.Headers.ContentType = new("image/png");
+            form.Add(file, "files", $"reference{i}.png");
+        }
+        await admin.Json(HttpMethod.Post, $"/api/v1/admin/identities/{identityId}/reference-images/", form);
+        var user = await SignUp(server, admin, $"bytes-{name}");
+        await user.Json(HttpMethod.Post, Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "16:9" });
+        foreach (var prompt in new[] { "warmer", "add a red border", "sepia" })
+            await user.Json(HttpMethod.Post, Edit, new { edit_prompt = prompt });
+        await Task.Delay(500);
+        string text;
+        using (var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var reader = new StreamReader(stream))
+            text = await reader.ReadToEndAsync();
+        static long BytesIn(string line) =>
+            long.Parse(System.Text.RegularExpressions.Regex.Match(line, @"(\d+) bytes in\)").Groups[1].Value);
+        var lines = text.Split('\n');
+        var model = lines.Where(l => l.Contains(":streamGenerateContent") && l.Contains("-> 200")).Select(BytesIn).ToList();
+        var uploads = lines.Where(l => l.Contains("/upload/v1beta/files?upload_id=")).Select(BytesIn).Sum();
+        if (model.Count != 4)
+            throw new InvalidOperationException($"expected 4 model calls in {logPath}, found {model.Count}");
+        report.Add($"| {(filesApi ? "Files API `fileData`" : "inline base64")} | {(filesApi ? Kb(uploads) : "—")} | {Kb(model[0])} | " +
+                   $"{string.Join(" / ", model.Skip(1).Select(Kb))} | **{Kb((long)model.Skip(1).Average())}** |");
+    }
 }
 
 // ---- 3. An edit's server time beyond the engine's own, next to the codec floor (4K; 1K for comparison) -------

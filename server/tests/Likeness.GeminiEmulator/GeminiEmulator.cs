@@ -131,11 +131,24 @@ public sealed class GeminiEmulator : IAsyncDisposable
 
     public int CallCount => Calls.Count;
 
+    /// <summary>The Files API calls (uploads and gets), apart from <see cref="Calls"/>.</summary>
+    public IReadOnlyList<EmulatorCall> FileCalls
+    {
+        get { lock (_fileCalls) return _fileCalls.ToArray(); }
+    }
+
+    /// <summary>Bytes of the upload requests that carried a file's bytes.</summary>
+    public long UploadedBytes => FileCalls.Where(c => c.QueryString.Contains("upload_id=")).Sum(c => c.BodyBytes);
+
+    private readonly List<EmulatorCall> _fileCalls = [];
+
     /// <summary>Forgets recorded calls and queued faults (not the images it made).</summary>
     public void Reset()
     {
         _faults.Clear();
         lock (_calls) _calls.Clear();
+        lock (_fileCalls) _fileCalls.Clear();
+        Interlocked.Exchange(ref _filesApiFailures, 0);
     }
 
     public async ValueTask DisposeAsync()
@@ -156,13 +169,17 @@ public sealed class GeminiEmulator : IAsyncDisposable
             ContentType = context.Request.ContentType,
             StartedAt = DateTimeOffset.UtcNow,
         };
-        lock (_calls) _calls.Add(call);
+        var filesApi = call.Path.StartsWith("/upload/v1beta/files", StringComparison.Ordinal) || call.Path.StartsWith("/v1beta/files", StringComparison.Ordinal);
+        if (filesApi)
+            lock (_fileCalls) _fileCalls.Add(call);
+        else
+            lock (_calls) _calls.Add(call);
         try
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
             call.BodyBytes = body.Length;
-            if (call.Path.StartsWith("/upload/v1beta/files", StringComparison.Ordinal) || call.Path.StartsWith("/v1beta/files", StringComparison.Ordinal))
+            if (filesApi)
             {
                 await HandleFiles(context, call, body.ToArray());
                 return;
@@ -225,7 +242,7 @@ public sealed class GeminiEmulator : IAsyncDisposable
                          $"{(call.StreamBroken ? "stream broken" : call.ClientAborted ? "client went away" : call.StatusCode.ToString())}" +
                          $"{(call.Streaming ? $", {call.ChunksSent} chunk(s)" : "")}{(call.Mode is { } m ? $", {m}" : "")}" +
                          $"{(call.Fault is { } f ? $", fault {f}" : "")}{(call.Error is { } e ? $": {e}" : "")} " +
-                         $"({(call.FinishedAt - call.StartedAt).TotalMilliseconds:0} ms)");
+                         $"({(call.FinishedAt - call.StartedAt).TotalMilliseconds:0} ms, {call.BodyBytes} bytes in)");
         }
     }
 

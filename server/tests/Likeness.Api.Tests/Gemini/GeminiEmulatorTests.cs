@@ -155,6 +155,86 @@ public sealed class GeminiEmulatorTests : GeminiTestBase
         return AssertRejected(body, "Base64 decoding failed");
     }
 
+    private static JsonObject ChatBody(string? signature)
+    {
+        var body = ValidBody();
+        var image = new JsonObject { ["inlineData"] = new JsonObject { ["mimeType"] = "image/png", ["data"] = Png } };
+        if (signature is not null)
+            image["thoughtSignature"] = signature;
+        body["contents"]!.AsArray().Add(new JsonObject
+        {
+            ["role"] = "model",
+            ["parts"] = new JsonArray(new JsonObject { ["text"] = "Here it is." }, image),
+        });
+        body["contents"]!.AsArray().Add(new JsonObject { ["role"] = "user", ["parts"] = new JsonArray(new JsonObject { ["text"] = "warmer" }) });
+        return body;
+    }
+
+    [Fact]
+    public Task A_model_image_part_without_its_signature_is_Geminis_400() =>
+        AssertRejected(ChatBody(signature: null), "Image part is missing a thought_signature in content position 2, part position 2");
+
+    [Fact]
+    public Task A_signature_the_emulator_did_not_give_for_that_image_is_400() =>
+        AssertRejected(ChatBody(Convert.ToBase64String(new byte[48])), "does not belong to this image");
+
+    [Fact]
+    public async Task A_model_turn_sent_back_exactly_as_answered_is_accepted()
+    {
+        var (status, answer) = await Post(ValidBody());
+        Assert.Equal(HttpStatusCode.OK, status);
+        var parts = answer!["candidates"]![0]!["content"]!["parts"]!.AsArray()
+            .Where(p => p!["thought"] is null).Select(p => p!.DeepClone()).ToArray();
+        Assert.All(parts, p => Assert.NotNull(p!["thoughtSignature"]));
+        var body = ValidBody();
+        body["contents"]!.AsArray().Add(new JsonObject { ["role"] = "model", ["parts"] = new JsonArray(parts) });
+        body["contents"]!.AsArray().Add(new JsonObject { ["role"] = "user", ["parts"] = new JsonArray(new JsonObject { ["text"] = "warmer" }) });
+
+        var (chatStatus, _) = await Post(body);
+
+        Assert.Equal(HttpStatusCode.OK, chatStatus);
+        Assert.Equal(EmulatorMode.Edit, Emulator.Calls[^1].Mode);
+    }
+
+    [Fact]
+    public Task More_input_images_than_the_model_takes_is_400()
+    {
+        var body = ValidBody();
+        var parts = body["contents"]![0]!["parts"]!.AsArray();
+        for (var i = 0; i < 3; i++)
+            parts.Add(parts[1]!.DeepClone());
+        body["generationConfig"]!["imageConfig"]!.AsObject().Remove("imageSize");
+        return AssertRejected(body, "Too many input images: 4; gemini-2.5-flash-image takes at most 3.", model: "gemini-2.5-flash-image");
+    }
+
+    [Fact]
+    public Task A_size_the_model_does_not_have_is_400() =>
+        AssertRejected(WithImageSize("512"), "Unsupported image size: '512'. Supported: 1K, 2K, 4K.");
+
+    private static JsonObject WithImageSize(string size)
+    {
+        var body = ValidBody();
+        body["generationConfig"]!["imageConfig"]!["imageSize"] = size;
+        return body;
+    }
+
+    [Fact]
+    public async Task A_quota_429_has_RetryInfo_and_QuotaFailure_and_no_header()
+    {
+        Emulator.Inject(GeminiFault.Quota(retryDelaySeconds: 2));
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Emulator.BaseUrl}/v1beta/models/{Emulator.Model}:generateContent");
+        request.Headers.Add("x-goog-api-key", Emulator.ApiKey);
+        request.Content = new StringContent(ValidBody().ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(429, (int)response.StatusCode);
+        Assert.Null(response.Headers.RetryAfter);
+        var details = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["details"]!.AsArray();
+        Assert.Equal("2s", (string)details.Single(d => (string)d!["@type"]! == "type.googleapis.com/google.rpc.RetryInfo")!["retryDelay"]!);
+        Assert.Contains("PerMinute", (string)details.Single(d => (string)d!["@type"]! == "type.googleapis.com/google.rpc.QuotaFailure")!["violations"]![0]!["quotaId"]!);
+    }
+
     [Fact]
     public Task A_wrong_role_is_400()
     {

@@ -124,6 +124,62 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
         }
     }
 
+    /// <summary>
+    /// Uploads one image through the Files API's resumable protocol (start, then upload and finalize in one
+    /// request) and returns the file. Google keeps it 48 hours.
+    /// </summary>
+    /// <exception cref="ImageProviderFailedException">The Files API failed or answered something unreadable.</exception>
+    public async Task<GeminiFileInfo> UploadFile(ProviderImage image, string displayName, CancellationToken cancellationToken)
+    {
+        var baseUrl = _options.BaseUrl.TrimEnd('/');
+        try
+        {
+            using var start = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/upload/v1beta/files");
+            start.Headers.Add(ApiKeyHeader, _options.ApiKey);
+            start.Headers.Add("X-Goog-Upload-Protocol", "resumable");
+            start.Headers.Add("X-Goog-Upload-Command", "start");
+            start.Headers.Add("X-Goog-Upload-Header-Content-Length", image.Bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            start.Headers.Add("X-Goog-Upload-Header-Content-Type", image.MimeType);
+            start.Content = new StringContent(JsonSerializer.Serialize(new { file = new { display_name = displayName } }), Encoding.UTF8, "application/json");
+            using var started = await httpClient.SendAsync(start, cancellationToken);
+            if (!started.IsSuccessStatusCode || !started.Headers.TryGetValues("X-Goog-Upload-URL", out var urls))
+                throw new ImageProviderFailedException(
+                    $"The Files API did not start the upload: {(int)started.StatusCode} {Truncate(await started.Content.ReadAsStringAsync(cancellationToken), 300)}");
+
+            using var upload = new HttpRequestMessage(HttpMethod.Post, urls.First());
+            upload.Headers.Add(ApiKeyHeader, _options.ApiKey);
+            upload.Headers.Add("X-Goog-Upload-Command", "upload, finalize");
+            upload.Headers.Add("X-Goog-Upload-Offset", "0");
+            upload.Content = new ByteArrayContent(image.Bytes);
+            upload.Content.Headers.ContentType = new MediaTypeHeaderValue(image.MimeType);
+            using var uploaded = await httpClient.SendAsync(upload, cancellationToken);
+            var text = await uploaded.Content.ReadAsStringAsync(cancellationToken);
+            if (!uploaded.IsSuccessStatusCode)
+                throw new ImageProviderFailedException($"The Files API refused the upload: {(int)uploaded.StatusCode} {Truncate(text, 300)}");
+            using var json = JsonDocument.Parse(text);
+            var file = json.RootElement.GetProperty("file");
+            // Google keeps a file 48 hours; the lifetime (not the server's clock) is what we remember.
+            var lifetime = Time(file, "expirationTime") is { } expires && Time(file, "createTime") is { } created && expires > created
+                ? expires - created
+                : TimeSpan.FromHours(47);
+            return new GeminiFileInfo(file.GetProperty("name").GetString()!, file.GetProperty("uri").GetString()!,
+                file.TryGetProperty("mimeType", out var m) ? m.GetString()! : image.MimeType, lifetime);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or KeyNotFoundException
+                                       or InvalidOperationException or OperationCanceledException or TimeoutRejectedException)
+        {
+            throw new ImageProviderFailedException($"The Files API upload failed: {ex.Message}", ex);
+        }
+    }
+
+    private static DateTimeOffset? Time(JsonElement file, string name) =>
+        file.TryGetProperty(name, out var value) && DateTimeOffset.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
+
     private async Task ReadEvents(
         HttpResponseMessage response,
         GeminiAnswer answer,

@@ -27,9 +27,12 @@ public sealed class GeminiImageProvider : IImageProvider
     private readonly GeminiOptions _options;
     private readonly ILogger<GeminiImageProvider> _logger;
 
-    internal GeminiImageProvider(GeminiClient client, IOptions<GeminiOptions> options, ILogger<GeminiImageProvider> logger)
+    private readonly GeminiFiles? _files;
+
+    internal GeminiImageProvider(GeminiClient client, IOptions<GeminiOptions> options, ILogger<GeminiImageProvider> logger, GeminiFiles? files = null)
     {
         _client = client;
+        _files = options.Value.UseFilesApi ? files : null;
         _options = options.Value;
         _logger = logger;
     }
@@ -79,6 +82,23 @@ public sealed class GeminiImageProvider : IImageProvider
     /// </summary>
     public async Task<ImageResult> MakeImage(ImageRequest request, CancellationToken cancellationToken = default, IImageProgress? progress = null)
     {
+        try
+        {
+            return await Make(request, cancellationToken, progress, retry: false);
+        }
+        catch (FilesGoneException gone)
+        {
+            // Gemini no longer has a file we uploaded (deleted, or expired early): forget them all and upload again.
+            _logger.LogWarning("Gemini: a reference file is gone ({Reason}); uploading the references again", gone.InnerException?.Message);
+            await _files!.Forget(request.References.Select(r => r.StorageKey), cancellationToken);
+            return await Make(request, cancellationToken, progress, retry: true);
+        }
+    }
+
+    private sealed class FilesGoneException(Exception inner) : Exception("A file is gone.", inner);
+
+    private async Task<ImageResult> Make(ImageRequest request, CancellationToken cancellationToken, IImageProgress? progress, bool retry)
+    {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Prompt);
         ArgumentNullException.ThrowIfNull(request.References);
@@ -104,28 +124,55 @@ public sealed class GeminiImageProvider : IImageProvider
             var message = $"{model.Label} takes at most {model.MaxInputImages} input images, so " +
                           (leftOut.Count == 1 ? $"reference image {leftOut[0]} was" : $"reference images {string.Join(", ", leftOut)} were") +
                           $" left out of this request.";
-            _logger.LogWarning("Gemini {Operation}: {Message}", operation, message);
-            ReportNotice(progress, message);
+            if (!retry)
+            {
+                _logger.LogWarning("Gemini {Operation}: {Message}", operation, message);
+                ReportNotice(progress, message);
+            }
         }
         var references = request.References.Take(keptReferences).ToList();
 
-        // The inputs the size budget may shrink: the user turn's images. The model's own images never change.
+        // References go as Files API files when they can (uploaded once, reused while alive); the rest inline.
+        var files = _files is not null && references.Count > 0
+            ? await _files.For(references, cancellationToken)
+            : new FileData?[references.Count];
+
+        // The inputs the size budget may shrink: the user turn's inline images. The model's own images never change.
         var inputs = new List<GeminiRequestBudget.Input>();
+        var slots = new List<(FileData? File, int Inline)>();
         var firstImage = chat is not null ? chat.StartImage : request.PreviousImage;
         if (firstImage is not null)
+        {
+            slots.Add((null, inputs.Count));
             inputs.Add(new(chat is not null ? "oldest kept image" : "previous image", firstImage));
+        }
         if (overlay is not null)
+        {
+            slots.Add((null, inputs.Count));
             inputs.Add(new("region overlay", overlay));
-        inputs.AddRange(references.Select((r, i) => new GeminiRequestBudget.Input($"reference image {i + 1}", r.Image)));
+        }
+        for (var i = 0; i < references.Count; i++)
+        {
+            if (files[i] is { } file)
+            {
+                slots.Add((file, -1));
+                continue;
+            }
+            slots.Add((null, inputs.Count));
+            inputs.Add(new GeminiRequestBudget.Input($"reference image {i + 1}", references[i].Image));
+        }
+        List<Part> UserParts(IReadOnlyList<InlineData> inline) =>
+            slots.Select(s => s.File is { } f ? new Part { FileData = f } : new Part { InlineData = inline[s.Inline] }).ToList();
 
-        var overhead = GeminiClient.Serialize(BuildRequest(request, model, chat, inputs.Select(i => new InlineData(i.Image.MimeType, "")).ToList())).LongLength;
+        var overhead = GeminiClient.Serialize(BuildRequest(request, model, chat,
+            UserParts(inputs.Select(i => new InlineData(i.Image.MimeType, "")).ToList()))).LongLength;
         var fitted = GeminiRequestBudget.Fit(inputs, overhead, _options.MaxRequestBytes);
         if (fitted.Actions.Count > 0)
             _logger.LogWarning("Gemini {Operation}: shrank the inputs to fit the inline request limit: {Actions}",
                 operation, string.Join("; ", fitted.Actions));
 
         var body = GeminiClient.Serialize(BuildRequest(request, model, chat,
-            fitted.Images.Select(i => new InlineData(i.MimeType, Convert.ToBase64String(i.Bytes))).ToList()));
+            UserParts(fitted.Images.Select(i => new InlineData(i.MimeType, Convert.ToBase64String(i.Bytes))).ToList())));
         if (body.LongLength > _options.MaxRequestBytes)
             throw new ImageProviderFailedException(
                 $"The Gemini request is {body.LongLength} bytes, over the {_options.MaxRequestBytes} byte budget.");
@@ -133,7 +180,17 @@ public sealed class GeminiImageProvider : IImageProvider
         var reporter = new GeminiProgressReporter(progress, operation, _logger);
         reporter.Stage(ImageJobStage.Sending);
         var stopwatch = Stopwatch.StartNew();
-        var call = await _client.StreamGenerateContent(body, reporter.OnChunk, cancellationToken, model.Id);
+        GeminiCall call;
+        try
+        {
+            call = await _client.StreamGenerateContent(body, reporter.OnChunk, cancellationToken, model.Id);
+        }
+        catch (ImageProviderFailedException ex) when (!retry && files.Any(f => f is not null) && ex is not ImageQuotaExceededException
+                                                      && ex.Message.Contains("File", StringComparison.Ordinal)
+                                                      && (ex.Message.Contains(" 403 ") || ex.Message.Contains(" 404 ") || ex.Message.Contains(" 400 ")))
+        {
+            throw new FilesGoneException(ex);
+        }
         stopwatch.Stop();
         var (image, imagePart) = Interpret(operation, call, body.LongLength, stopwatch.Elapsed);
         reporter.Drawing(); // when every image was a thought, the final one arrived as one
@@ -175,7 +232,7 @@ public sealed class GeminiImageProvider : IImageProvider
     }
 
     /// <param name="userImages">The first user turn's images, in order: the start (or previous) image if any, then the references.</param>
-    private GenerateContentRequest BuildRequest(ImageRequest request, GeminiModel model, ChatHistory? chat, IReadOnlyList<InlineData> userImages)
+    private GenerateContentRequest BuildRequest(ImageRequest request, GeminiModel model, ChatHistory? chat, IReadOnlyList<Part> userImages)
     {
         var config = new GenerationConfig(ResponseModalities,
             new ImageConfig(request.AspectRatio, model.SendsImageSize ? request.Resolution : null), IncludeThoughts);
@@ -183,7 +240,7 @@ public sealed class GeminiImageProvider : IImageProvider
         {
             var prompt = request.PreviousImage is not null && request.RegionOverlay is not null ? RegionPrompt(request.Prompt) : request.Prompt;
             var parts = new List<Part> { new() { Text = prompt } };
-            parts.AddRange(userImages.Select(image => new Part { InlineData = image }));
+            parts.AddRange(userImages);
             return new GenerateContentRequest([new Content("user", parts)], config);
         }
 
@@ -193,7 +250,7 @@ public sealed class GeminiImageProvider : IImageProvider
             var turn = chat.Turns[i];
             var userParts = new List<Part> { new() { Text = turn.UserPrompt } };
             if (i == 0)
-                userParts.AddRange(userImages.Select(image => new Part { InlineData = image }));
+                userParts.AddRange(userImages);
             contents.Add(new Content("user", userParts));
             contents.Add(new Content("model", ModelParts(turn)));
         }

@@ -45,6 +45,12 @@ public sealed class GeminiOptions
     /// </summary>
     public Dictionary<string, GeminiModelPrice> Prices { get; set; } = new();
 
+    /// <summary>
+    /// Send reference images through the Files API (uploaded once, reused for 48 hours) instead of inline in
+    /// every request. A Files API failure falls back to inline.
+    /// </summary>
+    public bool UseFilesApi { get; set; } = true;
+
     /// <summary>The default model in effect.</summary>
     public string EffectiveDefaultModel => string.IsNullOrWhiteSpace(DefaultModel) ? Model : DefaultModel;
 

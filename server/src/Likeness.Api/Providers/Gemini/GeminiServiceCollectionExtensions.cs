@@ -50,10 +50,16 @@ public static class GeminiServiceCollectionExtensions
         // Added after the resilience handler, so it runs inside it and sees every attempt.
         httpClient.AddHttpMessageHandler<GeminiAttemptHandler>();
 
-        services.AddTransient(sp => new GeminiImageProvider(
-            sp.GetRequiredService<GeminiClient>(),
-            sp.GetRequiredService<IOptions<GeminiOptions>>(),
-            sp.GetRequiredService<ILogger<GeminiImageProvider>>()));
+        services.AddTransient(sp =>
+        {
+            var client = sp.GetRequiredService<GeminiClient>();
+            // The Files API needs the database to remember uploads; without one (a bare provider) references go inline.
+            var db = sp.GetService<Likeness.Api.Data.LikenessDbContext>();
+            var files = db is null ? null
+                : new GeminiFiles(client, db, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<GeminiFiles>>());
+            return new GeminiImageProvider(client, sp.GetRequiredService<IOptions<GeminiOptions>>(),
+                sp.GetRequiredService<ILogger<GeminiImageProvider>>(), files);
+        });
         services.AddTransient<IImageProvider>(sp => sp.GetRequiredService<GeminiImageProvider>());
         services.AddSingleton<IImageModelCatalog, GeminiModelCatalog>();
         return services;
