@@ -408,6 +408,22 @@ test('Generate New keeps the old session in the library; it can be viewed, downl
   await shot(state, small, 'phone-library-session');
   await phone.close();
   state.page = page;
+
+  // Start from your own photo: it becomes version 1 of a new session, and edits go on from it.
+  const reopenedId = replaced.session_id;
+  await page.getByText('Start from your photo').click();
+  await page.getByLabel('Photo', { exact: true }).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: portraitPng(200, 240) });
+  await page.getByRole('button', { name: 'Start from this photo' }).click();
+  await eventually(async () => (await status(page, state.baseUrl)).provider === 'upload', { timeout: 60_000, message: 'a session from the photo' });
+  const fromPhoto = await status(page, state.baseUrl);
+  assertEqual([fromPhoto.width, fromPhoto.height].join('×'), '240×240', 'the photo as it was sent');
+  await eventually(async () => (await currentVersionId(page)) === fromPhoto.version_id, { message: 'the photo on screen' });
+  await shot(state, page, 'started-from-photo');
+  await applyEdit(page, 'invert');
+  const photoHistory = await (await page.request.get(`${state.baseUrl}/api/v1/identities/image-session/history/`)).json();
+  assertEqual(photoHistory.versions.map((v) => v.kind).join(','), 'upload,edit', 'the photo is version 1, the edit version 2');
+  const afterPhoto = await (await page.request.get(`${state.baseUrl}/api/v1/identities/image-session/library/`)).json();
+  assertEqual(afterPhoto[0].id, reopenedId, 'the session the photo replaced is in the library');
   shared.adminSessionHash = await currentSrcHash(page);
 });
 
