@@ -402,6 +402,108 @@ test('Generate New replaces the session', async (state) => {
   shared.adminSessionHash = await currentSrcHash(page);
 });
 
+/** Clicks Generate New, and the confirmation if the page asks for one. */
+async function generateNew(page) {
+  await page.getByRole('button', { name: 'Generate New' }).first().click();
+  const dialog = page.locator('[role="dialog"], [role="alertdialog"], dialog[open]').first();
+  try {
+    await dialog.waitFor({ timeout: 2_000 });
+  } catch {
+    return; // no confirmation on this page
+  }
+  await dialog.getByRole('button', { name: /generate new|start|replace|yes|continue/i }).first().click();
+}
+
+test('Generate New keeps the old session in the library; it can be viewed, downloaded and reopened', async (state) => {
+  const page = shared.admin;
+  await applyEdit(page, 'invert');
+  const replaced = await status(page, state.baseUrl);
+  await generateNew(page);
+  await eventually(async () => (await status(page, state.baseUrl)).session_id !== replaced.session_id, {
+    timeout: 120_000,
+    message: 'a new session',
+  });
+  await waitIdle(page);
+  const replacing = await status(page, state.baseUrl);
+
+  await page.getByRole('link', { name: 'Library' }).click();
+  await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor();
+  const cards = page.getByRole('list', { name: 'Past sessions' }).getByRole('listitem');
+  const card = cards.first();
+  await card.getByRole('heading', { name: IDENTITY }).waitFor();
+  const thumbnail = await card.locator('img').getAttribute('src');
+  assert(thumbnail.includes(`/library/${replaced.session_id}/`), `the newest card is the replaced session (${thumbnail})`);
+  await eventually(() => card.locator('img').evaluate((img) => img.complete && img.naturalWidth > 0), { message: 'the card thumbnail loads' });
+  await shot(state, page, 'library');
+
+  await card.getByRole('button', { name: 'Open', exact: true }).click();
+  const versions = page.getByRole('list', { name: 'Versions' }).getByRole('button');
+  await versions.first().waitFor();
+  assert((await versions.count()) >= 2, 'the replaced session has its versions');
+  await eventually(() => page.getByTestId('library-image').evaluate((img) => img.complete && img.naturalWidth > 0), {
+    message: 'the version image loads',
+  });
+  await versions.first().click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download version 1' }).click()]);
+  assert(/^likeness-ada-lovelace-v1-generate-\d{8}-\d{4}\.png$/.test(download.suggestedFilename()), download.suggestedFilename());
+  const bytes = readFileSync(await download.path());
+  assert(bytes.subarray(0, 8).equals(PNG_SIGNATURE), 'the download is a PNG');
+  await page.getByLabel('Compare with').selectOption({ index: 1 });
+  await page.getByTestId('compare').waitFor();
+  await shot(state, page, 'library-session-compare');
+
+  await page.getByRole('button', { name: 'Reopen…' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Reopen this session?' });
+  await confirm.getByText('Your current session, if you have one, goes to the library.').waitFor();
+  await shot(state, page, 'library-reopen-confirm');
+  await confirm.getByRole('button', { name: 'Reopen session' }).click();
+  await page.getByRole('heading', { name: 'Images', level: 1 }).waitFor();
+  await eventually(async () => (await currentVersionId(page)) === replaced.version_id, { message: 'the reopened session on Images' });
+  assertEqual((await status(page, state.baseUrl)).session_id, replaced.session_id, 'the old session is active again');
+  await applyEdit(page, 'sepia'); // and it edits on
+  const library = await (await page.request.get(`${state.baseUrl}/api/v1/identities/image-session/library/`)).json();
+  assertEqual(library[0].id, replacing.session_id, 'the replacing session went to the library');
+
+  // The library fits a phone.
+  const phone = await newContext(state, {
+    viewport: { width: 360, height: 780 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    storageState: await page.context().storageState(),
+  });
+  const small = await phone.newPage();
+  state.page = small;
+  await small.goto(`${state.baseUrl}/library`);
+  await small.getByRole('list', { name: 'Past sessions' }).getByRole('listitem').first().locator('img').waitFor();
+  const overflow = async () => small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert((await overflow()) <= 0, `no horizontal scrolling on the library (overflow ${await overflow()}px)`);
+  await shot(state, small, 'phone-library');
+  await small.getByRole('list', { name: 'Past sessions' }).getByRole('button', { name: 'Open', exact: true }).first().click();
+  await small.getByRole('list', { name: 'Versions' }).getByRole('button').first().waitFor();
+  assert((await overflow()) <= 0, `no horizontal scrolling on a library session (overflow ${await overflow()}px)`);
+  await shot(state, small, 'phone-library-session');
+  await phone.close();
+  state.page = page;
+
+  // Start from your own photo: it becomes version 1 of a new session, and edits go on from it.
+  const reopenedId = replaced.session_id;
+  await page.getByText('Start from your photo').click();
+  await page.getByLabel('Photo', { exact: true }).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: portraitPng(200, 240) });
+  await page.getByRole('button', { name: 'Start from this photo' }).click();
+  await eventually(async () => (await status(page, state.baseUrl)).provider === 'upload', { timeout: 60_000, message: 'a session from the photo' });
+  const fromPhoto = await status(page, state.baseUrl);
+  assertEqual([fromPhoto.width, fromPhoto.height].join('×'), '240×240', 'the photo as it was sent');
+  await eventually(async () => (await currentVersionId(page)) === fromPhoto.version_id, { message: 'the photo on screen' });
+  await shot(state, page, 'started-from-photo');
+  await applyEdit(page, 'invert');
+  const photoHistory = await (await page.request.get(`${state.baseUrl}/api/v1/identities/image-session/history/`)).json();
+  assertEqual(photoHistory.versions.map((v) => v.kind).join(','), 'upload,edit', 'the photo is version 1, the edit version 2');
+  const afterPhoto = await (await page.request.get(`${state.baseUrl}/api/v1/identities/image-session/library/`)).json();
+  assertEqual(afterPhoto[0].id, reopenedId, 'the session the photo replaced is in the library');
+  shared.adminSessionHash = await currentSrcHash(page);
+});
+
 test('a non-admin sees only their own session', async (state) => {
   const admin = shared.admin;
   const email = 'bob@example.com';

@@ -40,13 +40,17 @@ export function useLibrarySession(owner: SessionOwner, sessionId: string | null)
   return useQuery({ ...librarySessionQueryOptions(owner, sessionId ?? ''), enabled: sessionId !== null });
 }
 
-/** After the active session changed: its status is the answer; its history and the library are stale. */
+/**
+ * After the active session changed: its status is the answer; its history and the library are stale.
+ * Not awaited: the re-read library no longer holds a reopened session, and the view that asked for the
+ * reopen would unmount before its own onSuccess (which moves to the Images page) could run.
+ */
 function useActiveSessionChanged(owner: SessionOwner) {
   const queryClient = useQueryClient();
   return (status: ImageSessionResponse) => {
     queryClient.setQueryData(imageSessionQueryOptions(owner).queryKey, status);
     void queryClient.invalidateQueries({ queryKey: imageSessionHistoryQueryOptions(owner).queryKey });
-    return queryClient.invalidateQueries({ queryKey: libraryQueryOptions(owner).queryKey });
+    void queryClient.invalidateQueries({ queryKey: libraryQueryOptions(owner).queryKey });
   };
 }
 

@@ -4,6 +4,7 @@ describe('format', () => {
   it('names the provider the way the UI shows it', () => {
     expect(providerLabel('local')).toBe('local engine');
     expect(providerLabel('gemini')).toBe('Gemini');
+    expect(providerLabel('upload')).toBe('your photo');
     expect(providerLabel(null)).toBe('unknown provider');
   });
 

@@ -5,6 +5,8 @@ export function providerLabel(provider: string | null | undefined): string {
       return 'local engine';
     case 'gemini':
       return 'Gemini';
+    case 'upload':
+      return 'your photo'; // a session started from an uploaded photo: its version 1
     case '':
       return 'unknown provider';
     default:

@@ -37,7 +37,7 @@ describe('Library page', () => {
 
     // Compare two versions: the slider shows both.
     await user.selectOptions(within(view).getByLabelText('Compare with'), 'Version 2 (Edit)');
-    expect(within(view).getByTestId('compare-before')).toHaveAttribute('alt', 'Before: Ada, version 2 and version 1');
+    expect(within(view).getByTestId('compare-before')).toHaveAttribute('alt', 'Before: Ada, version 1 and version 2');
     await user.click(within(view).getByRole('button', { name: '← Back to the library' }));
     expect(await screen.findByRole('list', { name: 'Past sessions' })).toBeInTheDocument();
   });

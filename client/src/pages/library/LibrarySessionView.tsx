@@ -32,8 +32,10 @@ export function LibrarySessionView({
   useEffect(() => heading.current?.focus(), []);
 
   const selected = versions.find((v) => v.id === selectedId) ?? versions.find((v) => v.is_current) ?? versions.at(-1);
-  const before = compareId ? versions.find((v) => v.id === compareId) : undefined;
+  const other = compareId ? versions.find((v) => v.id === compareId) : undefined;
   const number = (v: ImageVersion) => versions.indexOf(v) + 1;
+  // Compared, the older version is always "before", whichever of the two is selected.
+  const pair = selected && other && other.id !== selected.id ? [selected, other].sort((a, b) => number(a) - number(b)) : null;
   const [w, h] = ratioParts(selected ? `${selected.width}:${selected.height}` : session.aspect_ratio);
 
   async function download(version: ImageVersion) {
@@ -55,7 +57,9 @@ export function LibrarySessionView({
           ← Back to the library
         </button>
         <h2 id="library-session-title" className="card-title" tabIndex={-1} ref={heading}>
-          {name} <span className="count">{session.version_count} versions</span>
+          {name} <span className="count">
+            {session.version_count} {session.version_count === 1 ? 'version' : 'versions'}
+          </span>
         </h2>
         <p className="muted small">
           Started {formatDate(session.created_at)} · replaced {formatDate(session.archived_at)}. Read-only: reopen it
@@ -73,11 +77,11 @@ export function LibrarySessionView({
         <>
           <div className="library-stage-frame" style={{ '--ar-w': w, '--ar-h': h } as React.CSSProperties}>
             <div className="library-stage">
-              {before && before.id !== selected.id ? (
+              {pair ? (
                 <CompareSlider
-                  beforeSrc={before.image_url}
-                  afterSrc={selected.image_url}
-                  alt={`${name}, version ${number(before)} and version ${number(selected)}`}
+                  beforeSrc={pair[0].image_url}
+                  afterSrc={pair[1].image_url}
+                  alt={`${name}, version ${number(pair[0])} and version ${number(pair[1])}`}
                 />
               ) : (
                 <img

@@ -46,9 +46,13 @@ public sealed class StoreRaceTests
         var bobs = bob.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" });
         await gate.Reached.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
-        // Alice starts over: her old session (the only committed row pointing at the image) goes.
+        // Alice starts over and deletes her old session from the library: the only committed row pointing at the image goes.
         var again = await alice.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", additional_prompt = "again" });
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var library = "/api/v1/identities/image-session/library/";
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await alice.DeleteAsync($"{library}{first.GetProperty("session_id").GetGuid()}/")).StatusCode);
+        Assert.Empty((await alice.GetFromJsonAsync<JsonElement>(library)).EnumerateArray());
         Assert.NotNull(await store().GetAsync(shared));
 
         gate.Release.SetResult();
