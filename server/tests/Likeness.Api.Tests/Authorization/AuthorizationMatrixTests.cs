@@ -15,6 +15,8 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
     public static readonly (string Method, string Route, string Body)[] Endpoints =
     [
         ("GET", "/api/v1/auth/me", ""),
+        ("GET", "/api/v1/image-options/", ""),
+        ("GET", "/api/v1/admin/usage/", ""),
 
         ("GET", "/api/v1/admin/users/", ""),
         ("GET", "/api/v1/admin/users/{id}/", ""),
