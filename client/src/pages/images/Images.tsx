@@ -353,6 +353,19 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 <button type="button" className="button button-small" onClick={download}>
                   Download PNG
                 </button>
+                {!mask.active && (
+                  <button
+                    type="button"
+                    className="button button-small"
+                    aria-pressed={false}
+                    aria-keyshortcuts="M"
+                    disabled={mask.disabled || showCompare}
+                    onClick={() => mask.setActive(true)}
+                    title="Paint the area an edit may change (M)"
+                  >
+                    Paint a mask
+                  </button>
+                )}
               </div>
             )}
           </div>
@@ -389,7 +402,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
               >
                 {jobPanel}
               </ImageStage>
-              {!showCompare && <MaskToolbar editor={mask} />}
+              {mask.active && !showCompare && <MaskToolbar editor={mask} />}
               <div className="session-meta small muted">
                 <span className="session-meta-facts">
                   <span>{sessionIdentity?.name ?? (identityDeleted ? 'Deleted identity' : 'Unknown identity')}</span>
