@@ -7,19 +7,8 @@ namespace Likeness.Api.Tests.ImageGeneration;
 /// <summary>A region edit's mask: what it accepts, and that only the painted region (and its feather) can change.</summary>
 public sealed class RegionMaskTests
 {
-    /// <summary>A mask PNG, white inside <paramref name="painted"/> (nothing painted when it is null).</summary>
-    private static string MaskPng(int width, int height, SKRectI? painted, SKColor? background = null)
-    {
-        using var bitmap = new SKBitmap(width, height);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(background ?? SKColors.Black);
-            if (painted is { } rect)
-                canvas.DrawRect(rect, new SKPaint { Color = SKColors.White });
-        }
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return Convert.ToBase64String(data.ToArray());
-    }
+    private static string MaskPng(int width, int height, SKRectI? painted, SKColor? background = null) =>
+        RegionEditTests.MaskPng(width, height, painted, background);
 
     /// <summary>Noise, so that no two neighbouring pixels are alike and a shifted copy could not pass.</summary>
     private static SKBitmap Noise(int width, int height, int seed)
