@@ -11,13 +11,12 @@ interface Props {
 }
 
 /**
- * The words of the warning. Today Generate and Generate New delete the replaced session with its versions
- * (the plan's one session per user); when replaced sessions are kept (a library of past sessions), this
- * sentence is the one to change.
+ * The words of the warning. The plan keeps one active session per user: Generate and Generate New replace
+ * it, and the replaced one goes to the Library (read-only; it can be reopened until it expires).
  */
 export function replacedSessionWarning(currentIdentityName: string, versionCount: number): string {
   const versions = versionCount === 1 ? '1 version' : `${versionCount} versions`;
-  return `The current session (${currentIdentityName}, ${versions}) is replaced and cannot be reopened. Download any version you want to keep first.`;
+  return `The current session (${currentIdentityName}, ${versions}) moves to your Library, where you can view, download or reopen it.`;
 }
 
 /** Asks before Generate or Generate New replaces a session (issue 11, finding 3). Escape or Cancel keeps it. */

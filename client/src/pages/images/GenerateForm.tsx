@@ -150,7 +150,7 @@ export function GenerateForm({
         {isGenerating ? 'Generating…' : 'Generate'}
       </button>
       <p id="generate-note" className="hint">
-        Generating starts a new session and replaces the current one.
+        Generating starts a new session; the current one moves to your Library.
       </p>
     </form>
   );

@@ -477,7 +477,9 @@ describe('Images page: the walkthrough of issue 11', () => {
     const generateNew = screen.getByRole('button', { name: 'Generate New' });
     await user.click(generateNew);
     const dialog = screen.getByRole('alertdialog', { name: 'Start a new session?' });
-    expect(dialog).toHaveTextContent('This starts a new session for Ada. The current session (Ada, 2 versions) is replaced');
+    expect(dialog).toHaveTextContent(
+      'This starts a new session for Ada. The current session (Ada, 2 versions) moves to your Library, where you can view, download or reopen it.',
+    );
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
     expect(generateNew).toHaveFocus();
