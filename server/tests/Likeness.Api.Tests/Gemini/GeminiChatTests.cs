@@ -5,31 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Likeness.Api.Tests.Gemini;
 
-/// <summary>One emulator and one app on it (chat mode, the default), shared by <see cref="GeminiChatTests"/>.</summary>
-public sealed class GeminiChatFixture : IAsyncLifetime
-{
-    public GeminiEmulator Emulator { get; private set; } = null!;
-    public LikenessApiFactory App { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Emulator = await GeminiTestBase.StartEmulator();
-        App = GeminiApiTests.CreateApp(Emulator);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await App.DisposeAsync();
-        await Emulator.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// Issue 9 through the API: chat-mode edits (the signed conversation along the version path), the model
 /// catalogue, quotas and cost. What the emulator received is asserted turn by turn; the emulator itself
 /// rejects an unsigned or altered model turn, so a passing edit means the signatures came back intact.
 /// </summary>
-public sealed class GeminiChatTests : IClassFixture<GeminiChatFixture>
+public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
 {
     private const string Generate = "/api/v1/identities/generate-image/";
     private const string Edit = "/api/v1/identities/edit-image/";
@@ -38,7 +19,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiChatFixture>
     private readonly GeminiEmulator Emulator;
     private readonly LikenessApiFactory SharedApp;
 
-    public GeminiChatTests(GeminiChatFixture fixture)
+    public GeminiChatTests(GeminiApiFixture fixture)
     {
         Emulator = fixture.Emulator;
         SharedApp = fixture.App;
