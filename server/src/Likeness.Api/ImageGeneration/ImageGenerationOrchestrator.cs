@@ -257,9 +257,7 @@ public sealed class ImageGenerationOrchestrator(
         var outcome = await SaveEdit(userId, session.Id, current.Id, version, UsageRecord(userId, run, version, made), run, cancellationToken);
         if (outcome is not { } view)
         {
-            await janitor.DeleteUnreferencedAsync(
-                version.MaskKey is { } maskKey ? [stored.ImageKey, stored.ThumbnailKey, maskKey] : [stored.ImageKey, stored.ThumbnailKey],
-                CancellationToken.None);
+            await janitor.DeleteUnreferencedAsync(version.StoredKeys(), CancellationToken.None);
             throw ApiProblem.Conflict(SessionReplaced);
         }
         logger.LogInformation("Edited image session {SessionId}: version {VersionId} from {ParentId} ({Provider}, {DurationMs} ms)",
@@ -325,12 +323,10 @@ public sealed class ImageGenerationOrchestrator(
     public async Task<(string Key, string MimeType)> GetVersionImageKey(
         Guid userId, Guid versionId, bool thumbnail, CancellationToken cancellationToken)
     {
-        var version = await db.ImageVersions.AsNoTracking()
+        return await db.ImageVersions
             .Where(v => v.Id == versionId
                         && db.ImageGenerationSessions.Any(s => s.Id == v.SessionId && s.UserId == userId && s.ArchivedAt == null))
-            .Select(v => new { v.ImageKey, v.ThumbnailKey, v.MimeType })
-            .FirstOrDefaultAsync(cancellationToken) ?? throw ApiProblem.NotFound(VersionNotFound);
-        return thumbnail ? (version.ThumbnailKey, "image/png") : (version.ImageKey, version.MimeType);
+            .ImageKeyAsync(thumbnail, cancellationToken) ?? throw ApiProblem.NotFound(VersionNotFound);
     }
 
     /// <summary>The store key of a region edit's mask (a greyscale PNG), if the version is the user's and has one.</summary>

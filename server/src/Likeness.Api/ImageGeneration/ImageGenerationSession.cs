@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Likeness.Api.ImageGeneration;
 
 /// <summary>
@@ -58,6 +60,9 @@ public class ImageVersion
 
     /// <summary>A region edit's mask (a greyscale PNG in the store, white where the edit could change the image); null otherwise.</summary>
     public string? MaskKey { get; set; }
+
+    /// <summary>Every image store key this version refers to: its image, its thumbnail and its mask, if any.</summary>
+    public IReadOnlyList<string> StoredKeys() => MaskKey is null ? [ImageKey, ThumbnailKey] : [ImageKey, ThumbnailKey, MaskKey];
     public required string ThumbnailKey { get; set; }
     public required string MimeType { get; set; }
     public int Width { get; set; }
@@ -103,6 +108,18 @@ public class ImageUsageRecord
 public static class ImageVersionQueries
 {
     /// <summary>Every image store key the versions refer to: their images and their thumbnails.</summary>
+    /// <summary>
+    /// The store key and type of the first version's image, or of its thumbnail (always a PNG); null when there is none.
+    /// </summary>
+    public static async Task<(string Key, string MimeType)?> ImageKeyAsync(
+        this IQueryable<ImageVersion> versions, bool thumbnail, CancellationToken cancellationToken)
+    {
+        var version = await versions.AsNoTracking().Select(v => new { v.ImageKey, v.ThumbnailKey, v.MimeType }).FirstOrDefaultAsync(cancellationToken);
+        if (version is null)
+            return null;
+        return thumbnail ? (version.ThumbnailKey, "image/png") : (version.ImageKey, version.MimeType);
+    }
+
     public static IQueryable<string> StoredKeys(this IQueryable<ImageVersion> versions) =>
         versions.Select(v => v.ImageKey).Concat(versions.Select(v => v.ThumbnailKey))
             .Concat(versions.Where(v => v.MaskKey != null).Select(v => v.MaskKey!));

@@ -34,9 +34,14 @@ public sealed class ImageSessionLibrary(
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    /// <summary>Sends the user's active session (if any) to the library; inside the caller's transaction.</summary>
-    public static Task<int> ArchiveActiveAsync(LikenessDbContext db, Guid userId, DateTime now, CancellationToken cancellationToken) =>
-        db.ImageGenerationSessions.Where(s => s.UserId == userId && s.ArchivedAt == null)
+    /// <summary>
+    /// Sends the user's active session (if any) to the library; inside the caller's transaction. With
+    /// <paramref name="unlessHeld"/>, not while an edit holds its lease.
+    /// </summary>
+    public static Task<int> ArchiveActiveAsync(
+        LikenessDbContext db, Guid userId, DateTime now, CancellationToken cancellationToken, bool unlessHeld = false) =>
+        db.ImageGenerationSessions
+            .Where(s => s.UserId == userId && s.ArchivedAt == null && (!unlessHeld || s.LeaseUntil == null || s.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.ArchivedAt, now)
                 .SetProperty(x => x.LeaseUntil, (DateTime?)null)
@@ -78,11 +83,9 @@ public sealed class ImageSessionLibrary(
         Guid userId, Guid sessionId, Guid versionId, bool thumbnail, CancellationToken cancellationToken)
     {
         var library = Library(userId, Now).Where(s => s.Id == sessionId);
-        var version = await db.ImageVersions.AsNoTracking()
+        return await db.ImageVersions
             .Where(v => v.Id == versionId && v.SessionId == sessionId && library.Any())
-            .Select(v => new { v.ImageKey, v.ThumbnailKey, v.MimeType })
-            .FirstOrDefaultAsync(cancellationToken) ?? throw ApiProblem.NotFound(ImageGenerationOrchestrator.VersionNotFound);
-        return thumbnail ? (version.ThumbnailKey, "image/png") : (version.ImageKey, version.MimeType);
+            .ImageKeyAsync(thumbnail, cancellationToken) ?? throw ApiProblem.NotFound(ImageGenerationOrchestrator.VersionNotFound);
     }
 
     /// <summary>
@@ -220,12 +223,7 @@ public sealed class ImageSessionLibrary(
     private async Task ArchiveActiveUnlessHeld(
         Guid userId, DateTime now, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
     {
-        await db.ImageGenerationSessions
-            .Where(s => s.UserId == userId && s.ArchivedAt == null && (s.LeaseUntil == null || s.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.ArchivedAt, now)
-                .SetProperty(x => x.LeaseUntil, (DateTime?)null)
-                .SetProperty(x => x.LeaseToken, (Guid?)null), cancellationToken);
+        await ArchiveActiveAsync(db, userId, now, cancellationToken, unlessHeld: true);
         if (await db.ImageGenerationSessions.AnyAsync(s => s.UserId == userId && s.ArchivedAt == null, cancellationToken))
         {
             await transaction.RollbackAsync(CancellationToken.None);
