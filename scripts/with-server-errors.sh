@@ -11,7 +11,7 @@ if [ "$status" -ne 0 ] && [ -s "$errors" ]; then
   echo "with-server-errors: the test servers' unexpected errors:" >&2
   awk '/^--- /{ if (keep) printf "%s", rec; rec=""; keep=0 }
        { rec = rec $0 "\n" }
-       /Unhandled exception|failed unexpectedly|could not be (run|marked)|failed; trying again/{ keep=1 }
+       /Unhandled exception|failed unexpectedly|failed with 5[0-9][0-9]|stopped renewing its lease|could not be (run|marked)|failed; trying again/{ keep=1 }
        END { if (keep) printf "%s", rec }' "$errors" | head -n 400 >&2
 fi
 rm -f "$errors"

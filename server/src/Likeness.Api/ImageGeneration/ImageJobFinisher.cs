@@ -75,7 +75,7 @@ public sealed class ImageJobFinisher(
             if (await FinishAsync(job.Id, job.LeaseToken!.Value, ImageJobStatus.Failed, StatusCodes.Status500InternalServerError,
                     ImageJobs.ServerStopped, onlyIfLeaseExpiredBy: now, cancellationToken))
             {
-                logger.LogWarning("Image job {JobId} failed: the process running it stopped renewing its lease", job.Id);
+                logger.LogError("Image job {JobId} failed: the process running it stopped renewing its lease", job.Id);
                 failed++;
             }
         }

@@ -408,6 +408,8 @@ public static class ImageJobErrors
         switch (exception)
         {
             case Problems.ApiProblem problem:
+                if (problem.Status >= StatusCodes.Status500InternalServerError)
+                    logger.LogError(exception, "Image job failed with {Status}: {Detail}", problem.Status, problem.Detail);
                 return (problem.Status, problem.Detail);
             case ImageQuotaExceededException quota:
                 logger.LogWarning("Image job failed: the model's quota is used up ({Reason})", quota.Message);
