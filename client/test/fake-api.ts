@@ -4,7 +4,9 @@
 import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import type { CurrentUser } from '@/types/auth';
-import type { ActiveImageSession, EditMode, ImageJob, ImageJobEventMap, ImageJobEventName, ImageVersion } from '@/types/imageGeneration';
+import type {
+  ActiveImageSession, EditMode, ImageJob, ImageJobError, ImageJobEventMap, ImageJobEventName, ImageVersion,
+} from '@/types/imageGeneration';
 import type { Identity } from '@/types/identities';
 import type { ImageOptions } from '@/types/imageOptions';
 import type { UsageDay } from '@/types/usage';
@@ -35,7 +37,7 @@ export interface FakeJobEvent {
 export interface FakeJob {
   job: ImageJob;
   owner: string;
-  request: Record<string, string>;
+  request: Record<string, string> & { variants?: number };
   events: FakeJobEvent[];
   listeners: Set<(event: FakeJobEvent | null) => void>; // null: the stream ends
   done: Promise<void>;
@@ -66,6 +68,8 @@ class FakeApi {
   /** Users an admin disabled. */
   disabled = new Set<string>();
   jobs = new Map<string, FakeJob>();
+  /** Variants (by index) that fail in every job of several images, and why. */
+  variantFailures = new Map<number, ImageJobError>();
   /** The mask_png_base64 of every region edit, in order. */
   masks: string[] = [];
   /** The type of every photo a session was started from. */
@@ -100,6 +104,7 @@ class FakeApi {
     this.cancelled = [];
     this.uploads = [];
     this.masks = [];
+    this.variantFailures.clear();
     this.passwords.clear();
     this.imageOptions = LOCAL_OPTIONS;
     this.usage = [];
@@ -142,12 +147,24 @@ class FakeApi {
     resolution: Session['resolution'] = '1K',
     { model = null, editMode = null }: { model?: string | null; editMode?: EditMode | null } = {},
   ) {
+    const session = this.createSession(userId, identityId, aspectRatio, resolution, { model, editMode });
+    this.addVersion(session, 'generate', prompt, null, userId);
+    return session;
+  }
+
+  /** A new session without versions yet, the owner's active one (the old one goes to the library). */
+  createSession(
+    userId: string,
+    identityId: string,
+    aspectRatio: Session['aspectRatio'],
+    resolution: Session['resolution'],
+    { model = null, editMode = null }: { model?: string | null; editMode?: EditMode | null } = {},
+  ): Session {
     const session: Session = {
       id: nextId('session'), identityId, aspectRatio, resolution, model, editMode, versions: [], currentId: '', referencesChanged: false,
     };
     this.archive(userId);
     this.sessions.set(userId, session);
-    this.addVersion(session, 'generate', prompt, null, userId);
     return session;
   }
 
@@ -191,7 +208,7 @@ class FakeApi {
     // Priced as the server estimates it: the model's price per image at the session's size.
     const model = this.imageOptions.models.find((m) => m.id === session.model);
     const price = model?.price_per_image_usd?.[session.resolution] ?? null;
-    session.versions.push({
+    const version: Session['versions'][number] = {
       id,
       parent_id: parentId,
       kind,
@@ -211,8 +228,10 @@ class FakeApi {
       image_url: `${prefix}/versions/${id}/image/`,
       thumbnail_url: `${prefix}/versions/${id}/thumbnail/`,
       base64: btoa(`png-${id}`),
-    });
+    };
+    session.versions.push(version);
     session.currentId = id;
+    return version;
   }
 
   /** New passwords an admin set, by user id. */
@@ -278,7 +297,7 @@ class FakeApi {
   // --- jobs ---------------------------------------------------------------------------------
 
   /** Starts a job as the server does after validation; it runs until `hold()` lets it go. */
-  startJob(owner: string, kind: ImageJob['kind'], request: Record<string, string>): FakeJob {
+  startJob(owner: string, kind: ImageJob['kind'], request: FakeJob['request']): FakeJob {
     const id = nextId('job');
     const now = new Date().toISOString();
     const job: ImageJob = {
@@ -292,6 +311,7 @@ class FakeApi {
       version_id: null,
       error: null,
       events_url: `${prefixFor(owner, this.signedIn?.id === owner && !this.signedIn.is_admin)}/jobs/${id}/events/`,
+      variants: Number(request.variants ?? 1),
     };
     const fake: FakeJob = { job, owner, request, events: [], listeners: new Set(), done: Promise.resolve() };
     this.jobs.set(id, fake);
@@ -326,36 +346,62 @@ class FakeApi {
     if (job.status !== 'running') return; // cancelled meanwhile
     this.emit(job.id, 'stage', { stage: 'storing' });
     const { request, owner } = fake;
+    const count = Number(request.variants ?? 1);
+    // Why each variant fails, if it does: the local engine's refusal fails them all; a test may fail some.
+    const failures = Array.from({ length: count }, (_, index): ImageJobError | null => {
+      if (job.kind === 'edit') {
+        const prompt = request.edit_prompt.trim();
+        if (!LOCAL_VOCABULARY.some((word) => prompt.includes(word)))
+          return { status: 422, detail: `Could not understand "${prompt}". Try "make the background red", "red tint" or "add a red border".` };
+      }
+      return this.variantFailures.get(index) ?? null;
+    });
+    const emitFailures = () =>
+      failures.forEach((error, index) => {
+        if (error) this.emit(job.id, 'variant', { index, variants: count, version_id: null, image_url: null, width: null, height: null, error });
+      });
+    const firstMade = failures.findIndex((error) => error === null);
+    if (firstMade < 0) {
+      // Every variant failed: the job fails as a single call would.
+      if (count > 1) emitFailures();
+      this.emit(job.id, 'failed', failures[0]!);
+      return;
+    }
     let session: Session;
+    let parentId: string | null = null;
     if (job.kind === 'generate') {
       const model = request.model ?? this.imageOptions.models.find((m) => m.is_default)?.id ?? null;
       const editMode = (request.edit_mode ?? this.imageOptions.default_edit_mode) as EditMode;
-      session = this.startSession(owner, request.identity_id, request.additional_prompt ?? '',
-        (request.aspect_ratio ?? '16:9') as Session['aspectRatio'], (request.resolution ?? '4K') as Session['resolution'],
-        { model, editMode });
+      session = this.createSession(owner, request.identity_id, (request.aspect_ratio ?? '16:9') as Session['aspectRatio'],
+        (request.resolution ?? '4K') as Session['resolution'], { model, editMode });
     } else {
       session = this.sessions.get(owner)!;
-      const prompt = request.edit_prompt.trim();
-      if (!LOCAL_VOCABULARY.some((word) => prompt.includes(word))) {
-        this.emit(job.id, 'failed', {
-          status: 422,
-          detail: `Could not understand "${prompt}". Try "make the background red", "red tint" or "add a red border".`,
-        });
+      parentId = session.currentId;
+    }
+    // Siblings, in index order, each announced as it is saved; the first one made is current.
+    const made: string[] = [];
+    failures.forEach((error, index) => {
+      if (error) {
+        this.emit(job.id, 'variant', { index, variants: count, version_id: null, image_url: null, width: null, height: null, error });
         return;
       }
-      this.addVersion(session, 'edit', prompt, session.currentId, owner);
+      const version = this.addVersion(session, job.kind, job.kind === 'generate' ? (request.additional_prompt ?? '') : request.edit_prompt.trim(), parentId, owner);
       if (request.mask_png_base64) {
         // A region edit keeps its mask, as the server does.
-        const made = session.versions.at(-1)!;
-        made.mask_url = made.image_url.replace(/image\/$/, 'mask/');
+        version.mask_url = version.image_url.replace(/image\/$/, 'mask/');
         this.masks.push(request.mask_png_base64);
       }
-    }
+      made.push(version.id);
+      this.emit(job.id, 'variant', {
+        index, variants: count, version_id: version.id, image_url: version.image_url, width: version.width, height: version.height, error: null,
+      });
+    });
+    session.currentId = made[0];
     job.version_id = session.currentId;
     job.status = 'succeeded'; // so the session in the event no longer names it as running
     const body = this.response(session, owner);
     job.status = 'running';
-    this.emit(job.id, 'succeeded', { version_id: session.currentId, session: body as never });
+    this.emit(job.id, 'succeeded', { version_id: session.currentId, version_ids: made, session: body as never });
   }
 
   /** The stream of `GET {prefix}/jobs/{id}/events/` for FakeEventSource: null is a 404. */
@@ -389,6 +435,16 @@ function owner(admin: boolean, userId: string | null | undefined): string | Resp
 
 const BUSY = 'Another edit of this image session is still running. Try again when it finishes.';
 
+/** `variants` out of 1–4: a validation problem, as the server answers it. */
+function variantsProblem(body: { variants?: unknown }) {
+  const { variants } = body;
+  if (variants === undefined || (Number.isInteger(variants) && (variants as number) >= 1 && (variants as number) <= 4)) return null;
+  return HttpResponse.json(
+    { title: 'One or more validation errors occurred.', status: 400, errors: { variants: ['variants must be between 1 and 4.'] } },
+    { status: 400, headers: { 'Content-Type': 'application/problem+json' } },
+  );
+}
+
 /** The plan's generate/edit endpoints: a job, answered at once (Prefer: respond-async) or awaited. */
 function planHandlers(base: string, admin: boolean) {
   async function answer(request: Request, fake: FakeJob, self: boolean) {
@@ -406,9 +462,11 @@ function planHandlers(base: string, admin: boolean) {
   }
   return [
     http.post(`${base}/generate-image/`, async ({ request }) => {
-      const body = (await request.json()) as Record<string, string>;
+      const body = (await request.json()) as FakeJob['request'];
       const who = owner(admin, body.user_id);
       if (who instanceof Response) return who;
+      const invalid = variantsProblem(body);
+      if (invalid) return invalid;
       const identity = fakeApi.identities.find((i) => i.id === body.identity_id);
       if (!identity) return problem(404, 'Identity not found.');
       if (identity.reference_images.length === 0) return problem(400, 'Reference images are required for image generation.');
@@ -425,9 +483,11 @@ function planHandlers(base: string, admin: boolean) {
       return answer(request, fakeApi.startJob(who, 'generate', body), !admin);
     }),
     http.post(`${base}/edit-image/`, async ({ request }) => {
-      const body = (await request.json()) as Record<string, string>;
+      const body = (await request.json()) as FakeJob['request'];
       const who = owner(admin, body.user_id);
       if (who instanceof Response) return who;
+      const invalid = variantsProblem(body);
+      if (invalid) return invalid;
       if (!fakeApi.sessions.get(who)) return problem(400, 'No active image session. Please generate an image first.');
       if (!(body.edit_prompt ?? '').trim()) return problem(400, 'Edit prompt is required.');
       if (body.identity_id && body.identity_id !== fakeApi.sessions.get(who)!.identityId)

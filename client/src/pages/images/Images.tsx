@@ -24,6 +24,7 @@ import { maskProblem } from '@/lib/mask';
 import { ReferencesChangedNotice } from './ReferencesChangedNotice';
 import { SessionCost } from './SessionCost';
 import { useUndoRedoShortcuts } from './use-undo-redo-shortcuts';
+import { VariantPicker } from './VariantPicker';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 
 const DEFAULT_SETTINGS: GenerateSettings = {
@@ -31,6 +32,7 @@ const DEFAULT_SETTINGS: GenerateSettings = {
   additionalPrompt: '',
   aspectRatio: '16:9',
   resolution: '1K', // the server defaults to 4K; 1K keeps the UI quick
+  variants: 1,
 };
 
 export function ImagesPage({ user }: { user: CurrentUser }) {
@@ -63,6 +65,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
     additionalPrompt: readDraft(user.id, selectedUserId),
   }));
   const [comparing, setComparing] = useState(false);
+  const [editVariants, setEditVariants] = useState(1);
   const [confirmingNew, setConfirmingNew] = useState(false);
   const sessionCard = useRef<HTMLElement>(null);
 
@@ -133,7 +136,8 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   const sessionIdentity = identities.data?.find((i) => i.id === session?.session_identity_id);
   const showCompare = comparing && !!parentVersion;
   // The region tool: a mask at the current image's own size (a new size starts a new mask).
-  const mask = useMaskEditor({ width: session?.width || 1, height: session?.height || 1, disabled: generation.isBusy || !session });
+  const picker = generation.variantPicker;
+  const mask = useMaskEditor({ width: session?.width || 1, height: session?.height || 1, disabled: generation.isBusy || !session || !!picker });
   const regionEdit = mask.active && !!mask.mask && !mask.mask.isEmpty;
   const viewedUser = user.is_admin && selectedUserId !== user.id ? users.data?.find((u) => u.id === selectedUserId) : undefined;
 
@@ -171,6 +175,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
         resolution: settings.resolution,
         model: settings.model,
         edit_mode: settings.editMode,
+        variants: settings.variants,
       },
       { onSuccess: revealSession },
     );
@@ -206,6 +211,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
       void painted.toPngBase64().then((maskPngBase64) =>
         generation.editImage(prompt, {
           maskPngBase64,
+          variants: editVariants,
           onSuccess: () => {
             mask.clear();
             mask.setActive(false);
@@ -215,7 +221,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
       );
       return;
     }
-    generation.editImage(prompt, { onSuccess: onApplied });
+    generation.editImage(prompt, { onSuccess: onApplied, variants: editVariants });
   }
 
   // Escape leaves the before/after comparison.
@@ -250,6 +256,20 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
       toast.error(error instanceof Error ? error.message : 'Could not download the image.');
     }
   }
+
+  // A turn of several images: the grid fills in while it runs (under the progress), then stands in
+  // for the image until one is picked.
+  const variantPicker = picker && (
+    <VariantPicker
+      expected={picker.expected}
+      variants={picker.variants}
+      failed={picker.failed}
+      onPick={generation.pickVariant}
+      width={session?.width ?? stageSizeFromRatio(settings.aspectRatio).width}
+      height={session?.height ?? stageSizeFromRatio(settings.aspectRatio).height}
+      disabled={picker.running || generation.isChangingVersion}
+    />
+  );
 
   const compareSizes =
     showCompare && session
@@ -384,6 +404,9 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 />
               )}
 
+              {picker && !picker.running ? (
+                variantPicker
+              ) : (
               <ImageStage
                 src={session.image_url}
                 alt={session.last_prompt ? `Current image: ${session.last_prompt}` : 'Current image'}
@@ -393,6 +416,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                 elapsedSeconds={elapsed}
                 beforeSrc={showCompare ? parentVersion!.image_url : null}
                 compareSizes={compareSizes}
+                compareMaskSrc={showCompare ? (currentVersion?.mask_url ?? null) : null}
                 draftSrc={latestDraft}
                 maskLayer={
                   mask.active && !showCompare ? (
@@ -402,6 +426,8 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
               >
                 {jobPanel}
               </ImageStage>
+              )}
+              {picker?.running && variantPicker}
               {mask.active && !showCompare && <MaskToolbar editor={mask} />}
               <div className="session-meta small muted">
                 <span className="session-meta-facts">
@@ -456,6 +482,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
                       : null
                 }
                 note={identityDeleted && session.provider === 'local' ? IDENTITY_DELETED_LOCAL : null}
+                variants={{ value: editVariants, onChange: setEditVariants }}
               />
 
               {versions.length > 0 && (
@@ -485,17 +512,20 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
               </button>
             </div>
           ) : generation.isGenerating ? (
-            <ImageStage
-              src={null}
-              alt=""
-              width={stageSize.width}
-              height={stageSize.height}
-              busyLabel={jobPanel ? null : 'Generating…'}
-              elapsedSeconds={elapsed}
-              draftSrc={latestDraft}
-            >
-              {jobPanel}
-            </ImageStage>
+            <>
+              <ImageStage
+                src={null}
+                alt=""
+                width={stageSize.width}
+                height={stageSize.height}
+                busyLabel={jobPanel ? null : 'Generating…'}
+                elapsedSeconds={elapsed}
+                draftSrc={latestDraft}
+              >
+                {jobPanel}
+              </ImageStage>
+              {variantPicker}
+            </>
           ) : (
             <div className="empty-state" data-testid="no-session">
               <div className="empty-icon" aria-hidden="true" />
