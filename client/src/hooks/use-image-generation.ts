@@ -42,7 +42,7 @@ export type { SessionOwner };
 /** Every key of the image session derives from these. */
 export const imageSessionKeys = {
   all: ['image-session'] as const,
-  owner: (owner: SessionOwner) => [...imageSessionKeys.all, owner ?? 'self'] as const,
+  owner: (owner: SessionOwner) => [...imageSessionKeys.all, owner ?? 'signed-in'] as const,
   /** Mutation keys: a request in flight survives the page being left and opened again. */
   change: (owner: SessionOwner, kind: 'generate' | 'edit' | 'version' | 'cancel') =>
     [...imageSessionKeys.owner(owner), 'change', kind] as const,
@@ -371,6 +371,8 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
   const isGenerating = generate.isPending || runningJob?.kind === 'generate';
   const isEditing = edit.isPending || runningJob?.kind === 'edit';
 
+  const isBusy = isGenerating || isEditing || starting || runningJob !== null || isChangingVersion;
+
   const job: ImageJobProgress | null = runningJob
     ? {
         job: runningJob,
@@ -392,6 +394,23 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
         ? picking.choice
         : null;
 
+  // --- the versions: which is current, what it was made from, and comparing the two ---------------
+  // Only the history of the session on screen: right after Generate New the old one is still cached.
+  const history = session && historyQuery.data?.session_id === session.session_id ? historyQuery.data : undefined;
+  const versions = history?.versions ?? [];
+  const currentIndex = session ? versions.findIndex((v) => v.id === session.version_id) : -1;
+  const currentVersion = currentIndex >= 0 ? versions[currentIndex] : undefined;
+  const parentVersion = currentVersion?.parent_id ? versions.find((v) => v.id === currentVersion.parent_id) : undefined;
+  const [comparing, setComparing] = useState(false);
+  const isComparing = comparing && !!parentVersion;
+  // Escape leaves the before/after comparison.
+  useEffect(() => {
+    if (!comparing) return;
+    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && setComparing(false);
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [comparing]);
+
   /** Keeps one variant: another one is selected (a toast says so); the current one needs no call. */
   function pickVariant(versionId: string) {
     if (!picking) return;
@@ -409,18 +428,30 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
     isLoadingSession: sessionQuery.isPending,
     sessionError: sessionQuery.error,
     refetchSession: sessionQuery.refetch,
-    // Only the history of the session on screen: right after Generate New the old one is still cached.
-    history: session && historyQuery.data?.session_id === session.session_id ? historyQuery.data : undefined,
+    history,
+    /** Every version of the session on screen, oldest first (empty until its history is read). */
+    versions,
+    currentVersion,
+    /** The current version's number in the history (1 is the oldest), or null while unknown. */
+    currentVersionNumber: currentIndex >= 0 ? currentIndex + 1 : null,
+    /** The version the current one was made from: what Compare shows it against. */
+    parentVersion,
+    /** Before/after of the current version and its parent is on (Escape leaves it). */
+    isComparing,
+    toggleCompare: () => setComparing((on) => !on),
+    stopComparing: () => setComparing(false),
 
     /** Starts a generate job; `onSuccess` runs when the new session's image is on screen. */
-    generateImage: (input: GenerateImageInput, options?: { onSuccess?: () => void }) =>
+    generateImage: (input: GenerateImageInput, options?: { onSuccess?: () => void }) => {
+      setComparing(false);
       generate.mutate(input, {
         onSuccess: (turn) => {
           if (!options?.onSuccess) return;
           if (isImageJob(turn)) onApplied.current.set(turn.id, options.onSuccess);
           else options.onSuccess(); // already generated
         },
-      }),
+      });
+    },
     isGenerating,
     generateError: generate.error ?? (failure?.kind === 'generate' ? failure.error : null),
 
@@ -448,10 +479,13 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
 
     undo: undo.mutate,
     redo: redo.mutate,
+    /** Undo and Redo can be pressed: there is a version to go to and nothing else is changing. */
+    canUndo: !!session?.can_undo && !isBusy,
+    canRedo: !!session?.can_redo && !isBusy,
     selectVersion: select.mutate,
     isChangingVersion,
 
     /** A generate or edit is starting or running, or a version change is: the session must not change again. */
-    isBusy: isGenerating || isEditing || starting || runningJob !== null || isChangingVersion,
+    isBusy,
   };
 }

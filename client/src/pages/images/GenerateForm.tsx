@@ -35,9 +35,10 @@ interface Props {
   /** Admins pick whose session they work on; undefined for everyone else. */
   userPicker?: {
     users: User[] | undefined;
-    selectedUserId: string;
+    /** The user whose session is shown. */
+    ownerId: string;
     currentUserId: string;
-    onSelect: (userId: string) => void;
+    onSelect: (ownerId: string) => void;
   };
 }
 
@@ -75,7 +76,7 @@ export function GenerateForm({
           <label htmlFor="session-user">User</label>
           <select
             id="session-user"
-            value={userPicker.selectedUserId}
+            value={userPicker.ownerId}
             onChange={(e) => userPicker.onSelect(e.target.value)}
             disabled={isBusy}
           >

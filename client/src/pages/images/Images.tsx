@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { toast } from 'sonner';
 import { useElapsedSeconds, useElapsedSince } from '@/hooks/use-elapsed-seconds';
 import { useIdentities } from '@/hooks/use-identities';
 import { useImageGeneration } from '@/hooks/use-image-generation';
+import { useSessionOwner } from '@/hooks/use-session-owner';
 import { useUsers } from '@/hooks/use-users';
 import { fetchPng, imageFileName, saveBlob } from '@/lib/download';
 import { showError } from '@/lib/query-client';
@@ -36,11 +37,7 @@ const DEFAULT_SETTINGS: GenerateSettings = {
 };
 
 export function ImagesPage({ user }: { user: CurrentUser }) {
-  // Admins may work on any user's session (the plan's "test different users"); the chosen
-  // user lives in the URL so a reload keeps it. Everyone else uses the self endpoints.
-  const [params, setParams] = useSearchParams();
-  const selectedUserId = user.is_admin ? params.get('user') || user.id : user.id;
-  const owner = user.is_admin ? selectedUserId : null;
+  const { owner, ownerId, setOwnerId } = useSessionOwner(user);
 
   const identities = useIdentities(user.is_admin);
   const users = useUsers(user.is_admin);
@@ -62,7 +59,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
 
   const [settings, setSettings] = useState<GenerateSettings>(() => ({
     ...DEFAULT_SETTINGS,
-    additionalPrompt: readDraft(user.id, selectedUserId),
+    additionalPrompt: readDraft(user.id, ownerId),
   }));
   const [comparing, setComparing] = useState(false);
   const [editVariants, setEditVariants] = useState(1);
@@ -86,15 +83,15 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   }, [session]);
 
   // An admin switching users: the additional prompt is the one typed for that user's session.
-  const draftOwner = useRef(selectedUserId);
+  const draftOwner = useRef(ownerId);
   useEffect(() => {
-    if (draftOwner.current === selectedUserId) return;
-    draftOwner.current = selectedUserId;
-    const draft = readDraft(user.id, selectedUserId);
+    if (draftOwner.current === ownerId) return;
+    draftOwner.current = ownerId;
+    const draft = readDraft(user.id, ownerId);
     setSettings((s) => ({ ...s, additionalPrompt: draft }));
-  }, [user.id, selectedUserId]);
+  }, [user.id, ownerId]);
   // The additional prompt survives a reload (the session keeps only the whole prompt it built from it).
-  useEffect(() => writeDraft(user.id, selectedUserId, settings.additionalPrompt), [user.id, selectedUserId, settings.additionalPrompt]);
+  useEffect(() => writeDraft(user.id, ownerId, settings.additionalPrompt), [user.id, ownerId, settings.additionalPrompt]);
 
   // Until the picker names a known identity: the session's, else the first. Both effects run in one
   // commit when the page is opened again with everything cached, so this one must read the state
@@ -139,7 +136,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   const picker = generation.variantPicker;
   const mask = useMaskEditor({ width: session?.width || 1, height: session?.height || 1, disabled: generation.isBusy || !session || !!picker });
   const regionEdit = mask.active && !!mask.mask && !mask.mask.isEmpty;
-  const viewedUser = user.is_admin && selectedUserId !== user.id ? users.data?.find((u) => u.id === selectedUserId) : undefined;
+  const viewedUser = user.is_admin && ownerId !== user.id ? users.data?.find((u) => u.id === ownerId) : undefined;
 
   const pickedIdentity = identities.data?.find((i) => i.id === settings.identityId);
   // The picker names another identity than the session's: Generate New is for that one (finding 8).
@@ -304,11 +301,11 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
               user.is_admin
                 ? {
                     users: users.data,
-                    selectedUserId,
+                    ownerId,
                     currentUserId: user.id,
                     onSelect: (id) => {
                       setComparing(false);
-                      setParams(id === user.id ? {} : { user: id }, { replace: true });
+                      setOwnerId(id);
                     },
                   }
                 : undefined
