@@ -28,6 +28,8 @@ import { useGenerateSettings } from './use-generate-settings';
 import { useMaskEditor } from './use-mask-editor';
 import { useUndoRedoShortcuts } from './use-undo-redo-shortcuts';
 import { VariantPicker } from './VariantPicker';
+// The image stage, compare, history and job panel styles; the Library's session view uses them too.
+import './images.css';
 
 /**
  * The Images page: the generate form beside the session card (toolbar, image, edit section,
