@@ -228,7 +228,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         using var cts = new CancellationTokenSource();
 
         var edit = client.PostAsJsonAsync(Edit, new { edit_prompt = "warmer" }, cts.Token);
-        await GeminiProviderTests.WaitUntil(() => Emulator.CallCount == 1); // Gemini is working on it
+        await Wait.UntilAsync(() => Emulator.CallCount == 1, "the emulator to receive the call"); // Gemini is working on it
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => edit);
 
@@ -241,7 +241,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         // DELETE cancels it: the HTTP call to Gemini is aborted, not retried, and the session is as it was.
         var cancelled = await client.DeleteAsync(job.GetProperty("id").GetString() is { } id ? $"{Status}jobs/{id}/" : "");
         Assert.Equal(HttpStatusCode.NoContent, cancelled.StatusCode);
-        await GeminiProviderTests.WaitUntil(() => call.ClientAborted);
+        await Wait.UntilAsync(() => call.ClientAborted, "the emulator to see the app abort the call");
         Assert.Single(Emulator.Calls);
         var after = await client.GetFromJsonAsync<JsonElement>(Status);
         Assert.Equal(before.GetProperty("version_id").GetGuid(), after.GetProperty("version_id").GetGuid());

@@ -153,7 +153,7 @@ public sealed class GeminiStreamingTests : GeminiTestBase
 
         Assert.Matches(@"^Gemini's stream stalled: no chunk for 5 s after \d chunk\(s\)\.$", failure.Message);
         var call = Assert.Single(Emulator.Calls);
-        await GeminiProviderTests.WaitUntil(() => call.ClientAborted);
+        await Wait.UntilAsync(() => call.ClientAborted, "the emulator to see the client abort the stream");
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class GeminiStreamingTests : GeminiTestBase
 
         Assert.Contains("Gemini did not finish within 3 s (Gemini:TotalTimeoutSeconds), 1 attempt(s)", failure.Message);
         var call = Assert.Single(Emulator.Calls);
-        await GeminiProviderTests.WaitUntil(() => call.ClientAborted);
+        await Wait.UntilAsync(() => call.ClientAborted, "the emulator to see the client abort the stream");
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class GeminiStreamingTests : GeminiTestBase
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Generate(host, progress, cts.Token));
 
         var call = Assert.Single(Emulator.Calls);
-        await GeminiProviderTests.WaitUntil(() => call.ClientAborted);
+        await Wait.UntilAsync(() => call.ClientAborted, "the emulator to see the client abort the stream");
         Assert.DoesNotContain("stage Drawing", progress.Events);
     }
 

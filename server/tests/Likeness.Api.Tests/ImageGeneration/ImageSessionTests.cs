@@ -88,7 +88,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
     {
         var (client, _) = await factory.CreateUserClientAsync();
         var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" });
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
 
         var status = await client.GetFromJsonAsync<JsonElement>(Status);
         Assert.False(status.GetProperty("has_active_session").GetBoolean());
@@ -109,7 +109,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         var generated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).JsonAsync();
 
         var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = prompt });
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.EditPromptRequired);
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Edit prompt is required.");
         var status = await client.GetFromJsonAsync<JsonElement>(Status);
         Assert.Equal(generated.GetProperty("version_id").GetGuid(), status.GetProperty("version_id").GetGuid());
     }
@@ -124,7 +124,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
 
         var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert", identity_id = otherId });
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.DifferentIdentity);
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Current session is for a different identity. Generate a new image to start editing.");
         var same = await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert", identity_id = identityId });
         Assert.Equal(HttpStatusCode.OK, same.StatusCode);
     }
@@ -136,7 +136,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         using var admin = await factory.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync(referenceCount: 0);
         var response = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.ReferenceImagesRequired);
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Reference images are required for image generation.");
     }
 
     [Fact]
@@ -146,13 +146,13 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         var identityId = await admin.CreateIdentityAsync();
         var nobody = Guid.NewGuid();
         await (await admin.PostAsJsonAsync(AdminGenerate, new { user_id = nobody, identity_id = identityId, resolution = "1K" }))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
         await (await admin.PostAsJsonAsync(AdminEdit, new { user_id = nobody, edit_prompt = "invert" }))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
         await (await admin.GetAsync($"/api/v1/admin/users/{nobody}/image-session/"))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
         await (await admin.GetAsync($"/api/v1/admin/users/{nobody}/image-session/jobs/"))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         Assert.Equal(aliceEdit.GetProperty("version_id").GetGuid(), aliceStatus.GetProperty("version_id").GetGuid());
         Assert.False((await bob.GetFromJsonAsync<JsonElement>(Status)).GetProperty("has_active_session").GetBoolean());
         await (await bob.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
         var adminOnBob = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/admin/users/{bobId}/image-session/");
         Assert.False(adminOnBob.GetProperty("has_active_session").GetBoolean());
 
@@ -213,7 +213,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         var versionId = forAlice.GetProperty("version_id").GetGuid();
         Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"/api/v1/identities/image-session/versions/{versionId}/image/")).StatusCode);
         await (await bob.PostAsJsonAsync("/api/v1/identities/image-session/select/", new { version_id = versionId }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
 
         // Alice's own edits continue her session.
         var aliceOwn = await alice.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });

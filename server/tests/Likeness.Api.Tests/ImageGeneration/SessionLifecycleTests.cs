@@ -73,13 +73,12 @@ public sealed class SessionLifecycleTests
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = provider.Calls;
         var first = client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" });
-        while (provider.Calls == calls)
-            await Task.Delay(10); // the first edit is inside the provider, holding the session
+        await provider.WaitForCallsAsync(calls + 1); // the first edit is inside the provider, holding the session
 
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
-            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+            .AssertProblemAsync(HttpStatusCode.Conflict, "Another edit of this image session is still running. Try again when it finishes.");
         await (await client.PostAsync($"{Status}undo/", null))
-            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+            .AssertProblemAsync(HttpStatusCode.Conflict, "Another edit of this image session is still running. Try again when it finishes.");
 
         provider.Gate.SetResult();
         provider.Gate = null;
@@ -139,7 +138,7 @@ public sealed class SessionLifecycleTests
         client = await SignIn();
         Assert.False((await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("has_active_session").GetBoolean());
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
 
         await using (var scope = factory.Services.CreateAsyncScope())
         {
@@ -184,7 +183,7 @@ public sealed class SessionLifecycleTests
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/")).StatusCode);
 
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.IdentityDeleted);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "This session's identity was deleted, and edits need its reference images. Undo, redo, compare and download still work; generate a new image to edit again.");
         var undone = await (await client.PostAsync($"{Status}undo/", null)).JsonAsync();
         Assert.False(undone.GetProperty("can_undo").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(undone.GetProperty("image_url").GetString())).StatusCode);

@@ -256,6 +256,10 @@ public sealed class ScriptedImageProvider(IImageProvider inner) : IImageProvider
 
     public int Calls;
 
+    /// <summary>Waits (with the suite's deadline) until the provider has been called <paramref name="calls"/> times in all.</summary>
+    public Task WaitForCallsAsync(int calls) =>
+        Wait.UntilAsync(() => Volatile.Read(ref Calls) >= calls, $"the image provider to be called {calls} time(s) (it was called {Volatile.Read(ref Calls)})");
+
     public string Name => inner.Name;
 
     public async Task<ProviderImage> GenerateImage(string prompt, IReadOnlyList<ProviderImage> referenceImages, string aspectRatio, string resolution, CancellationToken cancellationToken = default, IImageProgress? progress = null)
