@@ -159,10 +159,11 @@ public sealed class GeminiStreamingTests : GeminiTestBase
     [Fact]
     public async Task Time_the_caller_spends_on_a_preview_is_not_counted_as_a_stalled_stream()
     {
-        // Storing a preview (4 s here) takes longer than the idle timeout (3 s), twice over.
-        using var host = Host(("Gemini:StreamIdleTimeoutSeconds", "3"));
+        // Storing a preview (9 s here) takes longer than the idle timeout (8 s), twice over. The timeout has
+        // a busy machine's margin: at 3 s, a CI machine's stall between two chunks failed it.
+        using var host = Host(("Gemini:StreamIdleTimeoutSeconds", "8"));
         Emulator.Delays = EmulatorDelays.None;
-        var progress = new RecordingProgress { PreviewDelay = TimeSpan.FromSeconds(4) };
+        var progress = new RecordingProgress { PreviewDelay = TimeSpan.FromSeconds(9) };
 
         var image = await Generate(host, progress);
 
