@@ -313,7 +313,7 @@ public sealed class ImageSessionLibraryTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, identityId, generated) = await factory.StartSessionAsync("1:1");
-        var photo = TestImages.Quadrants(300, 200);
+        var photo = TestImages.QuadrantsPng(300, 200);
 
         var response = await client.PostAsync(Upload, UploadForm(identityId, photo));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
