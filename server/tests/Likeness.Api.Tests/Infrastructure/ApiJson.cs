@@ -19,10 +19,15 @@ public static class ApiJson
         return options;
     }
 
-    /// <summary>The body as <typeparamref name="T"/>; fails with the body when it is empty or not that shape.</summary>
+    /// <summary>
+    /// The body of a 2xx answer as <typeparamref name="T"/>; fails with the body when the answer is not a success
+    /// (a problem would otherwise read as a record of nulls) or not that shape. Problems are read with AssertProblemAsync.
+    /// </summary>
     public static async Task<T> ReadAsAsync<T>(this HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode,
+            $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {body}");
         try
         {
             return JsonSerializer.Deserialize<T>(body, Options) ?? throw new JsonException("null");
