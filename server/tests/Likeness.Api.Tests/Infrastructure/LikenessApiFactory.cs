@@ -140,6 +140,16 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>
+    /// Every client the factory makes waits up to 5 minutes for an answer (HttpClient's default is 100 s): a 4K edit
+    /// on a busy 2-core machine took longer, and a test's own deadlines say better what it waited for.
+    /// </summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.Timeout = TimeSpan.FromMinutes(5);
+    }
+
+    /// <summary>
     /// A client with a bearer token for the bootstrap admin, minted as the sign-in endpoint would (no HTTP sign-in:
     /// no password hashing, no sign-in rate limit). Tests of signing in use <see cref="CreateSignedInClientAsync"/>.
     /// </summary>
