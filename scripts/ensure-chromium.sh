@@ -4,6 +4,6 @@ set -euo pipefail
 if [ ! -x /usr/bin/chromium ]; then
   echo "ensure-chromium: installing Debian's chromium package" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
+  apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium >/dev/null
 fi

@@ -9,8 +9,8 @@ bindir=$(find_bindir)
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
   echo "with-postgres: installing Debian's postgresql package" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq postgresql >/dev/null
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
+  apt-get -o DPkg::Lock::Timeout=300 install -y -qq postgresql >/dev/null
   bindir=$(find_bindir)
 fi
 

@@ -420,7 +420,7 @@ public sealed class GeminiEmulatorTests : GeminiTestBase
         await Assert.ThrowsAnyAsync<IOException>(() => stream.CopyToAsync(received));
 
         Assert.Equal(3, Encoding.UTF8.GetString(received.ToArray()).Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
-        await GeminiProviderTests.WaitUntil(() => Emulator.Calls.Single().StreamBroken);
+        await Wait.UntilAsync(() => Emulator.Calls.Single().StreamBroken, "the emulator to record the broken stream");
     }
 
     [Theory]

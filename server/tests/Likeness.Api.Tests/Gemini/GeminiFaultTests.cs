@@ -127,7 +127,7 @@ public sealed class GeminiFaultTests : GeminiTestBase
         Assert.NotEmpty(image.Bytes);
         var calls = Emulator.Calls;
         Assert.Equal(2, calls.Count);
-        await GeminiProviderTests.WaitUntil(() => calls[0].ClientAborted);
+        await Wait.UntilAsync(() => calls[0].ClientAborted, "the emulator to see the client abort the call");
     }
 
     [Fact]

@@ -153,16 +153,17 @@ public sealed class GeminiStreamingTests : GeminiTestBase
 
         Assert.Matches(@"^Gemini's stream stalled: no chunk for 5 s after \d chunk\(s\)\.$", failure.Message);
         var call = Assert.Single(Emulator.Calls);
-        await GeminiProviderTests.WaitUntil(() => call.ClientAborted);
+        await Wait.UntilAsync(() => call.ClientAborted, "the emulator to see the client abort the stream");
     }
 
     [Fact]
     public async Task Time_the_caller_spends_on_a_preview_is_not_counted_as_a_stalled_stream()
     {
-        // Storing a preview (4 s here) takes longer than the idle timeout (3 s), twice over.
-        using var host = Host(("Gemini:StreamIdleTimeoutSeconds", "3"));
+        // Storing a preview (9 s here) takes longer than the idle timeout (8 s), twice over. The timeout has
+        // a busy machine's margin: at 3 s, a CI machine's stall between two chunks failed it.
+        using var host = Host(("Gemini:StreamIdleTimeoutSeconds", "8"));
         Emulator.Delays = EmulatorDelays.None;
-        var progress = new RecordingProgress { PreviewDelay = TimeSpan.FromSeconds(4) };
+        var progress = new RecordingProgress { PreviewDelay = TimeSpan.FromSeconds(9) };
 
         var image = await Generate(host, progress);
 
@@ -180,7 +181,7 @@ public sealed class GeminiStreamingTests : GeminiTestBase
 
         Assert.Contains("Gemini did not finish within 3 s (Gemini:TotalTimeoutSeconds), 1 attempt(s)", failure.Message);
         var call = Assert.Single(Emulator.Calls);
-        await GeminiProviderTests.WaitUntil(() => call.ClientAborted);
+        await Wait.UntilAsync(() => call.ClientAborted, "the emulator to see the client abort the stream");
     }
 
     [Fact]
@@ -194,7 +195,7 @@ public sealed class GeminiStreamingTests : GeminiTestBase
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Generate(host, progress, cts.Token));
 
         var call = Assert.Single(Emulator.Calls);
-        await GeminiProviderTests.WaitUntil(() => call.ClientAborted);
+        await Wait.UntilAsync(() => call.ClientAborted, "the emulator to see the client abort the stream");
         Assert.DoesNotContain("stage Drawing", progress.Events);
     }
 

@@ -37,7 +37,7 @@ public class UploadValidationTests(LikenessApiFactory factory) : IClassFixture<L
     {
         using var admin = await factory.CreateAdminClientAsync();
         var id = await admin.CreateIdentityAsync(referenceCount: 0);
-        var truncated = ImageFiles.Truncated(TestImages.Quadrants(200, 150));
+        var truncated = ImageFiles.Truncated(TestImages.QuadrantsPng(200, 150));
 
         var response = await admin.UploadReferenceImagesAsync(id, [("cut.png", truncated, "image/png")]);
 
@@ -254,7 +254,7 @@ public class UploadValidationTests(LikenessApiFactory factory) : IClassFixture<L
         var good2 = ImageFiles.UniqueJpeg();
         var badBytes = bad switch
         {
-            "corrupt" => ImageFiles.Truncated(TestImages.Quadrants(120, 90)),
+            "corrupt" => ImageFiles.Truncated(TestImages.QuadrantsPng(120, 90)),
             "gif" => ImageFiles.Gif,
             _ => ImageFiles.BlankPng(7000, 7000),
         };

@@ -62,11 +62,10 @@ public sealed class BoundedWorkTests
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = provider.Calls;
         var running = alice.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });
-        while (Volatile.Read(ref provider.Calls) == calls)
-            await Task.Delay(10);
+        await provider.WaitForCallsAsync(calls + 1);
 
         var refused = await bob.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
-        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests, ImageJobs.EngineBusy);
+        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests, "The image engine is busy with other images. Try again in a minute.");
         Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
 
         provider.Gate.SetResult();
@@ -83,8 +82,7 @@ public sealed class BoundedWorkTests
         var identityId = await admin.CreateIdentityAsync();
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var generating = client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
-        while (Volatile.Read(ref provider.Calls) == 0)
-            await Task.Delay(10);
+        await provider.WaitForCallsAsync(1);
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/")).StatusCode);
         provider.Gate.SetResult();

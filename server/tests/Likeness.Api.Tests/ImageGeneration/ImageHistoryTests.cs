@@ -46,13 +46,13 @@ public sealed class ImageHistoryTests(LikenessApiFactory factory) : IClassFixtur
         var undoneTwice = await (await client.PostAsync($"{Session}/undo/", null)).JsonAsync();
         Assert.Equal(root, VersionOf(undoneTwice));
         Assert.False(undoneTwice.GetProperty("can_undo").GetBoolean());
-        await (await client.PostAsync($"{Session}/undo/", null)).AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NothingToUndo);
+        await (await client.PostAsync($"{Session}/undo/", null)).AssertProblemAsync(HttpStatusCode.BadRequest, "Nothing to undo.");
 
         Assert.Equal(VersionOf(a), VersionOf(await (await client.PostAsync($"{Session}/redo/", null)).JsonAsync()));
         var redone = await (await client.PostAsync($"{Session}/redo/", null)).JsonAsync();
         Assert.Equal(VersionOf(b), VersionOf(redone));
         Assert.Equal("invert", redone.GetProperty("last_prompt").GetString());
-        await (await client.PostAsync($"{Session}/redo/", null)).AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NothingToRedo);
+        await (await client.PostAsync($"{Session}/redo/", null)).AssertProblemAsync(HttpStatusCode.BadRequest, "Nothing to redo.");
 
         // An edit after undo starts from the undone-to image.
         await client.PostAsync($"{Session}/undo/", null);
@@ -107,12 +107,12 @@ public sealed class ImageHistoryTests(LikenessApiFactory factory) : IClassFixtur
     {
         var (client, _) = await StartAsync();
         await (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = Guid.NewGuid() }))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.VersionNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "Image version not found.");
         await (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = "x" }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "version_id must be a UUID.");
         var (fresh, _) = await factory.CreateUserClientAsync();
         await (await fresh.PostAsync($"{Session}/undo/", null))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
         var history = await fresh.GetFromJsonAsync<JsonElement>($"{Session}/history/");
         Assert.Empty(history.GetProperty("versions").EnumerateArray());
     }

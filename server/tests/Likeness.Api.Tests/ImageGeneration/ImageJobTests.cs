@@ -28,15 +28,7 @@ public sealed class ImageJobTests
         return client.SendAsync(request);
     }
 
-    private static async Task WaitForCalls(ScriptedImageProvider provider, int calls)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (Volatile.Read(ref provider.Calls) < calls)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The provider was not called {calls} times within 60 s.");
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitForCalls(ScriptedImageProvider provider, int calls) => provider.WaitForCallsAsync(calls);
 
     [Fact]
     public async Task Prefer_respond_async_answers_202_with_the_job_and_its_events_end_with_the_version()
@@ -168,9 +160,9 @@ public sealed class ImageJobTests
         await using var factory = new LikenessApiFactory();
         var (client, _) = await factory.CreateUserClientAsync();
         await (await PostAsync(client, Edit, new { edit_prompt = "invert" }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
         await (await PostAsync(client, Edit, new { edit_prompt = " " }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.EditPromptRequired);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "Edit prompt is required.");
         using var admin = await factory.CreateAdminClientAsync();
         var bare = await admin.CreateIdentityAsync(referenceCount: 0, name: "Bare");
         await (await PostAsync(client, Generate, new { identity_id = bare })).AssertProblemAsync(HttpStatusCode.BadRequest,
@@ -245,11 +237,11 @@ public sealed class ImageJobTests
 
         var others = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })));
         foreach (var other in others)
-            await other.AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+            await other.AssertProblemAsync(HttpStatusCode.Conflict, "Another edit of this image session is still running. Try again when it finishes.");
         await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" }))
-            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+            .AssertProblemAsync(HttpStatusCode.Conflict, "Another edit of this image session is still running. Try again when it finishes.");
         await (await client.PostAsync($"{Session}/undo/", null))
-            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+            .AssertProblemAsync(HttpStatusCode.Conflict, "Another edit of this image session is still running. Try again when it finishes.");
 
         provider.Gate.SetResult();
         Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
@@ -356,7 +348,7 @@ public sealed class ImageJobTests
                 .SetProperty(x => x.LeaseUntil, now.AddSeconds(60)).SetProperty(x => x.LeaseToken, token));
         }
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
-            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+            .AssertProblemAsync(HttpStatusCode.Conflict, "Another edit of this image session is still running. Try again when it finishes.");
 
         factory.Clock.Advance(TimeSpan.FromSeconds(61)); // the lease ran out
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).StatusCode);

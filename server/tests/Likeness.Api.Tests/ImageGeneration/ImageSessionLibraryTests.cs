@@ -95,20 +95,20 @@ public sealed class ImageSessionLibraryTests
         // Read-only: the active session is the new one, and undo cannot reach the old one.
         var status = await client.GetFromJsonAsync<JsonElement>(Status);
         Assert.Equal(second.GetProperty("session_id").GetGuid(), status.GetProperty("session_id").GetGuid());
-        await (await client.PostAsync($"{Status}undo/", null)).AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NothingToUndo);
+        await (await client.PostAsync($"{Status}undo/", null)).AssertProblemAsync(HttpStatusCode.BadRequest, "Nothing to undo.");
         await (await client.PostAsJsonAsync($"{Status}select/", new { version_id = versions[0].GetProperty("id").GetGuid() }))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.VersionNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "Image version not found.");
 
         // Another user finds nothing of it; a version of another session is not this session's.
         var (stranger, _) = await factory.CreateUserClientAsync();
         Assert.Empty((await stranger.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
-        await (await stranger.GetAsync($"{prefix}/")).AssertProblemAsync(HttpStatusCode.NotFound, ImageSessionLibrary.LibrarySessionNotFound);
+        await (await stranger.GetAsync($"{prefix}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
         await (await stranger.GetAsync(versions[0].GetProperty("image_url").GetString()))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.VersionNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "Image version not found.");
         await (await client.GetAsync($"{prefix}/versions/{second.GetProperty("version_id").GetGuid()}/image/"))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.VersionNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "Image version not found.");
         await (await client.GetAsync($"{Library}{second.GetProperty("session_id").GetGuid()}/"))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageSessionLibrary.LibrarySessionNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
     }
 
     [Fact]
@@ -148,9 +148,9 @@ public sealed class ImageSessionLibraryTests
 
         // Reopening what is not in the library is a 404 (the active session, an unknown id).
         await (await client.PostAsync($"{Library}{oldId}/reopen/", null))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageSessionLibrary.LibrarySessionNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
         await (await client.PostAsync($"{Library}{Guid.NewGuid()}/reopen/", null))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageSessionLibrary.LibrarySessionNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
     }
 
     [Fact]
@@ -164,11 +164,10 @@ public sealed class ImageSessionLibraryTests
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = provider.Calls;
         var edit = client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });
-        while (provider.Calls == calls)
-            await Task.Delay(10); // the edit is inside the provider, holding the active session
+        await provider.WaitForCallsAsync(calls + 1); // the edit is inside the provider, holding the active session
 
         await (await client.PostAsync($"{Library}{oldId}/reopen/", null))
-            .AssertProblemAsync(HttpStatusCode.Conflict, ImageSessionLibrary.JobRunning);
+            .AssertProblemAsync(HttpStatusCode.Conflict, "An image is still being made. Try again when it finishes.");
 
         provider.Gate.SetResult();
         provider.Gate = null;
@@ -217,13 +216,13 @@ public sealed class ImageSessionLibraryTests
         var aliceOnly = KeyOf(Convert.FromBase64String(edited.GetProperty("image_base64").GetString()!));
         var oldId = generated.GetProperty("session_id").GetGuid();
 
-        await (await bob.DeleteAsync($"{Library}{oldId}/")).AssertProblemAsync(HttpStatusCode.NotFound, ImageSessionLibrary.LibrarySessionNotFound);
+        await (await bob.DeleteAsync($"{Library}{oldId}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
         await (await alice.DeleteAsync($"{Library}{(await alice.GetFromJsonAsync<JsonElement>(Status)).GetProperty("session_id").GetGuid()}/"))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageSessionLibrary.LibrarySessionNotFound); // the active one is not the library's
+            .AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found."); // the active one is not the library's
 
         Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync($"{Library}{oldId}/")).StatusCode);
         Assert.Empty((await alice.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
-        await (await alice.DeleteAsync($"{Library}{oldId}/")).AssertProblemAsync(HttpStatusCode.NotFound, ImageSessionLibrary.LibrarySessionNotFound);
+        await (await alice.DeleteAsync($"{Library}{oldId}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
 
         var store = factory.Services.GetRequiredService<IImageStore>();
         Assert.Null(await store.GetAsync(aliceOnly));
@@ -251,9 +250,9 @@ public sealed class ImageSessionLibraryTests
         client = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
         Assert.Empty((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
         await (await client.GetAsync($"{Library}{first.GetProperty("session_id").GetGuid()}/"))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageSessionLibrary.LibrarySessionNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
         await (await client.PostAsync($"{Library}{first.GetProperty("session_id").GetGuid()}/reopen/", null))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageSessionLibrary.LibrarySessionNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
         Assert.True((await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("has_active_session").GetBoolean());
 
         await using var scope = factory.Services.CreateAsyncScope();
@@ -306,7 +305,7 @@ public sealed class ImageSessionLibraryTests
         var reopened = await (await admin.PostAsync($"{prefix}/library/{sessionId}/reopen/", null)).JsonAsync();
         Assert.Equal(sessionId, reopened.GetProperty("session_id").GetGuid());
         await (await admin.GetAsync($"/api/v1/admin/users/{Guid.NewGuid()}/image-session/library/"))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
     }
 
     [Fact]
@@ -314,7 +313,7 @@ public sealed class ImageSessionLibraryTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, identityId, generated) = await factory.StartSessionAsync("1:1");
-        var photo = TestImages.Quadrants(300, 200);
+        var photo = TestImages.QuadrantsPng(300, 200);
 
         var response = await client.PostAsync(Upload, UploadForm(identityId, photo));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -377,9 +376,9 @@ public sealed class ImageSessionLibraryTests
         using var admin = await factory.CreateAdminClientAsync();
         var bare = await admin.CreateIdentityAsync(referenceCount: 0, name: "Bare");
         await (await client.PostAsync(Upload, UploadForm(bare, TestImages.Png(20, 20, SKColors.Teal))))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.ReferenceImagesRequired);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "Reference images are required for image generation.");
         var noImage = new MultipartFormDataContent { { new StringContent(identityId.ToString()), "identity_id" } };
-        await (await client.PostAsync(Upload, noImage)).AssertProblemAsync(HttpStatusCode.BadRequest, ImageSessionLibraryApi.NoImage);
+        await (await client.PostAsync(Upload, noImage)).AssertProblemAsync(HttpStatusCode.BadRequest, "No image was sent. Send the photo as a multipart part named 'image'.");
         var noIdentity = new MultipartFormDataContent { { new ByteArrayContent(TestImages.Png(20, 20, SKColors.Teal)), "image", "me.png" } };
         await (await client.PostAsync(Upload, noIdentity)).AssertProblemAsync(HttpStatusCode.BadRequest, "identity_id is required.");
         await (await client.PostAsJsonAsync(Upload, new { identity_id = identityId }))

@@ -18,37 +18,37 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         using var admin = await factory.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync();
 
-        var generated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, aspect_ratio = "16:9", resolution = "1K" })).JsonAsync();
-        Assert.True(generated.GetProperty("has_active_session").GetBoolean());
-        Assert.Equal(identityId, generated.GetProperty("session_identity_id").GetGuid());
-        using (var image = TestImages.Decode(generated.GetProperty("image_base64").GetString()!))
+        var generated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, aspect_ratio = "16:9", resolution = "1K" })).ReadAsAsync<ImageSessionResponse>();
+        Assert.True(generated.HasActiveSession);
+        Assert.Equal(identityId, generated.SessionIdentityId);
+        using (var image = TestImages.Decode(generated.ImageBase64!))
             Assert.Equal((1024, 576), (image.Width, image.Height));
-        Assert.False(generated.GetProperty("can_undo").GetBoolean());
+        Assert.False(generated.CanUndo);
 
         var rotated = await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" });
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
-        var rotatedBody = await rotated.JsonAsync();
-        using (var image = TestImages.Decode(rotatedBody.GetProperty("image_base64").GetString()!))
+        var rotatedBody = await rotated.ReadAsAsync<ImageSessionResponse>();
+        using (var image = TestImages.Decode(rotatedBody.ImageBase64!))
         {
             Assert.Equal((576, 1024), (image.Width, image.Height));
             Assert.True(TestImages.MaxSaturation(image) > 10, "the generated canvas has colour before black and white");
         }
-        Assert.True(rotatedBody.GetProperty("can_undo").GetBoolean());
+        Assert.True(rotatedBody.CanUndo);
 
-        var grey = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "black and white" })).JsonAsync();
-        using (var image = TestImages.Decode(grey.GetProperty("image_base64").GetString()!))
+        var grey = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "black and white" })).ReadAsAsync<ImageSessionResponse>();
+        using (var image = TestImages.Decode(grey.ImageBase64!))
         {
             Assert.Equal((576, 1024), (image.Width, image.Height)); // still rotated: applied to the previous image
             Assert.Equal(0, TestImages.MaxSaturation(image));
         }
-        Assert.Equal("black and white", grey.GetProperty("last_prompt").GetString());
+        Assert.Equal("black and white", grey.LastPrompt);
 
-        // The status endpoint restores exactly this image after a reload: by URL, never as base64.
+        // The status endpoint restores exactly this image after a reload: by URL, never as base64 (the raw JSON, on purpose).
         var status = await client.GetFromJsonAsync<JsonElement>(Status);
-        Assert.Equal(grey.GetProperty("version_id").GetGuid(), status.GetProperty("version_id").GetGuid());
+        Assert.Equal(grey.VersionId, status.GetProperty("version_id").GetGuid());
         Assert.False(status.TryGetProperty("image_base64", out _));
         var bytes = await client.GetByteArrayAsync(status.GetProperty("image_url").GetString());
-        Assert.Equal(grey.GetProperty("image_base64").GetString(), Convert.ToBase64String(bytes));
+        Assert.Equal(grey.ImageBase64, Convert.ToBase64String(bytes));
     }
 
     [Fact]
@@ -58,29 +58,29 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         using var admin = await factory.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync();
 
-        var first = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", additional_prompt = "first" })).JsonAsync();
-        var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).JsonAsync();
-        var firstImage = await client.GetAsync(first.GetProperty("image_url").GetString());
+        var first = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", additional_prompt = "first" })).ReadAsAsync<ImageSessionResponse>();
+        var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).ReadAsAsync<ImageSessionResponse>();
+        var firstImage = await client.GetAsync(first.ImageUrl);
         Assert.Equal(HttpStatusCode.OK, firstImage.StatusCode);
 
         var secondResponse = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", additional_prompt = "second" });
         Assert.True(secondResponse.IsSuccessStatusCode, await secondResponse.Content.ReadAsStringAsync());
-        var second = await secondResponse.JsonAsync();
-        Assert.NotEqual(first.GetProperty("session_id").GetGuid(), second.GetProperty("session_id").GetGuid());
-        Assert.False(second.GetProperty("can_undo").GetBoolean());
-        Assert.Equal("1:1", second.GetProperty("aspect_ratio").GetString());
+        var second = await secondResponse.ReadAsAsync<ImageSessionResponse>();
+        Assert.NotEqual(first.SessionId, second.SessionId);
+        Assert.False(second.CanUndo);
+        Assert.Equal("1:1", second.AspectRatio);
 
-        var history = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/history/");
-        Assert.Single(history.GetProperty("versions").EnumerateArray());
+        var history = await client.GetAsAsync<SessionHistory>("/api/v1/identities/image-session/history/");
+        Assert.Single(history.Versions);
         // The old session's versions are no longer the session's; they are in the library, images and all.
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(edited.GetProperty("image_url").GetString())).StatusCode);
-        var library = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/library/");
-        var old = Assert.Single(library.EnumerateArray());
-        Assert.Equal(first.GetProperty("session_id").GetGuid(), old.GetProperty("id").GetGuid());
-        Assert.Equal(2, old.GetProperty("version_count").GetInt32());
-        var oldImage = await client.GetAsync(old.GetProperty("image_url").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(edited.ImageUrl)).StatusCode);
+        var library = await client.GetAsAsync<List<LibraryItem>>("/api/v1/identities/image-session/library/");
+        var old = Assert.Single(library);
+        Assert.Equal(first.SessionId, old.Id);
+        Assert.Equal(2, old.VersionCount);
+        var oldImage = await client.GetAsync(old.ImageUrl);
         Assert.Equal(HttpStatusCode.OK, oldImage.StatusCode);
-        Assert.Equal(edited.GetProperty("image_base64").GetString(), Convert.ToBase64String(await oldImage.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(edited.ImageBase64, Convert.ToBase64String(await oldImage.Content.ReadAsByteArrayAsync()));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
     {
         var (client, _) = await factory.CreateUserClientAsync();
         var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" });
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
 
         var status = await client.GetFromJsonAsync<JsonElement>(Status);
         Assert.False(status.GetProperty("has_active_session").GetBoolean());
@@ -106,12 +106,12 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         var (client, _) = await factory.CreateUserClientAsync();
         using var admin = await factory.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync();
-        var generated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).JsonAsync();
+        var generated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).ReadAsAsync<ImageSessionResponse>();
 
         var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = prompt });
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.EditPromptRequired);
-        var status = await client.GetFromJsonAsync<JsonElement>(Status);
-        Assert.Equal(generated.GetProperty("version_id").GetGuid(), status.GetProperty("version_id").GetGuid());
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Edit prompt is required.");
+        var status = await client.GetAsAsync<ImageSessionResponse>(Status);
+        Assert.Equal(generated.VersionId, status.VersionId);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
 
         var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert", identity_id = otherId });
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.DifferentIdentity);
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Current session is for a different identity. Generate a new image to start editing.");
         var same = await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert", identity_id = identityId });
         Assert.Equal(HttpStatusCode.OK, same.StatusCode);
     }
@@ -136,7 +136,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         using var admin = await factory.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync(referenceCount: 0);
         var response = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.ReferenceImagesRequired);
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Reference images are required for image generation.");
     }
 
     [Fact]
@@ -146,13 +146,13 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         var identityId = await admin.CreateIdentityAsync();
         var nobody = Guid.NewGuid();
         await (await admin.PostAsJsonAsync(AdminGenerate, new { user_id = nobody, identity_id = identityId, resolution = "1K" }))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
         await (await admin.PostAsJsonAsync(AdminEdit, new { user_id = nobody, edit_prompt = "invert" }))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
         await (await admin.GetAsync($"/api/v1/admin/users/{nobody}/image-session/"))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
         await (await admin.GetAsync($"/api/v1/admin/users/{nobody}/image-session/jobs/"))
-            .AssertProblemAsync(HttpStatusCode.NotFound, ImageGenerationOrchestrator.UserNotFound);
+            .AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
     }
 
     [Fact]
@@ -196,24 +196,24 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         var (alice, aliceId) = await factory.CreateUserClientAsync();
         var (bob, bobId) = await factory.CreateUserClientAsync();
 
-        var forAlice = await (await admin.PostAsJsonAsync(AdminGenerate, new { user_id = aliceId, identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).JsonAsync();
-        var aliceEdit = await (await admin.PostAsJsonAsync(AdminEdit, new { user_id = aliceId, edit_prompt = "rotate 180" })).JsonAsync();
-        Assert.True(aliceEdit.GetProperty("has_active_session").GetBoolean());
+        var forAlice = await (await admin.PostAsJsonAsync(AdminGenerate, new { user_id = aliceId, identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).ReadAsAsync<ImageSessionResponse>();
+        var aliceEdit = await (await admin.PostAsJsonAsync(AdminEdit, new { user_id = aliceId, edit_prompt = "rotate 180" })).ReadAsAsync<ImageSessionResponse>();
+        Assert.True(aliceEdit.HasActiveSession);
 
         // Alice sees the session the admin made for her; Bob has none, and editing gives him the plan's 400.
-        var aliceStatus = await alice.GetFromJsonAsync<JsonElement>(Status);
-        Assert.Equal(aliceEdit.GetProperty("version_id").GetGuid(), aliceStatus.GetProperty("version_id").GetGuid());
-        Assert.False((await bob.GetFromJsonAsync<JsonElement>(Status)).GetProperty("has_active_session").GetBoolean());
+        var aliceStatus = await alice.GetAsAsync<ImageSessionResponse>(Status);
+        Assert.Equal(aliceEdit.VersionId, aliceStatus.VersionId);
+        Assert.False((await bob.GetAsAsync<ImageSessionResponse>(Status)).HasActiveSession);
         await (await bob.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
-        var adminOnBob = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/admin/users/{bobId}/image-session/");
-        Assert.False(adminOnBob.GetProperty("has_active_session").GetBoolean());
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
+        var adminOnBob = await admin.GetAsAsync<ImageSessionResponse>($"/api/v1/admin/users/{bobId}/image-session/");
+        Assert.False(adminOnBob.HasActiveSession);
 
         // Bob cannot fetch Alice's versions by id.
-        var versionId = forAlice.GetProperty("version_id").GetGuid();
+        var versionId = forAlice.VersionId;
         Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"/api/v1/identities/image-session/versions/{versionId}/image/")).StatusCode);
         await (await bob.PostAsJsonAsync("/api/v1/identities/image-session/select/", new { version_id = versionId }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
 
         // Alice's own edits continue her session.
         var aliceOwn = await alice.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });

@@ -44,12 +44,7 @@ public sealed class KilledServerTests
         var started = await second.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var jobId = (await started.JsonAsync()).GetProperty("id").GetGuid();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (emulator.CallCount == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The second server never called its engine.\n" + server.Output);
-            await Task.Delay(20);
-        }
+        await Wait.UntilAsync(() => emulator.CallCount > 0, "the second server to call its engine", TimeSpan.FromSeconds(60), () => server.Output);
 
         server.Kill(); // SIGKILL: no shutdown, no lease release
         await (await client.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" }))
@@ -109,22 +104,19 @@ public sealed class KilledServerTests
             process.BeginErrorReadLine();
 
             using var probe = new HttpClient { BaseAddress = new Uri(child.BaseUrl) };
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (true)
+            await Wait.UntilAsync(async () =>
             {
                 Assert.False(process.HasExited, "The second server exited:\n" + child.Output);
-                Assert.True(DateTime.UtcNow < deadline, "The second server did not start within 2 minutes:\n" + child.Output);
                 try
                 {
-                    if ((await probe.GetAsync("/api/v1/auth/me")).StatusCode == HttpStatusCode.Unauthorized)
-                        return child;
+                    return (await probe.GetAsync("/api/v1/auth/me")).StatusCode == HttpStatusCode.Unauthorized;
                 }
                 catch (HttpRequestException)
                 {
-                    // not listening yet
+                    return false; // not listening yet
                 }
-                await Task.Delay(200);
-            }
+            }, "the second server to answer", TimeSpan.FromMinutes(2), () => child.Output);
+            return child;
         }
 
         public async Task<HttpClient> SignInAsync(string email, string password)

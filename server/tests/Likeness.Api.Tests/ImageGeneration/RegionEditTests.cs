@@ -86,11 +86,11 @@ public sealed class RegionEditTests
 
     public static TheoryData<string, string> BadMasks => new()
     {
-        { "all black", RegionMask.Empty },
-        { "all white", RegionMask.CoversAll },
-        { "wrong size", RegionMask.WrongSize(512, 288, 1024, 576) },
-        { "jpeg", RegionMask.NotPng },
-        { "not base64", RegionMask.NotBase64 },
+        { "all black", "The mask is empty: paint the area to change in white." },
+        { "all white", "The mask covers the whole image; send the edit without a mask to change everything." },
+        { "wrong size", "The mask is 512×288; it must be the size of the current image, 1024×576." },
+        { "jpeg", "The mask must be a PNG image (white = may change, black = keep)." },
+        { "not base64", "mask_png_base64 is not valid base64." },
     };
 
     [Theory]
@@ -124,17 +124,15 @@ public sealed class RegionEditTests
         var mask = MaskPng(1024, 576, new SKRectI(10, 10, 200, 200));
 
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90", mask_png_base64 = mask }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, LocalImageProvider.RegionCannotRotate);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "A region edit cannot rotate the image; clear the mask to rotate the whole image.");
 
         var started = await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "edit", edit_prompt = "invert", mask_png_base64 = mask });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var job = await started.JsonAsync();
         var jobUrl = started.Headers.Location!.ToString();
-        for (var i = 0; i < 600 && job.GetProperty("status").GetString() is "queued" or "running"; i++)
-        {
-            await Task.Delay(50);
-            job = await client.GetFromJsonAsync<JsonElement>(jobUrl);
-        }
+        if (job.GetProperty("status").GetString() is "queued" or "running")
+            job = await Wait.ForAsync(() => client.GetFromJsonAsync<JsonElement>(jobUrl),
+                j => j.GetProperty("status").GetString() is not ("queued" or "running"), "the region edit job to finish");
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         var history = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
         Assert.NotEqual(JsonValueKind.Null, history.GetProperty("versions")[1].GetProperty("mask_url").ValueKind);

@@ -148,12 +148,12 @@ public sealed class RegionMaskTests
 
     public static TheoryData<string, string> BadMasks => new()
     {
-        { "not base64", RegionMask.NotBase64 },
-        { "jpeg", RegionMask.NotPng },
-        { "truncated", RegionMask.NotPng },
-        { "wrong size", RegionMask.WrongSize(100, 60, 120, 80) },
-        { "all black", RegionMask.Empty },
-        { "all white", RegionMask.CoversAll },
+        { "not base64", "mask_png_base64 is not valid base64." },
+        { "jpeg", "The mask must be a PNG image (white = may change, black = keep)." },
+        { "truncated", "The mask must be a PNG image (white = may change, black = keep)." },
+        { "wrong size", "The mask is 100×60; it must be the size of the current image, 120×80." },
+        { "all black", "The mask is empty: paint the area to change in white." },
+        { "all white", "The mask covers the whole image; send the edit without a mask to change everything." },
     };
 
     [Theory]

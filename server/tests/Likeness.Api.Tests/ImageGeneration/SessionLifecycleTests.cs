@@ -26,7 +26,7 @@ public sealed class SessionLifecycleTests
     {
         await using var factory = WithScriptedProvider(out var provider);
         var (client, identityId, generated) = await StartAsync(factory);
-        var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).JsonAsync();
+        var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).ReadAsAsync<ImageSessionResponse>();
         var before = await client.GetStringAsync(Status);
 
         provider.Failure = new ImageProviderFailedException("upstream is down");
@@ -46,11 +46,10 @@ public sealed class SessionLifecycleTests
         Assert.Equal(before, await client.GetStringAsync(Status));
 
         provider.Failure = null;
-        var after = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
-        Assert.Equal(edited.GetProperty("version_id").GetGuid(),
-            (await client.GetFromJsonAsync<JsonElement>($"{Status}history/")).GetProperty("versions").EnumerateArray()
-                .Single(v => v.GetProperty("id").GetGuid() == after.GetProperty("version_id").GetGuid()).GetProperty("parent_id").GetGuid());
-        Assert.NotEqual(generated.GetProperty("version_id").GetGuid(), after.GetProperty("version_id").GetGuid());
+        var after = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" })).ReadAsAsync<ImageSessionResponse>();
+        Assert.Equal(edited.VersionId,
+            (await client.GetAsAsync<SessionHistory>($"{Status}history/")).Versions.Single(v => v.Id == after.VersionId).ParentId);
+        Assert.NotEqual(generated.GetProperty("version_id").GetGuid(), after.VersionId);
     }
 
     [Fact]
@@ -73,43 +72,52 @@ public sealed class SessionLifecycleTests
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = provider.Calls;
         var first = client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" });
-        while (provider.Calls == calls)
-            await Task.Delay(10); // the first edit is inside the provider, holding the session
+        await provider.WaitForCallsAsync(calls + 1); // the first edit is inside the provider, holding the session
 
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
-            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+            .AssertProblemAsync(HttpStatusCode.Conflict, "Another edit of this image session is still running. Try again when it finishes.");
         await (await client.PostAsync($"{Status}undo/", null))
-            .AssertProblemAsync(HttpStatusCode.Conflict, ImageGenerationOrchestrator.EditRunning);
+            .AssertProblemAsync(HttpStatusCode.Conflict, "Another edit of this image session is still running. Try again when it finishes.");
 
         provider.Gate.SetResult();
         provider.Gate = null;
-        var firstBody = await (await first).JsonAsync();
-        Assert.Equal(generated.GetProperty("version_id").GetGuid(),
-            (await client.GetFromJsonAsync<JsonElement>($"{Status}history/")).GetProperty("versions")[1].GetProperty("parent_id").GetGuid());
+        var firstBody = await (await first).ReadAsAsync<ImageSessionResponse>();
+        Assert.Equal(generated.GetProperty("version_id").GetGuid(), (await client.GetAsAsync<SessionHistory>($"{Status}history/")).Versions[1].ParentId);
 
         // Once the first finished, the next edit builds on it.
-        var second = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).JsonAsync();
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
-        Assert.Equal(3, history.GetProperty("versions").GetArrayLength());
-        Assert.Equal(firstBody.GetProperty("version_id").GetGuid(), history.GetProperty("versions")[2].GetProperty("parent_id").GetGuid());
-        Assert.Equal(second.GetProperty("version_id").GetGuid(), history.GetProperty("current_version_id").GetGuid());
+        var second = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).ReadAsAsync<ImageSessionResponse>();
+        var history = await client.GetAsAsync<SessionHistory>($"{Status}history/");
+        Assert.Equal(3, history.Versions.Count);
+        Assert.Equal(firstBody.VersionId, history.Versions[2].ParentId);
+        Assert.Equal(second.VersionId, history.CurrentVersionId);
     }
 
     [Fact]
-    public async Task Many_simultaneous_edits_each_succeed_or_get_409_and_the_history_holds_every_success()
+    public async Task Of_six_simultaneous_edits_exactly_one_runs_the_others_get_409_and_the_history_holds_it()
     {
-        await using var factory = new LikenessApiFactory();
-        var (client, _, _) = await StartAsync(factory);
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })));
-        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
-        var succeeded = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
-        Assert.True(succeeded >= 1);
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
-        Assert.Equal(1 + succeeded, history.GetProperty("versions").GetArrayLength());
-        // Each success is a child of the one before: a single line, nothing overwritten.
-        var versions = history.GetProperty("versions").EnumerateArray().ToList();
-        for (var i = 1; i < versions.Count; i++)
-            Assert.Equal(versions[i - 1].GetProperty("id").GetGuid(), versions[i].GetProperty("parent_id").GetGuid());
+        // The provider waits on a gate, so the six requests certainly overlap: the first to claim the session
+        // is inside the provider while the other five are answered.
+        await using var factory = WithScriptedProvider(out var provider);
+        var (client, _, generated) = await StartAsync(factory);
+        provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = provider.Calls;
+
+        var requests = Enumerable.Range(0, 6).Select(_ => client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).ToList();
+        await provider.WaitForCallsAsync(calls + 1);
+        await Wait.UntilAsync(() => requests.Count(r => r.IsCompleted) >= 5, "five of the six edits to be answered while one is in the provider");
+        var refused = requests.Where(r => r.IsCompleted).ToList();
+        Assert.Equal(5, refused.Count);
+        foreach (var response in refused)
+            await (await response).AssertProblemAsync(HttpStatusCode.Conflict, "Another edit of this image session is still running. Try again when it finishes.");
+
+        provider.Gate.SetResult();
+        var ran = await Wait.ForAsync(requests.Single(r => !refused.Contains(r)), "the edit in the provider to answer");
+        Assert.Equal(HttpStatusCode.OK, ran.StatusCode);
+        Assert.Equal(calls + 1, provider.Calls);
+        var history = await client.GetAsAsync<SessionHistory>($"{Status}history/");
+        Assert.Equal(2, history.Versions.Count);
+        Assert.Equal(generated.GetProperty("version_id").GetGuid(), history.Versions[1].ParentId);
+        Assert.Equal((await ran.ReadAsAsync<ImageSessionResponse>()).VersionId, history.CurrentVersionId);
     }
 
     [Fact]
@@ -124,7 +132,7 @@ public sealed class SessionLifecycleTests
         var client = await SignIn();
         await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
         await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });
-        var expiresAt = (await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("expires_at").GetDateTime();
+        var expiresAt = (await client.GetAsAsync<ImageSessionResponse>(Status)).ExpiresAt!.Value;
         Assert.InRange(expiresAt - DateTime.UtcNow, TimeSpan.FromDays(6.9), TimeSpan.FromDays(7.1));
 
         // Use extends it.
@@ -133,13 +141,13 @@ public sealed class SessionLifecycleTests
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"{Status}undo/", null)).StatusCode);
         factory.Clock.Advance(TimeSpan.FromDays(6));
         client = await SignIn();
-        Assert.True((await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("has_active_session").GetBoolean());
+        Assert.True((await client.GetAsAsync<ImageSessionResponse>(Status)).HasActiveSession);
 
         factory.Clock.Advance(TimeSpan.FromDays(2));
         client = await SignIn();
-        Assert.False((await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("has_active_session").GetBoolean());
+        Assert.False((await client.GetAsAsync<ImageSessionResponse>(Status)).HasActiveSession);
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NoActiveSession);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
 
         await using (var scope = factory.Services.CreateAsyncScope())
         {
@@ -163,9 +171,9 @@ public sealed class SessionLifecycleTests
 
         using var admin = await factory.CreateAdminClientAsync();
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/")).StatusCode);
-        var status = await client.GetFromJsonAsync<JsonElement>(Status);
-        Assert.True(status.GetProperty("has_active_session").GetBoolean()); // SET NULL: the session survives
-        Assert.Equal(JsonValueKind.Null, status.GetProperty("session_identity_id").ValueKind);
+        var status = await client.GetAsAsync<ImageSessionResponse>(Status);
+        Assert.True(status.HasActiveSession); // SET NULL: the session survives
+        Assert.Null(status.SessionIdentityId);
         // The local engine edits from the current image alone: a deleted identity's session goes on (issue 11, finding 16).
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).StatusCode);
         AssertStoreHoldsOnlyReferencedImages(factory);
@@ -184,10 +192,10 @@ public sealed class SessionLifecycleTests
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/")).StatusCode);
 
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.IdentityDeleted);
-        var undone = await (await client.PostAsync($"{Status}undo/", null)).JsonAsync();
-        Assert.False(undone.GetProperty("can_undo").GetBoolean());
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(undone.GetProperty("image_url").GetString())).StatusCode);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "This session's identity was deleted, and edits need its reference images. Undo, redo, compare and download still work; generate a new image to edit again.");
+        var undone = await (await client.PostAsync($"{Status}undo/", null)).ReadAsAsync<ImageSessionResponse>();
+        Assert.False(undone.CanUndo);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(undone.ImageUrl)).StatusCode);
     }
 
     [Fact]
@@ -201,19 +209,19 @@ public sealed class SessionLifecycleTests
         var upload = await admin.UploadReferenceImagesAsync(identityId, [("new.png", TestImages.Png(80, 80, SkiaSharp.SKColors.Teal), "image/png")]);
         Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
 
-        Assert.True((await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("references_changed").GetBoolean());
+        Assert.True((await client.GetAsAsync<ImageSessionResponse>(Status)).ReferencesChanged);
         var edited = await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
-        Assert.True((await edited.JsonAsync()).GetProperty("references_changed").GetBoolean());
+        Assert.True((await edited.ReadAsAsync<ImageSessionResponse>()).ReferencesChanged);
 
         // Removing it again restores the hash the session started with.
-        var imageId = (await upload.JsonAsync())[0].GetProperty("id").GetGuid();
+        var imageId = (await upload.ReadAsAsync<List<Created>>())[0].Id;
         await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/reference-images/{imageId}/");
-        Assert.False((await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("references_changed").GetBoolean());
+        Assert.False((await client.GetAsAsync<ImageSessionResponse>(Status)).ReferencesChanged);
 
         await admin.UploadReferenceImagesAsync(identityId, [("again.png", TestImages.Png(81, 80, SkiaSharp.SKColors.Teal), "image/png")]);
-        var regenerated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).JsonAsync();
-        Assert.False(regenerated.GetProperty("references_changed").GetBoolean());
+        var regenerated = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).ReadAsAsync<ImageSessionResponse>();
+        Assert.False(regenerated.ReferencesChanged);
     }
 
     /// <summary>Every file in the store is referenced by a reference image or an image version, and vice versa.</summary>

@@ -1,11 +1,17 @@
 using System.Collections.Concurrent;
 using Likeness.Api.Providers;
+using Likeness.Api.Security;
+using Likeness.Api.Users;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Likeness.Api.Tests.Infrastructure;
@@ -54,7 +60,8 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         var identityId = await admin.CreateIdentityAsync();
         var generated = await client.PostAsJsonAsync("/api/v1/identities/generate-image/",
             new { identity_id = identityId, resolution = "1K", aspect_ratio = aspectRatio });
-        Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
+        Assert.True(generated.StatusCode == HttpStatusCode.OK,
+            $"generate answered {(int)generated.StatusCode}: {await generated.Content.ReadAsStringAsync()}\n{ProblemLogs()}");
         return (client, identityId, await generated.JsonAsync());
     }
 
@@ -132,9 +139,48 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>A client signed in with a bearer token as the bootstrap admin.</summary>
-    public Task<HttpClient> CreateAdminClientAsync() => CreateSignedInClientAsync(AdminEmail, AdminPassword);
+    /// <summary>
+    /// Every client the factory makes waits up to 5 minutes for an answer (HttpClient's default is 100 s): a 4K edit
+    /// on a busy 2-core machine took longer, and a test's own deadlines say better what it waited for.
+    /// </summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.Timeout = TimeSpan.FromMinutes(5);
+    }
 
+    /// <summary>
+    /// A client with a bearer token for the bootstrap admin, minted as the sign-in endpoint would (no HTTP sign-in:
+    /// no password hashing, no sign-in rate limit). Tests of signing in use <see cref="CreateSignedInClientAsync"/>.
+    /// </summary>
+    public async Task<HttpClient> CreateAdminClientAsync() => ClientWithToken(await MintAccessTokenAsync(AdminEmail));
+
+    /// <summary>
+    /// A bearer token for the user, made the way <c>POST /api/v1/auth/login</c> makes one: the user's principal (with
+    /// its security stamp, so sign-out ends it), a refresh-token family, the bearer scheme's protector and lifetime.
+    /// </summary>
+    public async Task<string> MintAccessTokenAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var user = await services.GetRequiredService<UserManager<User>>().FindByEmailAsync(email)
+            ?? throw new InvalidOperationException($"No user {email}.");
+        var principal = await services.GetRequiredService<IUserClaimsPrincipalFactory<User>>().CreateAsync(user);
+        principal.Identities.First().AddClaims(await services.GetRequiredService<RefreshTokenFamilies>().StartAsync(user));
+        var bearer = services.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(IdentityConstants.BearerScheme);
+        var now = Clock.GetUtcNow();
+        var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + bearer.BearerTokenExpiration, IsPersistent = true };
+        return bearer.BearerTokenProtector.Protect(new AuthenticationTicket(principal, properties, IdentityConstants.BearerScheme));
+    }
+
+    private HttpClient ClientWithToken(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client signed in through <c>POST /api/v1/auth/login</c> with the email and password.</summary>
     public async Task<HttpClient> CreateSignedInClientAsync(string email, string password)
     {
         var client = CreateClient();
@@ -151,7 +197,7 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
     public async Task<(HttpClient Client, Guid UserId)> CreateUserClientAsync(bool isAdmin = false)
     {
         var (id, email) = await CreateUserAsync(isAdmin);
-        return (await CreateSignedInClientAsync(email, UserPassword), id);
+        return (ClientWithToken(await MintAccessTokenAsync(email)), id);
     }
 
     /// <summary>Creates a user (password <see cref="UserPassword"/>) through the admin API.</summary>
@@ -163,6 +209,9 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         response.EnsureSuccessStatusCode();
         return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), email);
     }
+
+    /// <summary>What the app logged at Warning and above (a 5xx answer's cause), for a failure message.</summary>
+    public string ProblemLogs() => string.Join("\n", Logs.Entries.Where(e => e.Level >= LogLevel.Warning).TakeLast(20));
 
     public override async ValueTask DisposeAsync()
     {
@@ -194,7 +243,9 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
     {
         if (Environment.GetEnvironmentVariable("LIKENESS_TEST_SERVER_ERRORS") is not { Length: > 0 } path)
             return;
-        var errors = Logs.Entries.Where(e => e.Level >= LogLevel.Error).ToArray();
+        // LIKENESS_TEST_SERVER_LOG_LEVEL=Warning (or lower) writes more than the errors, when a failure needs it.
+        var least = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("LIKENESS_TEST_SERVER_LOG_LEVEL"), out var level) ? level : LogLevel.Error;
+        var errors = Logs.Entries.Where(e => e.Level >= least).ToArray();
         if (errors.Length == 0)
             return;
         var text = string.Concat(errors.Select(e => $"--- {DateTimeOffset.UtcNow:O} {DataDirectory}\n{e}\n"));
@@ -256,18 +307,27 @@ public sealed class ScriptedImageProvider(IImageProvider inner) : IImageProvider
 
     public int Calls;
 
+    /// <summary>Replaces what the inner provider made (e.g. with bytes that are not an image), while set.</summary>
+    public Func<ProviderImage, ProviderImage>? Answer { get; set; }
+
+    /// <summary>Waits (with the suite's deadline) until the provider has been called <paramref name="calls"/> times in all.</summary>
+    public Task WaitForCallsAsync(int calls) =>
+        Wait.UntilAsync(() => Volatile.Read(ref Calls) >= calls, $"the image provider to have been called {calls} time(s) in all");
+
     public string Name => inner.Name;
 
     public async Task<ProviderImage> GenerateImage(string prompt, IReadOnlyList<ProviderImage> referenceImages, string aspectRatio, string resolution, CancellationToken cancellationToken = default, IImageProgress? progress = null)
     {
         await Before(cancellationToken);
-        return await inner.GenerateImage(prompt, referenceImages, aspectRatio, resolution, cancellationToken, progress);
+        var image = await inner.GenerateImage(prompt, referenceImages, aspectRatio, resolution, cancellationToken, progress);
+        return Answer is { } answer ? answer(image) : image;
     }
 
     public async Task<ProviderImage> EditImage(string editPrompt, ProviderImage previousImage, IReadOnlyList<ProviderImage> referenceImages, string aspectRatio, string resolution, CancellationToken cancellationToken = default, IImageProgress? progress = null)
     {
         await Before(cancellationToken);
-        return await inner.EditImage(editPrompt, previousImage, referenceImages, aspectRatio, resolution, cancellationToken, progress);
+        var image = await inner.EditImage(editPrompt, previousImage, referenceImages, aspectRatio, resolution, cancellationToken, progress);
+        return Answer is { } answer ? answer(image) : image;
     }
 
     private async Task Before(CancellationToken cancellationToken)

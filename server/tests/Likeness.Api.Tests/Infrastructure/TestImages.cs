@@ -1,8 +1,12 @@
+using Likeness.Api.Providers;
 using SkiaSharp;
 
 namespace Likeness.Api.Tests.Infrastructure;
 
-/// <summary>Small images made in code, and the pixel facts tests assert on.</summary>
+/// <summary>
+/// Small images made in code (as bytes for uploads, or as <see cref="ProviderImage"/>s for the engines), and the
+/// pixel facts tests assert on. The one test-image helper (the Local engine's tests had their own copy).
+/// </summary>
 public static class TestImages
 {
     public static byte[] Png(int width, int height, SKColor color) => Encode(width, height, color, SKEncodedImageFormat.Png);
@@ -12,7 +16,7 @@ public static class TestImages
     public static byte[] Webp(int width, int height, SKColor color) => Encode(width, height, color, SKEncodedImageFormat.Webp);
 
     /// <summary>A PNG with a distinct colour in each quadrant, so rotations and flips are visible.</summary>
-    public static byte[] Quadrants(int width, int height)
+    public static byte[] QuadrantsPng(int width, int height)
     {
         using var bitmap = new SKBitmap(width, height);
         using (var canvas = new SKCanvas(bitmap))
@@ -54,4 +58,121 @@ public static class TestImages
             }
         return max;
     }
+
+    // The Local engine's tests: images as the provider takes them, and measures of its output.
+    public static ProviderImage Solid(int width, int height, SKColor color, SKEncodedImageFormat format = SKEncodedImageFormat.Png) =>
+        Draw(width, height, canvas => canvas.Clear(color), format);
+
+    /// <summary>Four coloured quadrants: red top-left, green top-right, blue bottom-left, yellow bottom-right.</summary>
+    public static ProviderImage Quadrants(int width, int height)
+    {
+        return Draw(width, height, canvas =>
+        {
+            Fill(canvas, SKRect.Create(0, 0, width / 2f, height / 2f), SKColors.Red);
+            Fill(canvas, SKRect.Create(width / 2f, 0, width / 2f, height / 2f), SKColors.Lime);
+            Fill(canvas, SKRect.Create(0, height / 2f, width / 2f, height / 2f), SKColors.Blue);
+            Fill(canvas, SKRect.Create(width / 2f, height / 2f, width / 2f, height / 2f), SKColors.Yellow);
+        });
+    }
+
+    /// <summary>A mid-grey image with a single marker block (4x4) at the top-left corner.</summary>
+    public static ProviderImage Marked(int width, int height, SKColor background, SKColor marker) =>
+        Draw(width, height, canvas =>
+        {
+            canvas.Clear(background);
+            Fill(canvas, SKRect.Create(0, 0, 4, 4), marker);
+        });
+
+    /// <summary>A soft photo-like image: a diagonal colour gradient with a few shapes.</summary>
+    public static ProviderImage Photo(int width, int height) =>
+        Draw(width, height, canvas =>
+        {
+            using var shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height),
+                [new SKColor(200, 120, 60), new SKColor(60, 110, 170)], SKShaderTileMode.Clamp);
+            using var paint = new SKPaint { Shader = shader };
+            canvas.DrawRect(SKRect.Create(width, height), paint);
+            using var dot = new SKPaint { Color = new SKColor(240, 220, 90), IsAntialias = true };
+            canvas.DrawCircle(width * 0.3f, height * 0.4f, Math.Min(width, height) * 0.2f, dot);
+            using var bar = new SKPaint { Color = new SKColor(40, 40, 50) };
+            canvas.DrawRect(SKRect.Create(width * 0.55f, height * 0.2f, width * 0.1f, height * 0.6f), bar);
+        });
+
+    /// <summary>Vertical mid-tone stripes, 4 px wide: lots of edges that can be softened or sharpened.</summary>
+    public static ProviderImage Stripes(int width, int height) =>
+        Draw(width, height, canvas =>
+        {
+            canvas.Clear(new SKColor(80, 90, 100));
+            using var paint = new SKPaint { Color = new SKColor(170, 160, 150) };
+            for (var x = 0; x < width; x += 8)
+                canvas.DrawRect(SKRect.Create(x, 0, 4, height), paint);
+        });
+
+    public static ProviderImage Draw(int width, int height, Action<SKCanvas> draw, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+            draw(canvas);
+        using var data = bitmap.Encode(format, 95);
+        var mime = format switch
+        {
+            SKEncodedImageFormat.Jpeg => "image/jpeg",
+            SKEncodedImageFormat.Webp => "image/webp",
+            _ => "image/png",
+        };
+        return new ProviderImage(data.ToArray(), mime);
+    }
+
+    private static void Fill(SKCanvas canvas, SKRect rect, SKColor color)
+    {
+        using var paint = new SKPaint { Color = color };
+        canvas.DrawRect(rect, paint);
+    }
+
+    public static SKBitmap Decode(ProviderImage image)
+    {
+        Assert.Equal("image/png", image.MimeType);
+        Assert.True(image.Bytes.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), "expected PNG bytes");
+        return SKBitmap.Decode(image.Bytes) ?? throw new InvalidOperationException("Output does not decode.");
+    }
+
+    public static double MeanLuminance(SKBitmap bitmap) => Mean(bitmap, c => 0.299 * c.Red + 0.587 * c.Green + 0.114 * c.Blue);
+
+    public static double Mean(SKBitmap bitmap, Func<SKColor, double> value, SKRectI? region = null)
+    {
+        var r = region ?? new SKRectI(0, 0, bitmap.Width, bitmap.Height);
+        var pixels = bitmap.Pixels; // one native call instead of one per GetPixel
+        double sum = 0;
+        for (var y = r.Top; y < r.Bottom; y++)
+            for (var x = r.Left; x < r.Right; x++)
+                sum += value(pixels[y * bitmap.Width + x]);
+        return sum / (r.Width * r.Height);
+    }
+
+    /// <summary>Mean HSV saturation in 0..100.</summary>
+    public static double MeanSaturation(SKBitmap bitmap) => Mean(bitmap, c =>
+    {
+        c.ToHsv(out _, out var s, out _);
+        return s;
+    });
+
+    /// <summary>Mean absolute difference between horizontally adjacent pixels (a sharpness measure).</summary>
+    public static double EdgeEnergy(SKBitmap bitmap)
+    {
+        double sum = 0;
+        for (var y = 0; y < bitmap.Height; y++)
+            for (var x = 1; x < bitmap.Width; x++)
+            {
+                SKColor a = bitmap.GetPixel(x - 1, y), b = bitmap.GetPixel(x, y);
+                sum += Math.Abs(a.Red - b.Red) + Math.Abs(a.Green - b.Green) + Math.Abs(a.Blue - b.Blue);
+            }
+        return sum / (bitmap.Height * (bitmap.Width - 1));
+    }
+
+    public static bool Near(SKColor actual, SKColor expected, int tolerance = 3) =>
+        Math.Abs(actual.Red - expected.Red) <= tolerance
+        && Math.Abs(actual.Green - expected.Green) <= tolerance
+        && Math.Abs(actual.Blue - expected.Blue) <= tolerance;
+
+    public static void AssertNear(SKColor expected, SKColor actual, int tolerance = 3) =>
+        Assert.True(Near(actual, expected, tolerance), $"expected about {expected}, got {actual}");
 }

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using Likeness.Api.Storage;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using SkiaSharp;
 
 namespace Likeness.Api.Tests.Storage;
@@ -37,19 +35,8 @@ public sealed class S3AppTests : IAsyncLifetime
         await _s3.DisposeAsync();
     }
 
-    /// <summary>
-    /// Program.cs on this branch still registers the file store directly, so the test swaps in what
-    /// <c>builder.Services.AddImageStore(builder.Configuration)</c> will register.
-    /// </summary>
-    private static LikenessApiFactory AppOn(Dictionary<string, string?> settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return LikenessApiFactory.With(settings, services =>
-        {
-            services.RemoveAll<IImageStore>();
-            services.AddImageStore(configuration);
-        });
-    }
+    /// <summary>The app with its own registration (<c>AddImageStore</c> in Program.cs) reading these settings: nothing swapped.</summary>
+    private static LikenessApiFactory AppOn(Dictionary<string, string?> settings) => LikenessApiFactory.With(settings);
 
     private static string KeyOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
@@ -142,5 +129,40 @@ public sealed class S3AppTests : IAsyncLifetime
         Assert.NotNull(error);
         Assert.Contains("ImageStore:S3:BucketName is required when ImageStore:Kind is S3.", error.ToString());
         Assert.DoesNotContain(S3Emulator.SecretKey, error.ToString());
+    }
+
+    [Theory]
+    [S3rverData]
+    public async Task The_apps_own_registration_keeps_generated_and_edited_images_in_s3rver(string server)
+    {
+        await using var s3 = await S3TestServer.StartAsync(server);
+        await using var app = AppOn(new Dictionary<string, string?>
+        {
+            ["ImageStore:Kind"] = "S3",
+            ["ImageStore:S3:BucketName"] = s3.Bucket,
+            ["ImageStore:S3:ServiceUrl"] = s3.Url,
+            ["ImageStore:S3:Region"] = S3Emulator.Region,
+            ["ImageStore:S3:AccessKey"] = s3.AccessKey,
+            ["ImageStore:S3:SecretKey"] = s3.SecretKey,
+            ["ImageStore:S3:Prefix"] = Prefix,
+        });
+        Assert.IsType<S3ImageStore>(app.Services.GetRequiredService<IImageStore>());
+        var (client, _, generated) = await app.StartSessionAsync();
+        var edited = await client.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" });
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+
+        foreach (var body in new[] { generated, await edited.JsonAsync() })
+        {
+            var bytes = Convert.FromBase64String(body.GetProperty("image_base64").GetString()!);
+            using var stored = await s3.Client.GetObjectAsync(s3.Bucket, ObjectName(KeyOf(bytes)));
+            using var read = new MemoryStream();
+            await stored.ResponseStream.CopyToAsync(read);
+            Assert.Equal(bytes, read.ToArray());
+            var served = await client.GetAsync(body.GetProperty("image_url").GetString());
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            Assert.Equal(bytes, await served.Content.ReadAsByteArrayAsync());
+        }
+        Assert.False(Directory.Exists(app.ImagesDirectory) && Directory.EnumerateFiles(app.ImagesDirectory, "*", SearchOption.AllDirectories).Any(),
+            "nothing is written under the data folder's images/");
     }
 }

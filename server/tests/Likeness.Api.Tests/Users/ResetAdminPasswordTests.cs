@@ -50,7 +50,7 @@ public class ResetAdminPasswordTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await before.GetAsync("/api/v1/auth/me")).StatusCode);
         using var anonymous = factory.CreateClient();
         await (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword }))
-            .AssertProblemAsync(HttpStatusCode.Unauthorized, AuthApi.InvalidCredentials);
+            .AssertProblemAsync(HttpStatusCode.Unauthorized, "Invalid email or password.");
         using var after = await factory.CreateSignedInClientAsync(LikenessApiFactory.AdminEmail, match.Groups[1].Value);
         Assert.True((await after.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("is_admin").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, (await after.GetAsync("/api/v1/admin/users/")).StatusCode);

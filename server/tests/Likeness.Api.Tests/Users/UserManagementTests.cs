@@ -44,10 +44,10 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/v1/auth/me")).StatusCode);
         using (var refresh = factory.CreateClient())
             await (await refresh.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = tokens.GetProperty("refresh_token").GetString() }))
-                .AssertProblemAsync(HttpStatusCode.Unauthorized, AuthApi.InvalidRefreshToken);
-        await (await LoginAsync(email, LikenessApiFactory.UserPassword)).AssertProblemAsync(HttpStatusCode.Forbidden, AuthApi.AccountDisabled);
+                .AssertProblemAsync(HttpStatusCode.Unauthorized, "The refresh token is invalid or has expired. Sign in again.");
+        await (await LoginAsync(email, LikenessApiFactory.UserPassword)).AssertProblemAsync(HttpStatusCode.Forbidden, "This account is disabled. Ask an admin to enable it.");
         // A wrong password says no more than for anyone.
-        await (await LoginAsync(email, "Wrong-Passw0rd!")).AssertProblemAsync(HttpStatusCode.Unauthorized, AuthApi.InvalidCredentials);
+        await (await LoginAsync(email, "Wrong-Passw0rd!")).AssertProblemAsync(HttpStatusCode.Unauthorized, "Invalid email or password.");
         var listed = (await admin.GetFromJsonAsync<JsonElement>(Users)).EnumerateArray().Single(u => u.GetProperty("id").GetGuid() == id);
         Assert.True(listed.GetProperty("is_disabled").GetBoolean());
 
@@ -63,7 +63,7 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
         using var admin = await factory.CreateAdminClientAsync();
         var me = await AdminIdAsync(admin);
 
-        await (await admin.PostAsync($"{Users}{me}/disable/", null)).AssertProblemAsync(HttpStatusCode.Conflict, UserAdministration.CannotDisableSelf);
+        await (await admin.PostAsync($"{Users}{me}/disable/", null)).AssertProblemAsync(HttpStatusCode.Conflict, "You cannot disable your own account.");
         await (await admin.DeleteAsync($"{Users}{me}/")).AssertProblemAsync(HttpStatusCode.Conflict, UserAdministration.CannotDeleteSelf);
         await (await admin.PutAsJsonAsync($"{Users}{me}/role/", new { is_admin = false }))
             .AssertProblemAsync(HttpStatusCode.Conflict, UserAdministration.CannotRemoveOwnAdmin);
@@ -75,9 +75,9 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"{Users}{me}/enable/", null)).StatusCode);
 
         var missing = Guid.NewGuid();
-        await (await admin.PostAsync($"{Users}{missing}/disable/", null)).AssertProblemAsync(HttpStatusCode.NotFound, UsersApi.UserNotFound);
-        await (await admin.DeleteAsync($"{Users}{missing}/")).AssertProblemAsync(HttpStatusCode.NotFound, UsersApi.UserNotFound);
-        await (await admin.PutAsJsonAsync($"{Users}{missing}/role/", new { is_admin = true })).AssertProblemAsync(HttpStatusCode.NotFound, UsersApi.UserNotFound);
+        await (await admin.PostAsync($"{Users}{missing}/disable/", null)).AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
+        await (await admin.DeleteAsync($"{Users}{missing}/")).AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
+        await (await admin.PutAsJsonAsync($"{Users}{missing}/role/", new { is_admin = true })).AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
         await (await admin.PutAsJsonAsync($"{Users}{me}/role/", new { })).AssertProblemAsync(HttpStatusCode.BadRequest, "is_admin is required (true or false).");
     }
 
@@ -115,7 +115,7 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"{Users}{id}/password/", new { password = "New-Passw0rd!" })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await user.GetAsync("/api/v1/auth/me")).StatusCode);
-        await (await LoginAsync(email, LikenessApiFactory.UserPassword)).AssertProblemAsync(HttpStatusCode.Unauthorized, AuthApi.InvalidCredentials);
+        await (await LoginAsync(email, LikenessApiFactory.UserPassword)).AssertProblemAsync(HttpStatusCode.Unauthorized, "Invalid email or password.");
         Assert.Equal(HttpStatusCode.OK, (await LoginAsync(email, "New-Passw0rd!")).StatusCode);
     }
 
@@ -150,9 +150,9 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"{Users}{id}/")).StatusCode);
 
-        await (await admin.GetAsync($"{Users}{id}/")).AssertProblemAsync(HttpStatusCode.NotFound, UsersApi.UserNotFound);
+        await (await admin.GetAsync($"{Users}{id}/")).AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
         Assert.Equal(HttpStatusCode.Unauthorized, (await user.GetAsync("/api/v1/auth/me")).StatusCode);
-        await (await LoginAsync(email, LikenessApiFactory.UserPassword)).AssertProblemAsync(HttpStatusCode.Unauthorized, AuthApi.InvalidCredentials);
+        await (await LoginAsync(email, LikenessApiFactory.UserPassword)).AssertProblemAsync(HttpStatusCode.Unauthorized, "Invalid email or password.");
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<LikenessDbContext>();
@@ -163,6 +163,6 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
         Assert.Null(await store.GetAsync(Key(edited)));
         Assert.NotNull(await store.GetAsync(Key(first)));
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(others.GetProperty("image_url").GetString())).StatusCode);
-        await (await admin.DeleteAsync($"{Users}{id}/")).AssertProblemAsync(HttpStatusCode.NotFound, UsersApi.UserNotFound);
+        await (await admin.DeleteAsync($"{Users}{id}/")).AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
     }
 }

@@ -78,7 +78,7 @@ public sealed class LocalEngineApiTests(LikenessApiFactory factory) : IClassFixt
         var history = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
         Assert.Equal(2, history.GetProperty("versions").GetArrayLength()); // no version was drawn for the words
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "redo" }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, ImageGenerationOrchestrator.NothingToRedo);
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "Nothing to redo.");
     }
 
     [Theory]
