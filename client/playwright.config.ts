@@ -106,7 +106,7 @@ export default defineConfig<E2eOptions>({
       // First, and alone: building the emulator builds the API too, which must not change under a running server.
       name: 'gemini-emulator',
       command:
-        `mkdir -p '${servers}' && dotnet build '${emulator}' --nologo -v q && ` +
+        `mkdir -p '${servers}' && { dotnet build '${emulator}' --nologo -v q > '${servers}/build.log' 2>&1 || { cat '${servers}/build.log' >&2; exit 1; }; } && ` +
         `dotnet run --project '${emulator}' --no-launch-profile --no-build -- --urls ${emulatorUrl} --api-key ${EMULATOR_KEY} ${EMULATOR_DELAYS} 2>&1 | tee '${EMULATOR_LOG}'`,
       wait: { stdout: /listening on/ },
       stdout: 'ignore',
