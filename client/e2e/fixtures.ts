@@ -167,7 +167,8 @@ export async function generate(page: Page, identity: Identity, { aspect, prompt 
 export async function seedSession(page: Page, identity: Identity, { aspect, edits = [] }: { aspect?: string; edits?: string[] } = {}) {
   const versions: string[] = [];
   const generated = await page.request.post('/api/v1/identities/generate-image/', {
-    data: { identity_id: identity.id, aspect_ratio: aspect, additional_prompt: 'portrait in a Victorian study' },
+    // 1K as the form's default (the API's default is the model's largest size, far slower to make and to show).
+    data: { identity_id: identity.id, aspect_ratio: aspect, resolution: '1K', additional_prompt: 'portrait in a Victorian study' },
     timeout: 180_000,
   });
   expect(generated.status(), `generate-image: ${generated.status() >= 300 ? await generated.text() : ''}`).toBeLessThan(300);
