@@ -186,9 +186,8 @@ test('a reload mid-edit picks the job up again, and it ends with "Edit applied."
   await expect(panel(page)).toBeVisible();
   await expect(panel(page).getByRole('button', { name: 'Cancel' }), 'Cancel has focus').toBeFocused();
   await expect(page.getByRole('button', { name: 'Generate New' }), 'Generate New disabled while editing').toBeDisabled();
-  await page.waitForTimeout(2500); // well inside the turn (about 13 s)
-  const running = await status(page);
-  expect(running.running_job?.kind, 'the status names the running edit').toBe('edit');
+  // Reloaded as soon as the server runs the edit: the turn lasts about 13 s, and a busy machine is slow to reload.
+  await expect.poll(async () => (await status(page)).running_job?.kind, { message: 'the status names the running edit' }).toBe('edit');
 
   await page.reload();
   await expect(panel(page), 'the running edit is on screen again').toHaveCount(1, { timeout: 30_000 });
@@ -209,7 +208,8 @@ test('Cancel stops the edit and leaves the image as it was', async ({ page, grac
   await page.getByLabel('Edit this image:').fill('sepia');
   await page.getByLabel('Edit this image:').press('Enter');
   await expect(panel(page)).toBeVisible();
-  await page.waitForTimeout(2500);
+  // Cancelled while the turn (about 13 s) runs on the server, without waiting longer: a busy machine is slow.
+  await expect.poll(async () => (await status(page)).running_job?.kind, { message: 'the edit running' }).toBe('edit');
   await shot(page, 'before-cancel');
   await panel(page).getByRole('button', { name: 'Cancel' }).click();
   await expect(toast(page, 'Edit cancelled.')).toBeVisible({ timeout: 30_000 });
