@@ -166,9 +166,11 @@ test('Generate shows the stage, thoughts and drafts as they stream, then the ima
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect(panel(page)).toBeVisible();
   await expect(page.getByRole('button', { name: 'Generating…' }), 'Generate disabled while running').toBeDisabled();
+  // Watched from now on: the toast lasts a few seconds, and the panel's pictures can take longer on a busy machine.
+  const generated = expect(toast(page, 'Image generated.')).toBeVisible({ timeout: 180_000 });
   const seen = await watchTurn(page, () => shot(page, 'generate-progress-desktop'));
   checkStreamedProgress(seen, 'generate');
-  await expect(toast(page, 'Image generated.')).toBeVisible({ timeout: 120_000 });
+  await generated;
   await expect(panel(page)).toHaveCount(0);
   await currentImage(page).waitFor();
   await expectLoaded(currentImage(page), 'the generated image to load');
@@ -192,9 +194,10 @@ test('a reload mid-edit picks the job up again, and it ends with "Edit applied."
   await page.reload();
   await expect(panel(page), 'the running edit is on screen again').toHaveCount(1, { timeout: 30_000 });
   await expect(page.getByRole('button', { name: 'Generate New' }), 'still disabled after the reload').toBeDisabled();
+  const applied = expect(toast(page, 'Edit applied.')).toBeVisible({ timeout: 180_000 }); // watched from now on
   const seen = await watchTurn(page, () => shot(page, 'reloaded-mid-edit'));
   checkStreamedProgress(seen, 'edit after a reload');
-  await expect(toast(page, 'Edit applied.')).toBeVisible({ timeout: 120_000 });
+  await applied;
   await expect(panel(page)).toHaveCount(0);
   await expect.poll(() => currentSrcHash(page), { message: 'the edited image' }).not.toBe(generated);
 });
@@ -267,6 +270,7 @@ test('the progress panel on a phone (360 px) sits under the image, without sidew
   await page.getByLabel('Edit this image:').fill('rotate 90');
   await page.getByRole('button', { name: 'Apply Edit' }).click();
   await expect(panel(page)).toBeVisible();
+  const applied = expect(toast(page, 'Edit applied.')).toBeVisible({ timeout: 180_000 }); // watched from now on
   let checked = false;
   const seen = await watchTurn(page, async () => {
     checked = true;
@@ -280,7 +284,7 @@ test('the progress panel on a phone (360 px) sits under the image, without sidew
   });
   expect(checked, 'the phone layout was checked while the turn ran').toBe(true);
   checkStreamedProgress(seen, 'phone edit');
-  await expect(toast(page, 'Edit applied.')).toBeVisible({ timeout: 120_000 });
+  await applied;
 });
 
 test.describe('signed out', () => {
