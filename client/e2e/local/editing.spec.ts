@@ -56,9 +56,15 @@ test('apply two edits: the image changes each time and the input clears', async 
 
   await editInput(page).fill('rotate 90');
   await editInput(page).press('Enter');
-  // Both buttons are disabled while the edit runs.
-  if (await panel(page).isVisible().catch(() => false)) {
-    await expect(page.getByRole('button', { name: 'Generate New' }), 'Generate New disabled while editing').toBeDisabled();
+  // Both buttons are disabled while the edit runs: read in one go in the page, since a quick edit may be over
+  // by the next read (null: it already was).
+  const generateNewWhileRunning = await page.evaluate(() =>
+    document.querySelector('[data-testid="job-panel"]')
+      ? ([...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Generate New')?.disabled ?? 'no button')
+      : null,
+  );
+  if (generateNewWhileRunning !== null) {
+    expect(generateNewWhileRunning, 'Generate New disabled while editing').toBe(true);
     await shot(page, 'editing');
   }
   await expect.poll(() => currentSrcHash(page), { timeout: 120_000, message: 'the first edit to change the image' }).not.toBe(generated);
