@@ -47,12 +47,20 @@ test-server-sqlite: restore
 test-server-postgres: restore
 	scripts/with-server-errors.sh scripts/with-s3rver.sh scripts/with-postgres.sh dotnet test $(SLN) --no-restore --filter "$(DB_FILTER)"
 
-test-client:
-	cd client && npm ci --no-audit --no-fund && npm test
+# The client's packages, installed again only when package-lock.json changed (npm ci rewrites the stamp).
+CLIENT_DEPS := client/node_modules/.package-lock.json
+$(CLIENT_DEPS): client/package-lock.json
+	cd client && npm ci --no-audit --no-fund
 
-test-e2e:
+test-client: $(CLIENT_DEPS)
+	cd client && npm test
+
+## test-e2e: the browser suite (@playwright/test, Debian's Chromium): builds the client (the one client build
+## of `make test`); playwright.config.ts builds the Gemini emulator and the API, and starts them (the report
+## and traces go to client/test-results/)
+test-e2e: $(CLIENT_DEPS)
 	scripts/ensure-chromium.sh
-	cd client && npm run build && npm run e2e
+	cd client && npm run build && npm run typecheck:e2e && npm run e2e
 
 ## bench: the Local engine's speed and memory (BenchmarkDotNet), then the real server over the wire
 ## (bytes per edit turn, time to a job's first event with the Gemini emulator's 30 s model, a 4K edit's

@@ -7,13 +7,13 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 
-function crc32(bytes) {
+function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function chunk(type, data) {
+function chunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
   const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
@@ -23,7 +23,7 @@ function chunk(type, data) {
 }
 
 /** `pixel(x, y)` returns [r, g, b]. */
-export function encodePng(width, height, pixel) {
+export function encodePng(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -49,7 +49,7 @@ export function encodePng(width, height, pixel) {
 }
 
 /** A recognisable "portrait": a coloured background with a face-like disc. */
-export function portraitPng(hue, size = 160) {
+export function portraitPng(hue: number, size = 160): Buffer {
   const [br, bg, bb] = hsl(hue, 0.55, 0.55);
   const [fr, fg, fb] = hsl((hue + 180) % 360, 0.5, 0.75);
   return encodePng(size, size, (x, y) => {
@@ -61,9 +61,9 @@ export function portraitPng(hue, size = 160) {
   });
 }
 
-function hsl(h, s, l) {
+function hsl(h: number, s: number, l: number): [number, number, number] {
   const a = s * Math.min(l, 1 - l);
-  const f = (n) => {
+  const f = (n: number) => {
     const k = (n + h / 30) % 12;
     return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
   };
