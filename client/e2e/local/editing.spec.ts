@@ -9,6 +9,7 @@ import {
   editInput,
   expect,
   expectLoaded,
+  overflow,
   panel,
   seedSession,
   sessionOfThree,
@@ -260,4 +261,34 @@ test('a region edit: paint a rectangle, black and white inside, the outside keep
   for (const [r, g, b] of pixels.after.inside) expect([g, b], `grey inside the region, not ${r},${g},${b}`).toEqual([r, r]);
   expect(pixels.after.outside, 'the outside is unchanged, pixel for pixel').toEqual(pixels.before.outside);
   expect(pixels.before.outside.some(([r, g, b]) => r !== g || g !== b), 'the image had colour outside the region to keep').toBe(true);
+});
+
+test('two variants of an edit side by side, then keep the second @phone', async ({ page, identity }) => {
+  const [generated] = await seedSession(page, identity, { aspect: '1:1' });
+  await page.getByLabel('Images per edit').selectOption('2');
+  await expect(page.getByText('Makes 2 images: about 2× the cost of one.'), 'the cost is said before sending').toBeVisible();
+  await editInput(page).fill('make it brighter');
+  await page.getByRole('button', { name: 'Apply Edit' }).click();
+
+  const second = page.getByRole('button', { name: 'Keep variant 2 of 2' });
+  await expect(second).toBeEnabled({ timeout: 120_000 });
+  await expectLoaded(page.getByRole('button', { name: 'Keep variant 1 of 2' }).locator('img'), 'variant 1 shown');
+  await expectLoaded(second.locator('img'), 'variant 2 shown');
+  expect(await overflow(page), 'the picker fits the screen').toBeLessThanOrEqual(0);
+  await shot(page, 'two variants to pick from');
+
+  // Both are siblings of the generated image; the first is current until the pick.
+  const history = await (await page.request.get('/api/v1/identities/image-session/history/')).json();
+  const siblings = history.versions.filter((v: { parent_id: string | null }) => v.parent_id === generated);
+  expect(siblings, 'two sibling versions').toHaveLength(2);
+  expect((await status(page)).version_id).toBe(siblings[0].id);
+
+  await second.click();
+  await expect(toast(page, 'Variant 2 kept.')).toBeVisible();
+  await expect.poll(() => currentVersionId(page), { message: 'the second variant on screen' }).toBe(siblings[1].id);
+  expect((await status(page)).version_id, 'the second variant is current').toBe(siblings[1].id);
+  await expect(page.getByRole('button', { name: /Keep variant/ }), 'the picker closes').toHaveCount(0);
+  // The other one stays in the history strip.
+  await expect(page.getByRole('button', { name: /^Version \d+, edit: make it brighter/ })).toHaveCount(2);
+  await shot(page, 'second variant kept');
 });
