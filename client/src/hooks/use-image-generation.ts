@@ -438,7 +438,10 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
     parentVersion,
     /** Before/after of the current version and its parent is on (Escape leaves it). */
     isComparing,
-    toggleCompare: () => setComparing((on) => !on),
+    toggleCompare: () => {
+      setPicking(null); // comparing takes the picker's place: the current variant is kept
+      setComparing((on) => !on);
+    },
     stopComparing: () => setComparing(false),
 
     /** Starts a generate job; `onSuccess` runs when the new session's image is on screen. */

@@ -53,12 +53,16 @@ describe('VariantPicker', () => {
     expect(onPick).toHaveBeenCalledWith('v-1');
   });
 
-  it('Escape keeps the first variant, from the grid or the page, but not from a text field', async () => {
+  it('Escape keeps the first variant, from the grid, the page or an empty text box, but not from one with text', async () => {
     const user = userEvent.setup();
     const onPick = renderPicker({ variants: [variant(2), variant(1)], expected: 3 });
-    await user.click(screen.getByRole('textbox', { name: 'Instruction' }));
+    await user.type(screen.getByRole('textbox', { name: 'Instruction' }), 'sepia');
     await user.keyboard('{Escape}');
     expect(onPick).not.toHaveBeenCalled();
+    await user.clear(screen.getByRole('textbox', { name: 'Instruction' }));
+    await user.keyboard('{Escape}');
+    expect(onPick).toHaveBeenCalledExactlyOnceWith('v-1');
+    onPick.mockClear();
 
     act(() => screen.getByRole('button', { name: 'Keep variant 3 of 3' }).focus());
     await user.keyboard('{Escape}');

@@ -35,6 +35,16 @@ function isTextField(target: EventTarget | null): boolean {
 }
 
 /**
+ * Whether Escape there means something else: a field with text in it (or a select). An empty text box, where
+ * the page puts focus after a turn, has nothing to undo, so Escape there keeps the first variant too.
+ */
+function escapeBelongsTo(target: EventTarget | null): boolean {
+  if (!isTextField(target)) return false;
+  if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement) return target.value !== '';
+  return true;
+}
+
+/**
  * The variants of one turn side by side, to pick the one to keep (the others stay in history).
  * Arrow keys move between them (up and down by rows), Home/End to the ends, Enter or Space picks,
  * Escape keeps the first. Variants still being made are placeholders; failed ones say why.
@@ -60,7 +70,7 @@ export function VariantPicker({ expected, variants, failed, onPick, width = 1, h
     if (!escapeKeepsFirst) return;
     function onKeyDown(event: globalThis.KeyboardEvent) {
       const { first: keep, onPick: pick, disabled: off } = escape.current;
-      if (event.key !== 'Escape' || event.defaultPrevented || off || !keep || isTextField(event.target)) return;
+      if (event.key !== 'Escape' || event.defaultPrevented || off || !keep || escapeBelongsTo(event.target)) return;
       event.preventDefault();
       pick(keep.version_id);
     }

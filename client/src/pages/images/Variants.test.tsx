@@ -110,16 +110,25 @@ describe('Variants on the Images page (issue 12)', () => {
     expect(within(history).getAllByRole('button', { name: /^Version \d/ })).toHaveLength(3);
   });
 
-  it('Escape keeps the first variant, already current, without a call', async () => {
+  it('Escape keeps the first variant, already current, without a call (from the emptied edit box, where focus is)', async () => {
     const selects = recordSelects();
     const { user, session } = await editWithVariants(2);
     expect(await screen.findByText('Edit applied.')).toBeInTheDocument();
     expect(picker()).toBeInTheDocument();
-    await user.click(document.body);
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('region', { name: /Pick the one to keep/ })).not.toBeInTheDocument());
     expect(screen.getByTestId('current-image')).toHaveAttribute('src', session.versions[1].image_url);
     expect(session.currentId).toBe(session.versions[1].id);
+    expect(selects).toEqual([]);
+  });
+
+  it("Compare keeps the first variant and shows the comparison in the picker's place", async () => {
+    const selects = recordSelects();
+    const { user } = await editWithVariants(2);
+    expect(await screen.findByText('Edit applied.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Compare' }));
+    await waitFor(() => expect(screen.queryByRole('region', { name: /Pick the one to keep/ })).not.toBeInTheDocument());
+    expect(screen.getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');
     expect(selects).toEqual([]);
   });
 
