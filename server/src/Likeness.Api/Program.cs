@@ -21,7 +21,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
 // Configure options and the clock
-builder.Services.AddOptions<LikenessOptions>().BindConfiguration(LikenessOptions.Section).ValidateOnStart();
+builder.Services.AddOptions<LikenessOptions>().BindConfiguration(LikenessOptions.SectionName).ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
 
 // Configure the database (SQLite by default, PostgreSQL by configuration)

@@ -12,19 +12,18 @@ public static class ImageStoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddImageStore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ImageStoreOptions>().BindConfiguration(ImageStoreOptions.Section).ValidateOnStart();
+        services.AddOptions<ImageStoreOptions>().BindConfiguration(ImageStoreOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImageStoreOptions>, ImageStoreOptionsValidator>());
 
-        var kind = configuration[$"{ImageStoreOptions.Section}:Kind"];
-        if (string.IsNullOrWhiteSpace(kind) || kind.Equals(ImageStoreKinds.FileSystem, StringComparison.OrdinalIgnoreCase))
+        var options = configuration.GetSection(ImageStoreOptions.SectionName).Get<ImageStoreOptions>() ?? new();
+        if (string.IsNullOrWhiteSpace(options.Kind) || options.IsFileSystem)
             services.AddSingleton<IImageStore, FileSystemImageStore>();
-        else if (kind.Equals(ImageStoreKinds.S3, StringComparison.OrdinalIgnoreCase))
+        else if (options.IsS3)
             services.AddSingleton<IImageStore>(sp => new S3ImageStore(
                 sp.GetRequiredService<IOptions<ImageStoreOptions>>().Value.S3, // throws the validation message if invalid
                 sp.GetRequiredService<ILogger<S3ImageStore>>()));
         else
-            throw new InvalidOperationException(
-                $"ImageStore:Kind must be {ImageStoreKinds.FileSystem} or {ImageStoreKinds.S3}, not '{kind}'.");
+            throw new InvalidOperationException(ImageStoreOptions.UnknownKind(options.Kind));
         return services;
     }
 }

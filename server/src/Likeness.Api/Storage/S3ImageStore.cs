@@ -44,7 +44,7 @@ public sealed class S3ImageStore : IImageStore, IDisposable
     public S3ImageStore(IAmazonS3 client, S3ImageStoreOptions options, ILogger<S3ImageStore> logger, bool ownsClient = false)
     {
         if (string.IsNullOrWhiteSpace(options.BucketName))
-            throw new InvalidOperationException("ImageStore:S3:BucketName is required when ImageStore:Kind is S3.");
+            throw new InvalidOperationException(ImageStoreOptions.BucketNameRequired);
         _client = client;
         _ownsClient = ownsClient;
         _bucket = options.BucketName;
