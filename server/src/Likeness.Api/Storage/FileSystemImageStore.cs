@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace Likeness.Api.Storage;
@@ -15,11 +14,9 @@ public sealed class FileSystemImageStore : IImageStore
         Directory.CreateDirectory(_root);
     }
 
-    public static string KeyOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-
     public async Task<string> PutAsync(byte[] bytes, CancellationToken cancellationToken = default)
     {
-        var key = KeyOf(bytes);
+        var key = ImageKeys.Of(bytes);
         var path = PathOf(key);
         if (File.Exists(path))
         {
@@ -94,7 +91,7 @@ public sealed class FileSystemImageStore : IImageStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             var name = Path.GetFileName(file);
-            if (IsKey(name))
+            if (ImageKeys.IsKey(name))
                 yield return (name, File.GetLastWriteTimeUtc(file));
         }
         await Task.CompletedTask;
@@ -102,11 +99,7 @@ public sealed class FileSystemImageStore : IImageStore
 
     private string PathOf(string key)
     {
-        if (!IsKey(key))
-            throw new ArgumentException("Not an image key.", nameof(key));
+        ImageKeys.Require(key, nameof(key));
         return Path.Combine(_root, key[..2], key);
     }
-
-    private static bool IsKey(string value) =>
-        value.Length == 64 && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }

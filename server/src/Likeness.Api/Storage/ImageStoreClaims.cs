@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Likeness.Api.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,7 +29,7 @@ public sealed class ImageStoreClaims(LikenessDbContext db, IImageStore store, Ti
     /// <summary>Claims the bytes' key, then stores them; returns the key.</summary>
     public async Task<string> PutAsync(byte[] bytes, CancellationToken cancellationToken = default)
     {
-        var key = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var key = ImageKeys.Of(bytes);
         var now = time.GetUtcNow().UtcDateTime;
         // Waits while the janitor is deleting this key (it holds the row), then the blob is written again.
         await db.Database.ExecuteSqlAsync(

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -80,14 +79,13 @@ public sealed class S3ImageStore : IImageStore, IDisposable
     /// <summary>The object name of a key: <c>{prefix}{key[0..2]}/{key}</c>.</summary>
     public string ObjectNameOf(string key)
     {
-        if (!IsKey(key))
-            throw new ArgumentException("Not an image key.", nameof(key));
+        ImageKeys.Require(key, nameof(key));
         return $"{_prefix}{key[..2]}/{key}";
     }
 
     public async Task<string> PutAsync(byte[] bytes, CancellationToken cancellationToken = default)
     {
-        var key = FileSystemImageStore.KeyOf(bytes);
+        var key = ImageKeys.Of(bytes);
         // Unconditional: stores an absent object and refreshes LastModified of a present one (see remarks).
         using var body = new MemoryStream(bytes, writable: false);
         await _client.PutObjectAsync(new PutObjectRequest
@@ -121,7 +119,7 @@ public sealed class S3ImageStore : IImageStore, IDisposable
                 await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
                 bytes = buffer.ToArray();
             }
-            if (FileSystemImageStore.KeyOf(bytes) != key)
+            if (ImageKeys.Of(bytes) != key)
             {
                 _logger.LogError("The S3 object {ObjectName} in bucket {Bucket} does not hash to its key: it is corrupt", name, _bucket);
                 throw new InvalidDataException($"The stored image {key} is corrupt.");
@@ -176,7 +174,7 @@ public sealed class S3ImageStore : IImageStore, IDisposable
         if (rest.Length != 67 || rest[2] != '/' || !rest[..2].SequenceEqual(rest.Slice(3, 2)))
             return false;
         var candidate = rest[3..].ToString();
-        if (!IsKey(candidate))
+        if (!ImageKeys.IsKey(candidate))
             return false;
         key = candidate;
         return true;
@@ -188,7 +186,4 @@ public sealed class S3ImageStore : IImageStore, IDisposable
 
     private static DateTime ToUtc(DateTime value) =>
         value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
-
-    private static bool IsKey(string value) =>
-        value.Length == 64 && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }

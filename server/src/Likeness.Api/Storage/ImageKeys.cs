@@ -1,0 +1,16 @@
+using System.Security.Cryptography;
+
+namespace Likeness.Api.Storage;
+
+/// <summary>An image's key in the store: the lower-case hex SHA-256 of its bytes, whichever store keeps them.</summary>
+public static class ImageKeys
+{
+    public static string Of(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    public static bool IsKey(string value) =>
+        value.Length == 64 && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+
+    /// <summary>The key, or an exception when it is not one (a store never builds a path or object name from anything else).</summary>
+    public static string Require(string key, string paramName) =>
+        IsKey(key) ? key : throw new ArgumentException("Not an image key.", paramName);
+}
