@@ -1,5 +1,6 @@
 using Likeness.Api.Data;
 using Likeness.Api.Problems;
+using Likeness.Api.Security;
 using Likeness.Api.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -258,16 +259,13 @@ public static class IdentitiesApi
     {
         name = name?.Trim();
         if (string.IsNullOrEmpty(name))
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "Name is required.",
-                new Dictionary<string, string[]> { ["name"] = ["Name is required."] });
+            throw ApiProblem.Invalid("name", "Name is required.");
         // PostgreSQL refuses a NUL in text (a 500), and no name needs a tab or a line break.
         if (name.Any(char.IsControl))
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "Name may not contain control characters.",
-                new Dictionary<string, string[]> { ["name"] = ["Name may not contain control characters."] });
-        Likeness.Api.Security.TextInput.Check("name", name, "Name");
-        if (name.Length > 200)
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "Name may be at most 200 characters.",
-                new Dictionary<string, string[]> { ["name"] = ["Name may be at most 200 characters."] });
+            throw ApiProblem.Invalid("name", "Name may not contain control characters.");
+        TextInput.Check("name", name, "Name");
+        if (name.Length > Identity.MaxNameLength)
+            throw ApiProblem.Invalid("name", $"Name may be at most {Identity.MaxNameLength} characters.");
         return name;
     }
 
@@ -275,13 +273,11 @@ public static class IdentitiesApi
     {
         description = description?.Trim() ?? "";
         if (description.Contains('\0'))
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "Description may not contain NUL characters.",
-                new Dictionary<string, string[]> { ["description"] = ["Description may not contain NUL characters."] });
+            throw ApiProblem.Invalid("description", "Description may not contain NUL characters.");
         // A description may have tabs and line breaks, no other control character.
-        Likeness.Api.Security.TextInput.Check("description", description, "Description");
-        if (description.Length > 4000)
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "Description may be at most 4000 characters.",
-                new Dictionary<string, string[]> { ["description"] = ["Description may be at most 4000 characters."] });
+        TextInput.Check("description", description, "Description");
+        if (description.Length > Identity.MaxDescriptionLength)
+            throw ApiProblem.Invalid("description", $"Description may be at most {Identity.MaxDescriptionLength} characters.");
         return description;
     }
 }

@@ -3,6 +3,9 @@ namespace Likeness.Api.Identities;
 /// <summary>A person, character or brand, described by a name, a description and reference images.</summary>
 public class Identity
 {
+    public const int MaxNameLength = 200;
+    public const int MaxDescriptionLength = 4000;
+
     public Guid Id { get; set; }
     public required string Name { get; set; }
     public string Description { get; set; } = "";
@@ -14,6 +17,8 @@ public class Identity
 /// <summary>One reference image of an identity. The bytes live in the image store under <see cref="StorageKey"/>.</summary>
 public class ReferenceImage
 {
+    public const int MaxFileNameLength = 255;
+
     public Guid Id { get; set; }
     public Guid IdentityId { get; set; }
     public required string StorageKey { get; set; }

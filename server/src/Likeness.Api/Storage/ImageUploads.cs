@@ -19,7 +19,7 @@ public static class ImageUploads
     public static async Task<IFormCollection> ReadFormAsync(HttpRequest request, string parts, string expected, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
-            throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType, $"Send the images as multipart/form-data, {parts}.");
+            throw ApiProblem.UnsupportedMediaType($"Send the images as multipart/form-data, {parts}.");
         try
         {
             return await request.ReadFormAsync(cancellationToken);
@@ -37,24 +37,20 @@ public static class ImageUploads
         var name = string.IsNullOrWhiteSpace(file.FileName) ? "The file" : $"\"{Path.GetFileName(file.FileName)}\"";
         // Rounded up, so a file just over the limit never reads as "10 MB".
         if (file.Length > ReferenceImages.MaxBytes)
-            throw new ApiProblem(StatusCodes.Status413PayloadTooLarge,
-                $"{name} is {Math.Ceiling(file.Length * 10.0 / (1024 * 1024)) / 10:0.#} MB; {what} may be at most 10 MB.");
+            throw ApiProblem.PayloadTooLarge($"{name} is {Math.Ceiling(file.Length * 10.0 / (1024 * 1024)) / 10:0.#} MB; {what} may be at most 10 MB.");
         if (file.Length == 0)
-            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, $"{name} is empty.");
+            throw ApiProblem.Unprocessable($"{name} is empty.");
 
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, cancellationToken);
         var bytes = buffer.ToArray();
         if (ImageInspector.SniffMimeType(bytes) is null)
-            throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType,
-                $"{name} is not a PNG, JPEG or WebP image. Only those types are accepted.");
+            throw ApiProblem.UnsupportedMediaType($"{name} is not a PNG, JPEG or WebP image. Only those types are accepted.");
         var facts = ImageInspector.Decode(bytes, ReferenceImages.MaxPixels, out var tooManyPixels);
         if (tooManyPixels)
-            throw new ApiProblem(StatusCodes.Status413PayloadTooLarge,
-                $"{name} is {facts!.Width}×{facts.Height} pixels; {what} may be at most 40 megapixels.");
+            throw ApiProblem.PayloadTooLarge($"{name} is {facts!.Width}×{facts.Height} pixels; {what} may be at most 40 megapixels.");
         if (facts is null)
-            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity,
-                $"{name} could not be decoded: the image is corrupt or incomplete.");
+            throw ApiProblem.Unprocessable($"{name} could not be decoded: the image is corrupt or incomplete.");
         return new UploadedImage(bytes, ImageInspector.Thumbnail(bytes), facts);
     }
 }
