@@ -10,7 +10,6 @@ using Likeness.Api.Providers.Local;
 using Likeness.Api.Security;
 using Likeness.Api.Storage;
 using Likeness.Api.Users;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Scalar.AspNetCore;
 
@@ -48,10 +47,8 @@ builder.Services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.Require
 // Configure images: the store, the provider, sessions and their jobs
 builder.Services.AddImageStore(builder.Configuration);
 builder.Services.AddImageProvider(builder.Configuration);
-builder.Services.AddScoped<ImageJanitor>();
-builder.Services.AddScoped<ImageStoreClaims>();
+builder.Services.AddIdentities();
 builder.Services.AddImageGeneration();
-builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 160L * 1024 * 1024);
 
 // Configure JSON (snake_case, as the plan's fields are), errors as problem details, and OpenAPI
 builder.Services.ConfigureHttpJsonOptions(o =>

@@ -1,4 +1,3 @@
-using Likeness.Api.Identities;
 using Likeness.Api.Problems;
 using Likeness.Api.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,8 +29,6 @@ public sealed record LibrarySessionResponse(
 /// </summary>
 public static class ImageSessionLibraryApi
 {
-    private const long MaxUploadRequestBytes = ReferenceImages.MaxBytes + 1024 * 1024;
-
     public static RouteGroupBuilder MapImageSessionLibrary(this RouteGroupBuilder session)
     {
         session.MapGet("/library/", List).WithSummary("The library: past sessions Generate New replaced, newest first");
@@ -48,15 +45,9 @@ public static class ImageSessionLibraryApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         session.MapPost("/start-from-upload/", StartFromUpload)
             .WithSummary("Start a session from your own photo (multipart: identity_id, image); it becomes version 1 and the active session goes to the library")
-            .Accepts<IFormFile>("multipart/form-data")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .AcceptsImageUpload<IFormFile>(ImageUploads.MaxOneImageRequestBytes)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithMetadata(new RequestSizeLimitMetadata(MaxUploadRequestBytes))
-            .DisableAntiforgery();
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return session;
     }
 

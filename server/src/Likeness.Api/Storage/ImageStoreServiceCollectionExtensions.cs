@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,8 @@ public static class ImageStoreServiceCollectionExtensions
     /// <summary>
     /// <c>ImageStore:Kind</c> picks where image bytes live: <c>FileSystem</c> (default, under
     /// <c>{Likeness:DataDirectory}/images/</c>) or <c>S3</c> (an S3-compatible bucket, <c>ImageStore:S3:*</c>).
-    /// The settings are validated when the app starts; a missing one is named in the error.
+    /// The settings are validated when the app starts; a missing one is named in the error. Also the claims every
+    /// writer takes, the janitor that deletes what nothing refers to, and the form reader's limit for uploads.
     /// </summary>
     public static IServiceCollection AddImageStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +26,9 @@ public static class ImageStoreServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<S3ImageStore>>()));
         else
             throw new InvalidOperationException(ImageStoreOptions.UnknownKind(options.Kind));
+        services.TryAddScoped<ImageStoreClaims>();
+        services.TryAddScoped<ImageJanitor>();
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = ImageUploads.MaxRequestBytes);
         return services;
     }
 }
