@@ -1,5 +1,6 @@
 using Likeness.Api.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Likeness.Api.Storage;
 
@@ -15,6 +16,13 @@ public class ImageStoreClaim
     /// <summary>Requests holding the key right now.</summary>
     public int InFlight { get; set; }
     public DateTime ClaimedAt { get; set; }
+}
+
+/// <summary>The <c>image_store_claims</c> table (ImageStoreClaims and ImageJanitor also write it in SQL, by these names).</summary>
+public sealed class ImageStoreClaimConfiguration : IEntityTypeConfiguration<ImageStoreClaim>
+{
+    public void Configure(EntityTypeBuilder<ImageStoreClaim> e) =>
+        e.ToTable("image_store_claims").HasMaxLength(ImageKeys.Length, c => c.Key).HasKey(c => c.Key);
 }
 
 /// <summary>
