@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace Likeness.Api.Storage;
@@ -14,9 +15,12 @@ public sealed class FileSystemImageStore : IImageStore
         Directory.CreateDirectory(_root);
     }
 
+    /// <summary>The key of the bytes in every store (<see cref="ImageKeys"/>).</summary>
+    public static string KeyOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
     public async Task<string> PutAsync(byte[] bytes, CancellationToken cancellationToken = default)
     {
-        var key = ImageKeys.Of(bytes);
+        var key = KeyOf(bytes);
         var path = PathOf(key);
         if (File.Exists(path))
         {

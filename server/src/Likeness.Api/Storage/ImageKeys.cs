@@ -1,14 +1,13 @@
-using System.Security.Cryptography;
-
 namespace Likeness.Api.Storage;
 
-/// <summary>An image's key in the store: the lower-case hex SHA-256 of its bytes, whichever store keeps them.</summary>
+/// <summary>
+/// An image's key in the store, the lower-case hex SHA-256 of its bytes (<see cref="FileSystemImageStore.KeyOf"/>),
+/// whichever store keeps them.
+/// </summary>
 public static class ImageKeys
 {
     /// <summary>The characters of a key (and of every column that holds one).</summary>
     public const int Length = 64;
-
-    public static string Of(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     public static bool IsKey(string value) =>
         value.Length == Length && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');

@@ -37,7 +37,7 @@ public sealed class ImageStoreClaims(LikenessDbContext db, IImageStore store, Ti
     /// <summary>Claims the bytes' key, then stores them; returns the key.</summary>
     public async Task<string> PutAsync(byte[] bytes, CancellationToken cancellationToken = default)
     {
-        var key = ImageKeys.Of(bytes);
+        var key = FileSystemImageStore.KeyOf(bytes);
         var now = time.GetUtcNow().UtcDateTime;
         // Waits while the janitor is deleting this key (it holds the row), then the blob is written again.
         await db.Database.ExecuteSqlAsync(

@@ -85,7 +85,7 @@ public sealed class S3ImageStore : IImageStore, IDisposable
 
     public async Task<string> PutAsync(byte[] bytes, CancellationToken cancellationToken = default)
     {
-        var key = ImageKeys.Of(bytes);
+        var key = FileSystemImageStore.KeyOf(bytes);
         // Unconditional: stores an absent object and refreshes LastModified of a present one (see remarks).
         using var body = new MemoryStream(bytes, writable: false);
         await _client.PutObjectAsync(new PutObjectRequest
@@ -119,7 +119,7 @@ public sealed class S3ImageStore : IImageStore, IDisposable
                 await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
                 bytes = buffer.ToArray();
             }
-            if (ImageKeys.Of(bytes) != key)
+            if (FileSystemImageStore.KeyOf(bytes) != key)
             {
                 _logger.LogError("The S3 object {ObjectName} in bucket {Bucket} does not hash to its key: it is corrupt", name, _bucket);
                 throw new InvalidDataException($"The stored image {key} is corrupt.");
