@@ -34,9 +34,9 @@ public static class ImageSessionLibraryApi
         session.MapGet("/library/", List).WithSummary("The library: past sessions Generate New replaced, newest first");
         session.MapGet("/library/{sessionId:guid}/", History).WithSummary("Every version of a library session")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        session.MapGet("/library/{sessionId:guid}/versions/{versionId:guid}/image/", VersionImage)
+        session.MapGet("/library/{sessionId:guid}/versions/{versionId:guid}/image/", VersionImage(thumbnail: false))
             .WithSummary("The image of one version of a library session");
-        session.MapGet("/library/{sessionId:guid}/versions/{versionId:guid}/thumbnail/", VersionThumbnail)
+        session.MapGet("/library/{sessionId:guid}/versions/{versionId:guid}/thumbnail/", VersionImage(thumbnail: true))
             .WithSummary("A thumbnail (long side 256 px) of one version of a library session");
         session.MapPost("/library/{sessionId:guid}/reopen/", Reopen)
             .WithSummary("Make a library session the active one (the active one goes to the library); answers the status")
@@ -74,21 +74,14 @@ public static class ImageSessionLibraryApi
         return TypedResults.Ok(ImageSessionResponses.History((session, versions), LibraryPrefix(owner.Prefix, sessionId), masks: false));
     }
 
-    private static Task<IResult> VersionImage(
-        Guid sessionId, Guid versionId, SessionOwner owner, ImageSessionLibrary library, IImageStore store, HttpContext http, CancellationToken ct) =>
-        Serve(sessionId, versionId, thumbnail: false, owner, library, store, http, ct);
-
-    private static Task<IResult> VersionThumbnail(
-        Guid sessionId, Guid versionId, SessionOwner owner, ImageSessionLibrary library, IImageStore store, HttpContext http, CancellationToken ct) =>
-        Serve(sessionId, versionId, thumbnail: true, owner, library, store, http, ct);
-
-    private static async Task<IResult> Serve(
-        Guid sessionId, Guid versionId, bool thumbnail, SessionOwner owner, ImageSessionLibrary library, IImageStore store,
-        HttpContext http, CancellationToken ct)
+    /// <summary>A version's image or its thumbnail, served as stored.</summary>
+    private static Delegate VersionImage(bool thumbnail) => async (
+        Guid sessionId, Guid versionId, SessionOwner owner, ImageSessionLibrary library, IImageStore store, HttpContext http,
+        CancellationToken ct) =>
     {
         var (key, mimeType) = await library.VersionImageKey(owner.UserId, sessionId, versionId, thumbnail, ct);
         return await StoredImageResults.Serve(http, store, key, mimeType, ImageGenerationOrchestrator.VersionNotFound, ct);
-    }
+    };
 
     private static async Task<Ok<ImageSessionResponse>> Reopen(
         Guid sessionId, SessionOwner owner, ImageSessionLibrary library, ImageGenerationOrchestrator orchestrator, CancellationToken ct)
