@@ -18,10 +18,14 @@ import type {
 const ADMIN = '/api/v1/admin/identities';
 const SELF = '/api/v1/identities';
 
-/** `null`: the signed-in user's own session. A user id: an admin acting for that user. */
+/**
+ * Whose image session: `null` for the signed-in user's own, or the id of the user an admin acts
+ * for. One name in the client; on the wire it is the plan's `user_id` (admin endpoints only).
+ */
 export type SessionOwner = string | null;
 
-type Self<T> = Omit<T, 'user_id'>;
+/** A plan request body without its owner: the signed-in user's own, or the owner is added below. */
+type WithoutOwner<T> = Omit<T, 'user_id'>;
 
 /** RFC 7240: answer 202 with the job at once instead of waiting for the image. */
 const RESPOND_ASYNC = { headers: { Prefer: 'respond-async' } };
@@ -43,11 +47,11 @@ export function editIdentityImage(request: EditImageRequest): Promise<EditImageR
   return apiClient.post(`${ADMIN}/edit-image/`, request);
 }
 
-export function generateMyImage(request: Self<GenerateImageRequest>): Promise<GenerateImageResponse> {
+export function generateMyImage(request: WithoutOwner<GenerateImageRequest>): Promise<GenerateImageResponse> {
   return apiClient.post(`${SELF}/generate-image/`, request);
 }
 
-export function editMyImage(request: Self<EditImageRequest>): Promise<EditImageResponse> {
+export function editMyImage(request: WithoutOwner<EditImageRequest>): Promise<EditImageResponse> {
   return apiClient.post(`${SELF}/edit-image/`, request);
 }
 
@@ -61,11 +65,11 @@ export function startIdentityImageEdit(request: EditImageRequest): Promise<Start
   return apiClient.post(`${ADMIN}/edit-image/`, request, RESPOND_ASYNC);
 }
 
-export function startMyImageGeneration(request: Self<GenerateImageRequest>): Promise<StartedImageTurn> {
+export function startMyImageGeneration(request: WithoutOwner<GenerateImageRequest>): Promise<StartedImageTurn> {
   return apiClient.post(`${SELF}/generate-image/`, request, RESPOND_ASYNC);
 }
 
-export function startMyImageEdit(request: Self<EditImageRequest>): Promise<StartedImageTurn> {
+export function startMyImageEdit(request: WithoutOwner<EditImageRequest>): Promise<StartedImageTurn> {
   return apiClient.post(`${SELF}/edit-image/`, request, RESPOND_ASYNC);
 }
 
@@ -108,9 +112,9 @@ export function cancelImageJob(owner: SessionOwner, jobId: string): Promise<void
 
 export interface ImageSessionApi {
   /** Starts a Generate New job. */
-  generate(request: Self<GenerateImageRequest>): Promise<StartedImageTurn>;
+  generate(request: WithoutOwner<GenerateImageRequest>): Promise<StartedImageTurn>;
   /** Starts an edit job. */
-  edit(request: Self<EditImageRequest>): Promise<StartedImageTurn>;
+  edit(request: WithoutOwner<EditImageRequest>): Promise<StartedImageTurn>;
   status(): Promise<ImageSessionResponse>;
   history(): Promise<ImageSessionHistory>;
   undo(): Promise<ImageSessionResponse>;
@@ -122,10 +126,9 @@ export interface ImageSessionApi {
 }
 
 export function imageSessionApi(owner: SessionOwner): ImageSessionApi {
-  const user_id = owner;
   return {
-    generate: user_id === null ? startMyImageGeneration : (request) => startIdentityImageGeneration({ ...request, user_id }),
-    edit: user_id === null ? startMyImageEdit : (request) => startIdentityImageEdit({ ...request, user_id }),
+    generate: owner === null ? startMyImageGeneration : (request) => startIdentityImageGeneration({ ...request, user_id: owner }),
+    edit: owner === null ? startMyImageEdit : (request) => startIdentityImageEdit({ ...request, user_id: owner }),
     status: () => getImageSessionStatus(owner),
     history: () => getImageSessionHistory(owner),
     undo: () => undoImageEdit(owner),

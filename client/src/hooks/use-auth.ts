@@ -1,15 +1,19 @@
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { getCurrentUser, login, logout } from '@/api/auth';
 import { ApiError, onUnauthorized } from '@/lib/api-client';
 import type { CurrentUser, LoginRequest } from '@/types/auth';
 
-export const currentUserKey = ['auth', 'me'] as const;
+/** Who am I? `null` when signed out; read once, then kept up to date by sign-in, sign-out and 401s. */
+export function currentUserQueryOptions() {
+  return queryOptions({ queryKey: ['auth', 'me'] as const, queryFn: fetchCurrentUserOrNull, staleTime: Infinity });
+}
 
 /** Signed out: drop every cached answer of the previous user, keep the (now null) who-am-I. */
 function forgetUser(queryClient: QueryClient) {
-  queryClient.setQueryData(currentUserKey, null);
-  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== currentUserKey[0] });
+  const { queryKey } = currentUserQueryOptions();
+  queryClient.setQueryData(queryKey, null);
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== queryKey[0] });
 }
 
 async function fetchCurrentUserOrNull(): Promise<CurrentUser | null> {
@@ -27,11 +31,11 @@ export function useCurrentUser() {
   useEffect(
     () =>
       onUnauthorized(() => {
-        if (queryClient.getQueryData(currentUserKey)) forgetUser(queryClient);
+        if (queryClient.getQueryData(currentUserQueryOptions().queryKey)) forgetUser(queryClient);
       }),
     [queryClient],
   );
-  return useQuery({ queryKey: currentUserKey, queryFn: fetchCurrentUserOrNull, staleTime: Infinity });
+  return useQuery(currentUserQueryOptions());
 }
 
 export function useSignIn() {
@@ -41,7 +45,7 @@ export function useSignIn() {
       await login(credentials);
       return getCurrentUser();
     },
-    onSuccess: (user) => queryClient.setQueryData(currentUserKey, user),
+    onSuccess: (user) => queryClient.setQueryData(currentUserQueryOptions().queryKey, user),
     // The sign-in form shows its error (wrong credentials are a 401 with the server's message).
     meta: { inlineError: true },
   });

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { toast } from 'sonner';
 import {
   createIdentity,
@@ -11,10 +11,21 @@ import {
 import type { IdentityInput } from '@/types/identities';
 import { imageSessionKeys } from './use-image-generation';
 
-export const identitiesKey = ['identities'] as const;
+/** Every identities key derives from these: the admin list and the signed-in user's share the prefix. */
+export const identityKeys = {
+  all: ['identities'] as const,
+};
+
+/** Admins read the admin list (with descriptions and every identity); everyone else the user's own. */
+export function identitiesQueryOptions(isAdmin: boolean) {
+  return queryOptions({
+    queryKey: [...identityKeys.all, isAdmin ? 'admin' : 'self'] as const,
+    queryFn: () => listIdentities(isAdmin),
+  });
+}
 
 export function useIdentities(isAdmin: boolean) {
-  return useQuery({ queryKey: [...identitiesKey, isAdmin ? 'admin' : 'self'], queryFn: () => listIdentities(isAdmin) });
+  return useQuery(identitiesQueryOptions(isAdmin));
 }
 
 function useInvalidateIdentities() {
@@ -22,7 +33,7 @@ function useInvalidateIdentities() {
   // Reference changes also change sessions (`references_changed`), so refresh those too.
   return () =>
     Promise.all([
-      queryClient.invalidateQueries({ queryKey: identitiesKey }),
+      queryClient.invalidateQueries({ queryKey: identityKeys.all }), // both lists
       queryClient.invalidateQueries({ queryKey: imageSessionKeys.all }),
     ]);
 }

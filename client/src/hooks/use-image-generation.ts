@@ -31,6 +31,7 @@ import {
   type ImageJobEventMap,
   type ImageJobKind,
   type ImageJobStage,
+  type ImageJobVariant,
   type ImageSessionResponse,
   type Resolution,
   type StartedImageTurn,
@@ -41,7 +42,7 @@ export type { SessionOwner };
 /** Every key of the image session derives from these. */
 export const imageSessionKeys = {
   all: ['image-session'] as const,
-  owner: (owner: SessionOwner) => [...imageSessionKeys.all, owner ?? 'self'] as const,
+  owner: (owner: SessionOwner) => [...imageSessionKeys.all, owner ?? 'signed-in'] as const,
   /** Mutation keys: a request in flight survives the page being left and opened again. */
   change: (owner: SessionOwner, kind: 'generate' | 'edit' | 'version' | 'cancel') =>
     [...imageSessionKeys.owner(owner), 'change', kind] as const,
@@ -69,6 +70,8 @@ export interface GenerateImageInput {
   resolution: Resolution;
   model?: string;
   edit_mode?: EditMode;
+  /** How many images to make (1–4); sent only when more than one (the server's default is 1). */
+  variants?: number;
 }
 
 /** What the page shows of a running job: built from its events. */
@@ -79,12 +82,14 @@ export interface ImageJobProgress {
   previews: ImageJobEventMap['preview'][];
   /** What the server said about the turn (`notice` events), e.g. references left out for the model's limit. */
   notices: string[];
+  /** The `variant` events so far (one per finished variant, in arrival order). */
+  variants: ImageJobVariant[];
   /** The job was started from this page (not picked up after a reload): focus may move to it. */
   startedHere: boolean;
 }
 
 type JobOutcome =
-  | { status: 'succeeded'; session: ImageSessionResponse | null }
+  | { status: 'succeeded'; session: ImageSessionResponse | null; variants: ImageJobVariant[] }
   | { status: 'failed'; error: ApiError }
   | { status: 'cancelled' }
   /** The job can no longer be found (404): nothing to announce, the status is re-read. */
@@ -110,7 +115,7 @@ type ProgressState = Omit<ImageJobProgress, 'job' | 'startedHere'> & { jobId: st
 
 function progressReducer(state: ProgressState, action: ProgressAction): ProgressState {
   if (action.type === 'reset')
-    return { jobId: action.job?.id ?? null, stage: action.job?.stage ?? null, thoughts: [], previews: [], notices: [] };
+    return { jobId: action.job?.id ?? null, stage: action.job?.stage ?? null, thoughts: [], previews: [], notices: [], variants: [] };
   if (action.jobId !== state.jobId) return state;
   const { event } = action;
   switch (event.name) {
@@ -122,6 +127,8 @@ function progressReducer(state: ProgressState, action: ProgressAction): Progress
       return { ...state, previews: [...state.previews, event.data] };
     case 'notice':
       return event.data.message ? { ...state, notices: [...state.notices, event.data.message] } : state;
+    case 'variant':
+      return { ...state, variants: [...state.variants.filter((v) => v.index !== event.data.index), event.data] };
     default:
       return state;
   }
@@ -129,7 +136,7 @@ function progressReducer(state: ProgressState, action: ProgressAction): Progress
 
 /** Follows `job`'s events while it is set; calls `onFinished` once when it ends. */
 function useImageJobEvents(owner: SessionOwner, job: ImageJob | null, onFinished: (job: ImageJob, outcome: JobOutcome) => void) {
-  const [state, dispatch] = useReducer(progressReducer, { jobId: null, stage: null, thoughts: [], previews: [], notices: [] });
+  const [state, dispatch] = useReducer(progressReducer, { jobId: null, stage: null, thoughts: [], previews: [], notices: [], variants: [] });
   const finished = useRef(onFinished);
   useEffect(() => {
     finished.current = onFinished;
@@ -143,11 +150,19 @@ function useImageJobEvents(owner: SessionOwner, job: ImageJob | null, onFinished
     const followed = jobRef.current;
     dispatch({ type: 'reset', job: followed });
     if (!followed || !eventsUrl) return;
+    // The variants seen on this stream: the picker keeps them after the job has gone.
+    const variants = new Map<number, ImageJobVariant>();
+    const succeeded = (session: ImageSessionResponse | null): JobOutcome => ({
+      status: 'succeeded',
+      session,
+      variants: [...variants.values()].sort((a, b) => a.index - b.index),
+    });
     return followImageJob({
       eventsUrl,
       recheck: () => getImageJob(owner, followed.id),
       onEvent: (event) => {
-        if (event.name === 'succeeded') finished.current(followed, { status: 'succeeded', session: event.data.session ?? null });
+        if (event.name === 'variant') variants.set(event.data.index, event.data);
+        if (event.name === 'succeeded') finished.current(followed, succeeded(event.data.session ?? null));
         else if (event.name === 'failed')
           finished.current(followed, { status: 'failed', error: new ApiError(event.data.detail, event.data.status) });
         else if (event.name === 'cancelled') finished.current(followed, { status: 'cancelled' });
@@ -158,7 +173,7 @@ function useImageJobEvents(owner: SessionOwner, job: ImageJob | null, onFinished
         }
       },
       onEnded: (ended) => {
-        if (ended?.status === 'succeeded') finished.current(followed, { status: 'succeeded', session: null });
+        if (ended?.status === 'succeeded') finished.current(followed, succeeded(null));
         else if (ended?.status === 'failed' && ended.error)
           finished.current(followed, { status: 'failed', error: new ApiError(ended.error.detail, ended.error.status) });
         else if (ended?.status === 'cancelled') finished.current(followed, { status: 'cancelled' });
@@ -167,7 +182,40 @@ function useImageJobEvents(owner: SessionOwner, job: ImageJob | null, onFinished
     });
   }, [owner, jobId, eventsUrl]);
 
-  return state.jobId === jobId ? state : { jobId, stage: job?.stage ?? null, thoughts: [], previews: [], notices: [] };
+  return state.jobId === jobId ? state : { jobId, stage: job?.stage ?? null, thoughts: [], previews: [], notices: [], variants: [] };
+}
+
+/** The variants of a turn that makes more than one image, as the picker shows them. */
+export interface VariantChoice {
+  /** How many the turn makes (1–4). */
+  expected: number;
+  /** Those saved so far. */
+  variants: { index: number; version_id: string; image_url: string }[];
+  /** Those that failed, with the server's reason. */
+  failed: { index: number; message: string }[];
+  /** Still running (nothing can be picked yet), or finished and waiting for a pick. */
+  running: boolean;
+}
+
+/** How many images a job makes: the job says so, else its `variant` events do. */
+function expectedVariants(job: ImageJob | null, variants: ImageJobVariant[]): number {
+  return Math.max(job?.variants ?? 1, ...variants.map((v) => v.variants ?? 1));
+}
+
+function variantChoice(expected: number, variants: ImageJobVariant[], running: boolean): VariantChoice {
+  return {
+    expected,
+    variants: variants.flatMap((v) =>
+      v.version_id && v.image_url && !v.error ? [{ index: v.index, version_id: v.version_id, image_url: v.image_url }] : [],
+    ),
+    failed: variants.flatMap((v) => (v.error ? [{ index: v.index, message: v.error.detail }] : [])),
+    running,
+  };
+}
+
+/** Said when a pick made another variant current. */
+export function variantKeptMessage(index: number): string {
+  return `Variant ${index + 1} kept. The others stay in the history.`;
 }
 
 export interface ImageGenerationOptions {
@@ -204,6 +252,8 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
   const onApplied = useRef(new Map<string, () => void>());
   const announced = useRef(new Set<string>());
   const [failure, setFailure] = useState<{ kind: ImageJobKind; error: ApiError } | null>(null);
+  // A finished turn of several variants waits here until one is picked (or Escape keeps the first).
+  const [picking, setPicking] = useState<{ owner: SessionOwner; choice: VariantChoice } | null>(null);
 
   const invalidateOwner = useCallback(
     (who: SessionOwner) => queryClient.invalidateQueries({ queryKey: imageSessionKeys.owner(who) }),
@@ -216,6 +266,10 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
       setTracked((current) => (current?.job.id === job.id ? null : current));
       const { queryKey } = imageSessionQueryOptions(owner);
       const clear = (running: ImageJob | null) => (running?.id === job.id ? null : running);
+      if (outcome.status === 'succeeded') {
+        const expected = expectedVariants(job, outcome.variants);
+        setPicking(expected > 1 ? { owner, choice: variantChoice(expected, outcome.variants, false) } : null);
+      }
       if (outcome.status === 'succeeded' && outcome.session) {
         queryClient.setQueryData(queryKey, { ...outcome.session, running_job: clear(outcome.session.running_job) });
         void queryClient.invalidateQueries({ queryKey: imageSessionHistoryQueryOptions(owner).queryKey });
@@ -247,6 +301,7 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
   const onStarted = (kind: ImageJobKind) => (turn: StartedImageTurn, _: unknown, context: { owner: SessionOwner } | undefined) => {
     const who = context?.owner ?? owner;
     setFailure(null);
+    setPicking(null); // a new turn keeps the current variant
     if (!isImageJob(turn)) {
       const { image_base64: _image, ...status } = turn;
       void storeResponse({ ...status, running_job: status.running_job ?? null } as ImageSessionResponse, undefined, context);
@@ -261,6 +316,7 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
   const onMutate = () => ({ owner });
   const storeResponse = (response: ImageSessionResponse, _: unknown, context: { owner: SessionOwner } | undefined) => {
     const who = context?.owner ?? owner;
+    setPicking(null); // another version is current: the pick is made
     queryClient.setQueryData(imageSessionQueryOptions(who).queryKey, response);
     return queryClient.invalidateQueries({ queryKey: imageSessionHistoryQueryOptions(who).queryKey });
   };
@@ -269,15 +325,19 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
 
   const generate = useMutation({
     mutationKey: imageSessionKeys.change(owner, 'generate'),
-    mutationFn: (input: GenerateImageInput) => api.generate(input),
+    mutationFn: ({ variants, ...input }: GenerateImageInput) => api.generate(variants && variants > 1 ? { ...input, variants } : input),
     onMutate,
     onSuccess: onStarted('generate'),
     onError,
   });
   const edit = useMutation({
     mutationKey: imageSessionKeys.change(owner, 'edit'),
-    mutationFn: ({ editPrompt, maskPngBase64 }: { editPrompt: string; maskPngBase64?: string }) =>
-      api.edit(maskPngBase64 ? { edit_prompt: editPrompt, mask_png_base64: maskPngBase64 } : { edit_prompt: editPrompt }),
+    mutationFn: ({ editPrompt, maskPngBase64, variants }: { editPrompt: string; maskPngBase64?: string; variants?: number }) =>
+      api.edit({
+        edit_prompt: editPrompt,
+        ...(maskPngBase64 ? { mask_png_base64: maskPngBase64 } : {}),
+        ...(variants && variants > 1 ? { variants } : {}),
+      }),
     onMutate,
     onSuccess: onStarted('edit'),
     onError,
@@ -311,6 +371,8 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
   const isGenerating = generate.isPending || runningJob?.kind === 'generate';
   const isEditing = edit.isPending || runningJob?.kind === 'edit';
 
+  const isBusy = isGenerating || isEditing || starting || runningJob !== null || isChangingVersion;
+
   const job: ImageJobProgress | null = runningJob
     ? {
         job: runningJob,
@@ -318,9 +380,47 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
         thoughts: events.thoughts,
         previews: events.previews,
         notices: events.notices,
+        variants: events.variants,
         startedHere: startedHere.current.has(runningJob.id),
       }
     : null;
+
+  // The picker: the running turn's variants as they arrive, then the finished turn's until a pick.
+  const runningVariants = runningJob ? expectedVariants(runningJob, events.variants) : 1;
+  const variantPicker: VariantChoice | null =
+    runningJob && runningVariants > 1
+      ? variantChoice(runningVariants, events.variants, true)
+      : !runningJob && picking?.owner === owner
+        ? picking.choice
+        : null;
+
+  // --- the versions: which is current, what it was made from, and comparing the two ---------------
+  // Only the history of the session on screen: right after Generate New the old one is still cached.
+  const history = session && historyQuery.data?.session_id === session.session_id ? historyQuery.data : undefined;
+  const versions = history?.versions ?? [];
+  const currentIndex = session ? versions.findIndex((v) => v.id === session.version_id) : -1;
+  const currentVersion = currentIndex >= 0 ? versions[currentIndex] : undefined;
+  const parentVersion = currentVersion?.parent_id ? versions.find((v) => v.id === currentVersion.parent_id) : undefined;
+  const [comparing, setComparing] = useState(false);
+  const isComparing = comparing && !!parentVersion;
+  // Escape leaves the before/after comparison.
+  useEffect(() => {
+    if (!comparing) return;
+    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && setComparing(false);
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [comparing]);
+
+  /** Keeps one variant: another one is selected (a toast says so); the current one needs no call. */
+  function pickVariant(versionId: string) {
+    if (!picking) return;
+    if (versionId === session?.version_id) {
+      setPicking(null);
+      return;
+    }
+    const index = picking.choice.variants.find((v) => v.version_id === versionId)?.index ?? 0;
+    select.mutate(versionId, { onSuccess: () => toast.success(variantKeptMessage(index)) });
+  }
 
   return {
     session,
@@ -328,25 +428,37 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
     isLoadingSession: sessionQuery.isPending,
     sessionError: sessionQuery.error,
     refetchSession: sessionQuery.refetch,
-    // Only the history of the session on screen: right after Generate New the old one is still cached.
-    history: session && historyQuery.data?.session_id === session.session_id ? historyQuery.data : undefined,
+    history,
+    /** Every version of the session on screen, oldest first (empty until its history is read). */
+    versions,
+    currentVersion,
+    /** The current version's number in the history (1 is the oldest), or null while unknown. */
+    currentVersionNumber: currentIndex >= 0 ? currentIndex + 1 : null,
+    /** The version the current one was made from: what Compare shows it against. */
+    parentVersion,
+    /** Before/after of the current version and its parent is on (Escape leaves it). */
+    isComparing,
+    toggleCompare: () => setComparing((on) => !on),
+    stopComparing: () => setComparing(false),
 
     /** Starts a generate job; `onSuccess` runs when the new session's image is on screen. */
-    generateImage: (input: GenerateImageInput, options?: { onSuccess?: () => void }) =>
+    generateImage: (input: GenerateImageInput, options?: { onSuccess?: () => void }) => {
+      setComparing(false);
       generate.mutate(input, {
         onSuccess: (turn) => {
           if (!options?.onSuccess) return;
           if (isImageJob(turn)) onApplied.current.set(turn.id, options.onSuccess);
           else options.onSuccess(); // already generated
         },
-      }),
+      });
+    },
     isGenerating,
     generateError: generate.error ?? (failure?.kind === 'generate' ? failure.error : null),
 
     /** Starts an edit job; `onSuccess` runs when the edited image is the session's current one. */
-    /** Edits the current image; with `maskPngBase64`, only the painted region (a region edit). */
-    editImage: (editPrompt: string, options?: { onSuccess?: () => void; maskPngBase64?: string }) =>
-      edit.mutate({ editPrompt, maskPngBase64: options?.maskPngBase64 }, {
+    /** Edits the current image; with `maskPngBase64`, only the painted region (a region edit); `variants` images (1–4). */
+    editImage: (editPrompt: string, options?: { onSuccess?: () => void; maskPngBase64?: string; variants?: number }) =>
+      edit.mutate({ editPrompt, maskPngBase64: options?.maskPngBase64, variants: options?.variants }, {
         onSuccess: (turn) => {
           if (!options?.onSuccess) return;
           if (isImageJob(turn)) onApplied.current.set(turn.id, options.onSuccess);
@@ -358,15 +470,22 @@ export function useImageGeneration(owner: SessionOwner, options: ImageGeneration
 
     /** The running generate or edit with its live progress, or null. */
     job,
+    /** The variants of a turn of several images: filling in while it runs, then waiting for a pick. */
+    variantPicker,
+    /** Keeps that variant (Escape passes the first, already current: no call). */
+    pickVariant,
     cancelJob: () => runningJob && cancel.mutate(runningJob.id),
     isCancelling: cancel.isPending,
 
     undo: undo.mutate,
     redo: redo.mutate,
+    /** Undo and Redo can be pressed: there is a version to go to and nothing else is changing. */
+    canUndo: !!session?.can_undo && !isBusy,
+    canRedo: !!session?.can_redo && !isBusy,
     selectVersion: select.mutate,
     isChangingVersion,
 
     /** A generate or edit is starting or running, or a version change is: the session must not change again. */
-    isBusy: isGenerating || isEditing || starting || runningJob !== null || isChangingVersion,
+    isBusy,
   };
 }

@@ -11,12 +11,17 @@ import {
 } from '@/api/auth';
 import type { CreateUserRequest, User } from '@/types/auth';
 
+/** Every users key derives from these. */
+export const userKeys = {
+  all: ['users'] as const,
+};
+
 export function usersQueryOptions() {
-  return queryOptions({ queryKey: ['users'] as const, queryFn: listUsers });
+  return queryOptions({ queryKey: userKeys.all, queryFn: listUsers });
 }
 
 export function passwordRulesQueryOptions() {
-  return queryOptions({ queryKey: ['users', 'password-rules'] as const, queryFn: getPasswordRules, staleTime: Infinity });
+  return queryOptions({ queryKey: [...userKeys.all, 'password-rules'] as const, queryFn: getPasswordRules, staleTime: Infinity });
 }
 
 export function useUsers(enabled: boolean) {

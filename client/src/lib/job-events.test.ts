@@ -32,8 +32,10 @@ describe('followImageJob', () => {
     await waitFor(() => expect(followed.names()).toEqual(['stage', 'stage']));
     fakeApi.emit(job.id, 'thought', { text: 'Warming the tones' });
     release();
-    await waitFor(() => expect(followed.names()).toEqual(['stage', 'stage', 'thought', 'stage', 'succeeded']));
-    expect(followed.events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
+    // One `variant` event per image the turn makes (issue 12), one here.
+    await waitFor(() => expect(followed.names()).toEqual(['stage', 'stage', 'thought', 'stage', 'variant', 'succeeded']));
+    expect(followed.events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(followed.events[4].data).toMatchObject({ index: 0, variants: 1, error: null });
     await new Promise((r) => setTimeout(r, 20));
     const [source] = FakeEventSource.instances;
     expect(source.readyState).toBe(FakeEventSource.CLOSED);
@@ -50,7 +52,7 @@ describe('followImageJob', () => {
     fakeApi.emit(job.id, 'thought', { text: 'Still here' });
     release();
     await waitFor(() => expect(followed.names().at(-1)).toBe('succeeded'));
-    expect(followed.events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(followed.events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('when the stream breaks and the job has ended meanwhile, says how it ended', async () => {

@@ -37,6 +37,8 @@ export interface ImageJob {
   version_id: string | null;
   error: ImageJobError | null;
   events_url: string;
+  /** How many images the turn makes (1–4; issue 12). Absent from servers before variants. */
+  variants?: number;
 }
 
 /**
@@ -58,14 +60,32 @@ export interface ImageJobEventMap {
   stage: { stage: ImageJobStage };
   thought: { text: string };
   preview: { image_url: string; width: number; height: number };
-  succeeded: { version_id: string; session: ImageSessionResponse };
+  /** One variant finished (`index` counts from 0): its version, or why it failed (the others still count). */
+  variant: ImageJobVariant;
+  /** `version_id` is the current one (the first variant that succeeded); `version_ids` every saved variant, in index order. */
+  succeeded: { version_id: string; version_ids?: string[]; session: ImageSessionResponse };
   failed: ImageJobError;
   cancelled: Record<string, never>;
   /** Something the user should know about the turn, e.g. references left out for the model's input limit. */
   notice: { message: string };
 }
 export type ImageJobEventName = keyof ImageJobEventMap;
-export const IMAGE_JOB_EVENTS: ImageJobEventName[] = ['stage', 'thought', 'preview', 'notice', 'succeeded', 'failed', 'cancelled'];
+export const IMAGE_JOB_EVENTS: ImageJobEventName[] = ['stage', 'thought', 'preview', 'notice', 'variant', 'succeeded', 'failed', 'cancelled'];
+
+/** The data of a `variant` event: a saved version (`version_id`, `image_url`), or an `error`. */
+export interface ImageJobVariant {
+  index: number;
+  variants: number;
+  version_id: string | null;
+  image_url: string | null;
+  width: number | null;
+  height: number | null;
+  error: ImageJobError | null;
+}
+
+/** How many images one generate or edit may make. */
+export const MIN_VARIANTS = 1;
+export const MAX_VARIANTS = 4;
 
 // --- the session --------------------------------------------------------------------------------
 
@@ -128,6 +148,8 @@ export interface GenerateImageRequest {
   /** A model id of `GET /api/v1/image-options`; the server's default when absent. */
   model?: string;
   edit_mode?: EditMode;
+  /** How many images to make (1–4, default 1): sibling versions, the first one current (issue 12). */
+  variants?: number;
 }
 
 /** The plan's EditImageRequest (`identity_id` is our optional addition). */
@@ -137,6 +159,8 @@ export interface EditImageRequest {
   identity_id?: string;
   /** A region edit: a PNG the size of the image, white = may change, black = keep (base64, no data: prefix). */
   mask_png_base64?: string;
+  /** How many images to make (1–4, default 1): sibling versions, the first one current (issue 12). */
+  variants?: number;
 }
 
 /** The plan's EditImageResponse: the same shape as a generate response. */

@@ -37,7 +37,8 @@ describe('Identities page', () => {
     renderApp('/identities');
     const input = await screen.findByLabelText(/Add reference images/);
     await user.upload(input, new File(['hello'], 'notes.txt', { type: 'text/plain' }));
-    expect(await screen.findByText('Only PNG, JPEG and WebP images are accepted.')).toBeInTheDocument();
+    // The server's words (test/server-messages.json), naming the file it refused.
+    expect(await screen.findByText(/is not a PNG, JPEG or WebP image\. Only those types are accepted\.$/)).toBeInTheDocument();
   });
 
   it('shows the upload limits and checks them before sending anything (finding 15)', async () => {

@@ -4,6 +4,7 @@ import { useIdentities } from '@/hooks/use-identities';
 import { CreateIdentityForm } from './CreateIdentityForm';
 import { IdentityDetail } from './IdentityDetail';
 import { useDocumentTitle } from '@/hooks/use-document-title';
+import './identities.css';
 
 export function IdentitiesPage() {
   useDocumentTitle('Identities');

@@ -1,8 +1,24 @@
 import { useId, useState } from 'react';
+import { useMaskOutline } from './mask-outline';
 
-/** Before/after of the same frame: the "after" image is revealed right of the handle. */
-export function CompareSlider({ beforeSrc, afterSrc, alt }: { beforeSrc: string; afterSrc: string; alt: string }) {
+/**
+ * Before/after of the same frame: the "after" image is revealed right of the handle. After a
+ * region edit (`maskSrc`, the version's mask) a toggle outlines the area the edit could change.
+ */
+export function CompareSlider({
+  beforeSrc,
+  afterSrc,
+  alt,
+  maskSrc = null,
+}: {
+  beforeSrc: string;
+  afterSrc: string;
+  alt: string;
+  maskSrc?: string | null;
+}) {
   const [position, setPosition] = useState(50);
+  const [outlined, setOutlined] = useState(false);
+  const outline = useMaskOutline(maskSrc && outlined ? maskSrc : null);
   const id = useId();
   return (
     <div className="compare" data-testid="compare">
@@ -34,6 +50,32 @@ export function CompareSlider({ beforeSrc, afterSrc, alt }: { beforeSrc: string;
         aria-valuetext={`${position}% before, ${100 - position}% after`}
         onChange={(e) => setPosition(Number(e.target.value))}
       />
+      {maskSrc && outlined && (
+        <svg
+          className="compare-outline"
+          data-testid="mask-outline"
+          viewBox={outline ? `0 0 ${outline.width} ${outline.height}` : '0 0 1 1'}
+          preserveAspectRatio="none"
+          aria-hidden="true"
+        >
+          {outline && (
+            <>
+              <path className="compare-outline-under" d={outline.path} />
+              <path className="compare-outline-over" d={outline.path} />
+            </>
+          )}
+        </svg>
+      )}
+      {maskSrc && (
+        <button
+          type="button"
+          className="compare-outline-toggle"
+          aria-pressed={outlined}
+          onClick={() => setOutlined((on) => !on)}
+        >
+          Outline the edited area
+        </button>
+      )}
     </div>
   );
 }

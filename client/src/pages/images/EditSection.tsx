@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { providerLabel } from '@/lib/format';
+import { VariantCountSelect } from './VariantCountSelect';
 
 // A few of the instructions the local engine understands (the whole vocabulary is the
 // Instructions page, served by the server from its parser's list); several chain with commas.
@@ -34,6 +35,8 @@ interface Props {
   note?: string | null;
   /** A mask is painted: the edit changes only that area. */
   regionEdit?: boolean;
+  /** How many images an edit makes (1–4), and its control; absent: one, no control. */
+  variants?: { value: number; onChange: (count: number) => void };
 }
 
 /** The plan's edit section: "Edit this image:", a text input, Apply Edit and Generate New. */
@@ -48,6 +51,7 @@ export function EditSection({
   editBlocked = null,
   note = null,
   regionEdit = false,
+  variants,
 }: Props) {
   const [prompt, setPrompt] = useState('');
   const input = useRef<HTMLInputElement>(null);
@@ -96,6 +100,9 @@ export function EditSection({
           {isGenerating ? 'Generating…' : 'Generate New'}
         </button>
       </div>
+      {variants && (
+        <VariantCountSelect label="Images per edit" value={variants.value} onChange={variants.onChange} disabled={isBusy} />
+      )}
       {editBlocked && (
         <div className="notice notice-inline" role="status">
           <p>

@@ -3,6 +3,7 @@ import type { AspectRatio, EditMode, Resolution } from '@/types/imageGeneration'
 import type { Identity } from '@/types/identities';
 import type { User } from '@/types/auth';
 import { ModelPicker } from './ModelPicker';
+import { VariantCountSelect } from './VariantCountSelect';
 
 /** How many reference thumbnails to show under the identity picker. */
 const PEEK = 6;
@@ -15,6 +16,8 @@ export interface GenerateSettings {
   /** Model and edit mode of the catalogue (ModelPicker); unset until it is known. */
   model?: string;
   editMode?: EditMode;
+  /** How many images Generate makes (1–4): the user picks one to keep. */
+  variants: number;
 }
 
 interface Props {
@@ -32,9 +35,10 @@ interface Props {
   /** Admins pick whose session they work on; undefined for everyone else. */
   userPicker?: {
     users: User[] | undefined;
-    selectedUserId: string;
+    /** The user whose session is shown. */
+    ownerId: string;
     currentUserId: string;
-    onSelect: (userId: string) => void;
+    onSelect: (ownerId: string) => void;
   };
 }
 
@@ -72,7 +76,7 @@ export function GenerateForm({
           <label htmlFor="session-user">User</label>
           <select
             id="session-user"
-            value={userPicker.selectedUserId}
+            value={userPicker.ownerId}
             onChange={(e) => userPicker.onSelect(e.target.value)}
             disabled={isBusy}
           >
@@ -139,6 +143,8 @@ export function GenerateForm({
       </div>
 
       <ModelPicker value={settings} onChange={(choice) => onChange({ ...settings, ...choice })} />
+
+      <VariantCountSelect label="Images to generate" value={settings.variants} onChange={(count) => set('variants', count)} disabled={isBusy} />
 
       <button
         type="submit"

@@ -22,10 +22,12 @@ interface Props {
   children?: ReactNode;
   /** The mask tool (it draws the image itself): shown in place of the image while painting. */
   maskLayer?: ReactNode;
+  /** The current version's mask (a region edit): the compare view can outline it. */
+  compareMaskSrc?: string | null;
 }
 
 /** The image box: its size is fixed by the aspect ratio, so loading never moves the layout. */
-export function ImageStage({ src, alt, width, height, busyLabel, elapsedSeconds, beforeSrc, compareSizes, draftSrc, children, maskLayer }: Props) {
+export function ImageStage({ src, alt, width, height, busyLabel, elapsedSeconds, beforeSrc, compareSizes, draftSrc, children, maskLayer, compareMaskSrc = null }: Props) {
   const style = { '--ar-w': width, '--ar-h': height } as React.CSSProperties;
   const running = !!children;
   return (
@@ -34,7 +36,7 @@ export function ImageStage({ src, alt, width, height, busyLabel, elapsedSeconds,
         {src && beforeSrc && !running && compareSizes && differentShapes(compareSizes.before, compareSizes.after) ? (
           <CompareSideBySide beforeSrc={beforeSrc} before={compareSizes.before} afterSrc={src} after={compareSizes.after} alt={alt} />
         ) : src && beforeSrc && !running ? (
-          <CompareSlider beforeSrc={beforeSrc} afterSrc={src} alt={alt} />
+          <CompareSlider beforeSrc={beforeSrc} afterSrc={src} alt={alt} maskSrc={compareMaskSrc} />
         ) : src && maskLayer && !running ? (
           maskLayer
         ) : src ? (

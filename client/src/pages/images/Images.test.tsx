@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { ADMIN, ALICE, fakeApi, server } from '../../../test/fake-api';
 import { FakeEventSource } from '../../../test/fake-event-source';
 import { renderApp } from '../../../test/render';
+import { imageSessionKeys } from '@/hooks/use-image-generation';
 
 const currentImage = () => screen.getByTestId('current-image') as HTMLImageElement;
 
@@ -374,7 +375,7 @@ describe('Images page', () => {
           return HttpResponse.json({ ...body, running_job: null });
         }, { once: true }),
       );
-      await act(() => queryClient.invalidateQueries({ queryKey: ['image-session'] }));
+      await act(() => queryClient.invalidateQueries({ queryKey: imageSessionKeys.all }));
       release();
       expect(await screen.findByText('Edit applied.')).toBeInTheDocument();
       expect(input).toHaveValue('');

@@ -1,48 +1,47 @@
-import { useEffect, useRef, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { toast } from 'sonner';
+import { useDocumentTitle } from '@/hooks/use-document-title';
 import { useElapsedSeconds, useElapsedSince } from '@/hooks/use-elapsed-seconds';
 import { useIdentities } from '@/hooks/use-identities';
 import { useImageGeneration } from '@/hooks/use-image-generation';
+import { useSessionOwner } from '@/hooks/use-session-owner';
 import { useUsers } from '@/hooks/use-users';
-import { fetchPng, imageFileName, saveBlob } from '@/lib/download';
+import { maskProblem } from '@/lib/mask';
 import { showError } from '@/lib/query-client';
-import { formatDuration, formatRelative, providerLabel, ratioLabel } from '@/lib/format';
 import type { CurrentUser } from '@/types/auth';
+import { differentShapes, sideBySideSize } from './CompareSlider';
 import { ConfirmNewSessionDialog } from './ConfirmNewSessionDialog';
 import { EditSection } from './EditSection';
-import { GenerateForm, type GenerateSettings } from './GenerateForm';
+import { GenerateForm } from './GenerateForm';
 import { HistoryStrip } from './HistoryStrip';
-import { differentShapes, sideBySideSize } from './CompareSlider';
-import { StartFromPhoto } from './StartFromPhoto';
 import { ImageStage, stageSizeFromRatio } from './ImageStage';
 import { JobProgressPanel } from './JobProgress';
 import { MaskEditor } from './MaskEditor';
 import { MaskToolbar } from './MaskToolbar';
-import { useMaskEditor } from './use-mask-editor';
-import { maskProblem } from '@/lib/mask';
+import { NoSession, SessionLoadError } from './NoSession';
 import { ReferencesChangedNotice } from './ReferencesChangedNotice';
-import { SessionCost } from './SessionCost';
+import { SessionDetails } from './SessionDetails';
+import { SessionToolbar } from './SessionToolbar';
+import { StartFromPhoto } from './StartFromPhoto';
+import { useGenerateSettings } from './use-generate-settings';
+import { useMaskEditor } from './use-mask-editor';
 import { useUndoRedoShortcuts } from './use-undo-redo-shortcuts';
-import { useDocumentTitle } from '@/hooks/use-document-title';
+import { VariantPicker } from './VariantPicker';
+// The image stage, compare, history and job panel styles; the Library's session view uses them too.
+import './images.css';
 
-const DEFAULT_SETTINGS: GenerateSettings = {
-  identityId: '',
-  additionalPrompt: '',
-  aspectRatio: '16:9',
-  resolution: '1K', // the server defaults to 4K; 1K keeps the UI quick
-};
-
+/**
+ * The Images page: the generate form beside the session card (toolbar, image, edit section,
+ * history). Whose session is URL state (useSessionOwner), the form's state is useGenerateSettings,
+ * the session and its versions are useImageGeneration; this file puts them together.
+ */
 export function ImagesPage({ user }: { user: CurrentUser }) {
-  // Admins may work on any user's session (the plan's "test different users"); the chosen
-  // user lives in the URL so a reload keeps it. Everyone else uses the self endpoints.
-  const [params, setParams] = useSearchParams();
-  const selectedUserId = user.is_admin ? params.get('user') || user.id : user.id;
-  const owner = user.is_admin ? selectedUserId : null;
-
+  const { owner, ownerId, setOwnerId } = useSessionOwner(user);
   const identities = useIdentities(user.is_admin);
   const users = useUsers(user.is_admin);
   const navigate = useNavigate();
+  const sessionProvider = useRef<string | null>(null);
   const generation = useImageGeneration(owner, {
     // The local engine's refusal names what it did not understand and three close instructions; the
     // whole list is one click away (finding 5).
@@ -54,61 +53,19 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
           })
         : showError(error.message),
   });
-  const { session, history } = generation;
-  const sessionProvider = useRef<string | null>(null);
+  const { session, job, versions, currentVersion, parentVersion, isComparing, variantPicker: picker } = generation;
   sessionProvider.current = session?.provider ?? null;
 
-  const [settings, setSettings] = useState<GenerateSettings>(() => ({
-    ...DEFAULT_SETTINGS,
-    additionalPrompt: readDraft(user.id, selectedUserId),
-  }));
-  const [comparing, setComparing] = useState(false);
+  const { settings, setSettings, editVariants, setEditVariants } = useGenerateSettings({
+    userId: user.id,
+    ownerId,
+    session,
+    identities: identities.data,
+  });
   const [confirmingNew, setConfirmingNew] = useState(false);
   const sessionCard = useRef<HTMLElement>(null);
 
-  // Restore the form from the session the server has (after a reload, or a user switch),
-  // once per session, so the next Generate New starts from where the user was.
-  const syncedSession = useRef<string | null>(null);
-  useEffect(() => {
-    if (!session || syncedSession.current === session.session_id) return;
-    syncedSession.current = session.session_id;
-    setSettings((s) => ({
-      ...s,
-      identityId: session.session_identity_id ?? s.identityId,
-      aspectRatio: session.aspect_ratio ?? s.aspectRatio,
-      resolution: session.resolution ?? s.resolution,
-      model: session.model ?? s.model,
-      editMode: session.edit_mode ?? s.editMode,
-    }));
-  }, [session]);
-
-  // An admin switching users: the additional prompt is the one typed for that user's session.
-  const draftOwner = useRef(selectedUserId);
-  useEffect(() => {
-    if (draftOwner.current === selectedUserId) return;
-    draftOwner.current = selectedUserId;
-    const draft = readDraft(user.id, selectedUserId);
-    setSettings((s) => ({ ...s, additionalPrompt: draft }));
-  }, [user.id, selectedUserId]);
-  // The additional prompt survives a reload (the session keeps only the whole prompt it built from it).
-  useEffect(() => writeDraft(user.id, selectedUserId, settings.additionalPrompt), [user.id, selectedUserId, settings.additionalPrompt]);
-
-  // Until the picker names a known identity: the session's, else the first. Both effects run in one
-  // commit when the page is opened again with everything cached, so this one must read the state
-  // the restore above just set (a functional update), never the value it closed over.
-  const sessionIdentityId = session?.session_identity_id ?? null;
-  useEffect(() => {
-    const list = identities.data;
-    if (!list?.length) return;
-    setSettings((s) => {
-      if (list.some((i) => i.id === s.identityId)) return s;
-      const fallback = list.find((i) => i.id === sessionIdentityId) ?? list[0];
-      return { ...s, identityId: fallback.id };
-    });
-  }, [identities.data, sessionIdentityId]);
-
   // A running generate or edit shows its progress panel; a version switch is short and shows a spinner.
-  const { job } = generation;
   const jobTitle = job ? (job.job.kind === 'generate' ? 'Generating…' : 'Applying edit…') : null;
   // A turn takes up to a minute: the tab says so while the user looks elsewhere.
   useDocumentTitle(jobTitle ? `${jobTitle} · Images` : 'Images');
@@ -126,27 +83,18 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
     />
   );
 
-  const versions = history?.versions ?? [];
-  const currentIndex = session ? versions.findIndex((v) => v.id === session.version_id) : -1;
-  const currentVersion = currentIndex >= 0 ? versions[currentIndex] : undefined;
-  const parentVersion = currentVersion?.parent_id ? versions.find((v) => v.id === currentVersion.parent_id) : undefined;
-  const sessionIdentity = identities.data?.find((i) => i.id === session?.session_identity_id);
-  const showCompare = comparing && !!parentVersion;
+  const sessionIdentityId = session?.session_identity_id ?? null;
+  const sessionIdentity = identities.data?.find((i) => i.id === sessionIdentityId);
   // The region tool: a mask at the current image's own size (a new size starts a new mask).
-  const mask = useMaskEditor({ width: session?.width || 1, height: session?.height || 1, disabled: generation.isBusy || !session });
+  const mask = useMaskEditor({ width: session?.width || 1, height: session?.height || 1, disabled: generation.isBusy || !session || !!picker });
   const regionEdit = mask.active && !!mask.mask && !mask.mask.isEmpty;
-  const viewedUser = user.is_admin && selectedUserId !== user.id ? users.data?.find((u) => u.id === selectedUserId) : undefined;
+  const viewedUser = user.is_admin && ownerId !== user.id ? users.data?.find((u) => u.id === ownerId) : undefined;
 
   const pickedIdentity = identities.data?.find((i) => i.id === settings.identityId);
   // The picker names another identity than the session's: Generate New is for that one (finding 8).
   const pickerDiffers = !!session && !!sessionIdentityId && !!pickedIdentity && pickedIdentity.id !== sessionIdentityId;
   const identityDeleted = !!session && session.session_identity_id === null;
-  const noReferences = !!pickedIdentity && pickedIdentity.reference_images.length === 0;
-  const generateBlocked = !pickedIdentity
-    ? 'Pick an identity first.'
-    : noReferences
-      ? `${pickedIdentity.name} has no reference images yet.`
-      : null;
+  const generateBlocked = generateBlockedReason(pickedIdentity);
 
   /** On a phone the image sits above the form: bring it into view when it is off screen (finding 13). */
   function revealSession() {
@@ -162,7 +110,6 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
       toast.error('Pick an identity first.');
       return;
     }
-    setComparing(false);
     generation.generateImage(
       {
         identity_id: settings.identityId,
@@ -171,6 +118,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
         resolution: settings.resolution,
         model: settings.model,
         edit_mode: settings.editMode,
+        variants: settings.variants,
       },
       { onSuccess: revealSession },
     );
@@ -187,7 +135,7 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
   function applyEdit(prompt: string, onApplied: () => void) {
     // "undo", "undo that", "go back", "redo": the buttons' moves, not an instruction for the engine (finding 4).
     const command = versionCommand(prompt);
-    if (command === 'undo' || command === 'redo') {
+    if (command) {
       const can = command === 'undo' ? session?.can_undo : session?.can_redo;
       if (!can) {
         toast.error(command === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.');
@@ -202,10 +150,10 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
         toast.error(problem);
         return;
       }
-      const painted = mask.mask;
-      void painted.toPngBase64().then((maskPngBase64) =>
+      void mask.mask.toPngBase64().then((maskPngBase64) =>
         generation.editImage(prompt, {
           maskPngBase64,
+          variants: editVariants,
           onSuccess: () => {
             mask.clear();
             mask.setActive(false);
@@ -215,51 +163,159 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
       );
       return;
     }
-    generation.editImage(prompt, { onSuccess: onApplied });
+    generation.editImage(prompt, { onSuccess: onApplied, variants: editVariants });
   }
 
-  // Escape leaves the before/after comparison.
-  useEffect(() => {
-    if (!comparing) return;
-    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && setComparing(false);
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [comparing]);
-
-  const canUndo = !!session?.can_undo && !generation.isBusy;
-  const canRedo = !!session?.can_redo && !generation.isBusy;
   useUndoRedoShortcuts({
-    onUndo: () => canUndo && generation.undo(),
-    onRedo: () => canRedo && generation.redo(),
+    onUndo: () => generation.canUndo && generation.undo(),
+    onRedo: () => generation.canRedo && generation.redo(),
   });
 
-  async function download() {
-    if (!session) return;
-    try {
-      const blob = await fetchPng(session.image_url);
-      saveBlob(
-        blob,
-        imageFileName({
-          identityName: sessionIdentity?.name,
-          versionNumber: currentIndex >= 0 ? currentIndex + 1 : null,
-          kind: currentVersion?.kind,
-          createdAt: currentVersion?.created_at,
-        }),
-      );
-    } catch (error) {
-      toast.error(error instanceof Error ? error.message : 'Could not download the image.');
-    }
-  }
+  // A turn of several images: the grid fills in while it runs (under the progress), then stands in
+  // for the image until one is picked.
+  const variantPicker = picker && (
+    <VariantPicker
+      expected={picker.expected}
+      variants={picker.variants}
+      failed={picker.failed}
+      onPick={generation.pickVariant}
+      width={session?.width ?? stageSizeFromRatio(settings.aspectRatio).width}
+      height={session?.height ?? stageSizeFromRatio(settings.aspectRatio).height}
+      disabled={picker.running || generation.isChangingVersion}
+    />
+  );
 
   const compareSizes =
-    showCompare && session
-      ? { before: { width: parentVersion!.width, height: parentVersion!.height }, after: { width: session.width, height: session.height } }
+    isComparing && session && parentVersion
+      ? { before: { width: parentVersion.width, height: parentVersion.height }, after: { width: session.width, height: session.height } }
       : null;
-  const stageSize = session
-    ? compareSizes && differentShapes(compareSizes.before, compareSizes.after) && !job
+  const stageSize = !session
+    ? stageSizeFromRatio(settings.aspectRatio)
+    : compareSizes && differentShapes(compareSizes.before, compareSizes.after) && !job
       ? sideBySideSize(compareSizes.before, compareSizes.after)
-      : { width: session.width, height: session.height }
-    : stageSizeFromRatio(settings.aspectRatio);
+      : { width: session.width, height: session.height };
+
+  /** The session card's body: loading, the session, an error, the first image being made, or nothing yet. */
+  function sessionBody() {
+    if (generation.isLoadingSession) {
+      return (
+        <div className="stage-skeleton" role="status">
+          Loading your session…
+        </div>
+      );
+    }
+    if (generation.sessionError && !session) {
+      return <SessionLoadError message={generation.sessionError.message} onRetry={() => generation.refetchSession()} />;
+    }
+    if (!session) {
+      if (!generation.isGenerating) return <NoSession isAdmin={user.is_admin} identityCount={identities.data?.length} />;
+      return (
+        <>
+          <ImageStage
+            src={null}
+            alt=""
+            width={stageSize.width}
+            height={stageSize.height}
+            busyLabel={jobPanel ? null : 'Generating…'}
+            elapsedSeconds={elapsed}
+            draftSrc={latestDraft}
+          >
+            {jobPanel}
+          </ImageStage>
+          {variantPicker}
+        </>
+      );
+    }
+    const masking = mask.active && !isComparing;
+    return (
+      <>
+        {session.references_changed && (
+          <ReferencesChangedNotice
+            identityName={sessionIdentity?.name ?? 'this identity'}
+            disabled={generation.isBusy || !!generateBlocked}
+            onGenerateNew={requestGenerate}
+          />
+        )}
+
+        {picker && !picker.running ? (
+          variantPicker
+        ) : (
+          <ImageStage
+            src={session.image_url}
+            alt={session.last_prompt ? `Current image: ${session.last_prompt}` : 'Current image'}
+            width={stageSize.width}
+            height={stageSize.height}
+            busyLabel={busyLabel}
+            elapsedSeconds={elapsed}
+            beforeSrc={isComparing ? (parentVersion?.image_url ?? null) : null}
+            compareSizes={compareSizes}
+            compareMaskSrc={isComparing ? (currentVersion?.mask_url ?? null) : null}
+            draftSrc={latestDraft}
+            maskLayer={
+              masking ? (
+                <MaskEditor editor={mask} src={session.image_url} alt={`Paint the area to change on: ${session.last_prompt ?? 'the current image'}`} />
+              ) : null
+            }
+          >
+            {jobPanel}
+          </ImageStage>
+        )}
+        {picker?.running && variantPicker}
+        {masking && <MaskToolbar editor={mask} />}
+        <SessionDetails
+          session={session}
+          currentVersion={currentVersion}
+          identityName={sessionIdentity?.name ?? null}
+          identityDeleted={identityDeleted}
+        />
+
+        <EditSection
+          regionEdit={regionEdit}
+          provider={session.provider}
+          isBusy={generation.isBusy}
+          isEditing={generation.isEditing}
+          isGenerating={generation.isGenerating}
+          onApplyEdit={applyEdit}
+          onGenerateNew={requestGenerate}
+          generateBlocked={generateBlocked}
+          editBlocked={
+            pickerDiffers
+              ? {
+                  message: DIFFERENT_IDENTITY,
+                  detail: `Generate New starts a new session for ${pickedIdentity!.name}.`,
+                  action: {
+                    label: `Keep editing ${sessionIdentity?.name ?? 'this session'}`,
+                    onClick: () => setSettings((s) => ({ ...s, identityId: sessionIdentityId! })),
+                  },
+                }
+              : identityDeleted && session.provider !== 'local'
+                ? { message: IDENTITY_DELETED_EDITS, detail: null, action: null }
+                : null
+          }
+          note={identityDeleted && session.provider === 'local' ? IDENTITY_DELETED_LOCAL : null}
+          variants={{ value: editVariants, onChange: setEditVariants }}
+        />
+
+        {versions.length > 0 && (
+          <HistoryStrip
+            versions={versions}
+            currentVersionId={session.version_id}
+            disabled={generation.isBusy}
+            onSelect={(id) => generation.selectVersion(id)}
+          />
+        )}
+        {confirmingNew && (
+          <ConfirmNewSessionDialog
+            identityName={pickedIdentity?.name ?? 'the chosen identity'}
+            currentIdentityName={sessionIdentity?.name ?? 'a deleted identity'}
+            versionCount={versions.length || 1}
+            onConfirm={generate}
+            onCancel={() => setConfirmingNew(false)}
+          />
+        )}
+      </>
+    );
+  }
 
   return (
     <div className="page">
@@ -284,23 +340,23 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
               user.is_admin
                 ? {
                     users: users.data,
-                    selectedUserId,
+                    ownerId,
                     currentUserId: user.id,
                     onSelect: (id) => {
-                      setComparing(false);
-                      setParams(id === user.id ? {} : { user: id }, { replace: true });
+                      generation.stopComparing();
+                      setOwnerId(id);
                     },
                   }
                 : undefined
             }
           />
-          <StartFromPhoto owner={owner} identity={identities.data?.find((i) => i.id === settings.identityId)} disabled={generation.isBusy} />
+          <StartFromPhoto owner={owner} identity={pickedIdentity} disabled={generation.isBusy} />
         </aside>
 
         <section className="card session" aria-labelledby="session-title" ref={sessionCard}>
           <p className="visually-hidden" aria-live="polite">
             {session && !generation.isBusy
-              ? `Showing version ${currentIndex >= 0 ? currentIndex + 1 : ''} of ${versions.length || 1}.`
+              ? `Showing version ${generation.currentVersionNumber ?? ''} of ${versions.length || 1}.`
               : ''}
           </p>
           <div className="session-header">
@@ -313,211 +369,33 @@ export function ImagesPage({ user }: { user: CurrentUser }) {
               )}
             </h2>
             {session && (
-              <div className="toolbar" role="toolbar" aria-label="Image actions">
-                <button
-                  type="button"
-                  className="button button-small"
-                  onClick={() => canUndo && generation.undo()}
-                  disabled={!session.can_undo}
-                  aria-disabled={!canUndo || undefined}
-                  aria-keyshortcuts="Control+Z"
-                  title="Undo (Ctrl+Z)"
-                >
-                  ↶ Undo
-                </button>
-                <button
-                  type="button"
-                  className="button button-small"
-                  onClick={() => canRedo && generation.redo()}
-                  disabled={!session.can_redo}
-                  aria-disabled={!canRedo || undefined}
-                  aria-keyshortcuts="Control+Shift+Z"
-                  title="Redo (Ctrl+Shift+Z)"
-                >
-                  ↷ Redo
-                </button>
-                <button
-                  type="button"
-                  className="button button-small"
-                  aria-pressed={showCompare}
-                  onClick={() => setComparing((c) => !c)}
-                  disabled={!parentVersion}
-                  title={
-                    parentVersion
-                      ? 'Compare with the version it was made from (Esc to leave)'
-                      : 'The first version has nothing to compare with'
-                  }
-                >
-                  Compare
-                </button>
-                <button type="button" className="button button-small" onClick={download}>
-                  Download PNG
-                </button>
-                {!mask.active && (
-                  <button
-                    type="button"
-                    className="button button-small"
-                    aria-pressed={false}
-                    aria-keyshortcuts="M"
-                    disabled={mask.disabled || showCompare}
-                    onClick={() => mask.setActive(true)}
-                    title="Paint the area an edit may change (M)"
-                  >
-                    Paint a mask
-                  </button>
-                )}
-              </div>
+              <SessionToolbar
+                session={session}
+                canUndo={generation.canUndo}
+                canRedo={generation.canRedo}
+                onUndo={() => generation.undo()}
+                onRedo={() => generation.redo()}
+                parentVersion={parentVersion}
+                isComparing={isComparing}
+                onToggleCompare={generation.toggleCompare}
+                download={{ identityName: sessionIdentity?.name, versionNumber: generation.currentVersionNumber, version: currentVersion }}
+                mask={mask}
+              />
             )}
           </div>
 
-          {generation.isLoadingSession ? (
-            <div className="stage-skeleton" role="status">
-              Loading your session…
-            </div>
-          ) : session ? (
-            <>
-              {session.references_changed && (
-                <ReferencesChangedNotice
-                  identityName={sessionIdentity?.name ?? 'this identity'}
-                  disabled={generation.isBusy || !!generateBlocked}
-                  onGenerateNew={requestGenerate}
-                />
-              )}
-
-              <ImageStage
-                src={session.image_url}
-                alt={session.last_prompt ? `Current image: ${session.last_prompt}` : 'Current image'}
-                width={stageSize.width}
-                height={stageSize.height}
-                busyLabel={busyLabel}
-                elapsedSeconds={elapsed}
-                beforeSrc={showCompare ? parentVersion!.image_url : null}
-                compareSizes={compareSizes}
-                draftSrc={latestDraft}
-                maskLayer={
-                  mask.active && !showCompare ? (
-                    <MaskEditor editor={mask} src={session.image_url} alt={`Paint the area to change on: ${session.last_prompt ?? 'the current image'}`} />
-                  ) : null
-                }
-              >
-                {jobPanel}
-              </ImageStage>
-              {mask.active && !showCompare && <MaskToolbar editor={mask} />}
-              <div className="session-meta small muted">
-                <span className="session-meta-facts">
-                  <span>{sessionIdentity?.name ?? (identityDeleted ? 'Deleted identity' : 'Unknown identity')}</span>
-                  <span>
-                    {ratioLabel(session.width, session.height) || session.aspect_ratio} · {session.resolution} ·{' '}
-                    {session.width}×{session.height}
-                  </span>
-                  {currentVersion && (
-                    <span title="How long the provider took">{formatDuration(currentVersion.duration_ms)}</span>
-                  )}
-                  {session.expires_at && (
-                    <span title={`Unused sessions are deleted. This one: ${new Date(session.expires_at).toLocaleString()}`}>
-                      expires {formatRelative(session.expires_at)}
-                    </span>
-                  )}
-                  <span className="badge badge-provider" title="The image provider that made this image">
-                    {providerLabel(session.provider)}
-                  </span>
-                  <SessionCost session={session} />
-                </span>
-                {session.last_prompt && (
-                  <span className="last-prompt" title={session.last_prompt}>
-                    {currentVersion?.kind === 'generate' ? 'Prompt: ' : 'Last edit: '}
-                    {/* No <q>: a prompt such as add text "Hello" has quotes of its own (finding 19). */}
-                    <span className="prompt-text">{session.last_prompt}</span>
-                  </span>
-                )}
-              </div>
-
-              <EditSection
-                regionEdit={regionEdit}
-                provider={session.provider}
-                isBusy={generation.isBusy}
-                isEditing={generation.isEditing}
-                isGenerating={generation.isGenerating}
-                onApplyEdit={applyEdit}
-                onGenerateNew={requestGenerate}
-                generateBlocked={generateBlocked}
-                editBlocked={
-                  pickerDiffers
-                    ? {
-                        message: DIFFERENT_IDENTITY,
-                        detail: `Generate New starts a new session for ${pickedIdentity!.name}.`,
-                        action: {
-                          label: `Keep editing ${sessionIdentity?.name ?? 'this session'}`,
-                          onClick: () => setSettings((s) => ({ ...s, identityId: sessionIdentityId! })),
-                        },
-                      }
-                    : identityDeleted && session.provider !== 'local'
-                      ? { message: IDENTITY_DELETED_EDITS, detail: null, action: null }
-                      : null
-                }
-                note={identityDeleted && session.provider === 'local' ? IDENTITY_DELETED_LOCAL : null}
-              />
-
-              {versions.length > 0 && (
-                <HistoryStrip
-                  versions={versions}
-                  currentVersionId={session.version_id}
-                  disabled={generation.isBusy}
-                  onSelect={(id) => generation.selectVersion(id)}
-                />
-              )}
-              {confirmingNew && (
-                <ConfirmNewSessionDialog
-                  identityName={pickedIdentity?.name ?? 'the chosen identity'}
-                  currentIdentityName={sessionIdentity?.name ?? 'a deleted identity'}
-                  versionCount={versions.length || 1}
-                  onConfirm={generate}
-                  onCancel={() => setConfirmingNew(false)}
-                />
-              )}
-            </>
-          ) : generation.sessionError ? (
-            <div className="empty-state" role="alert">
-              <h3>Could not load the image session</h3>
-              <p className="muted">{generation.sessionError.message}</p>
-              <button type="button" className="button" onClick={() => generation.refetchSession()}>
-                Try again
-              </button>
-            </div>
-          ) : generation.isGenerating ? (
-            <ImageStage
-              src={null}
-              alt=""
-              width={stageSize.width}
-              height={stageSize.height}
-              busyLabel={jobPanel ? null : 'Generating…'}
-              elapsedSeconds={elapsed}
-              draftSrc={latestDraft}
-            >
-              {jobPanel}
-            </ImageStage>
-          ) : (
-            <div className="empty-state" data-testid="no-session">
-              <div className="empty-icon" aria-hidden="true" />
-              <h3>No active session</h3>
-              <p className="muted">
-                {identities.data?.length
-                  ? 'Pick an identity and press Generate. You can then edit the image turn by turn, undo, compare and download.'
-                  : user.is_admin
-                    ? 'Create an identity with reference images first, then generate an image of it.'
-                    : 'No identities are available yet. Ask an admin to create one.'}
-              </p>
-              {user.is_admin && identities.data?.length === 0 && (
-                <Link to="/identities" state={{ create: true }} className="button button-primary">
-                  Create an identity
-                </Link>
-              )}
-            </div>
-          )}
+          {sessionBody()}
         </section>
       </div>
     </div>
   );
+}
+
+/** Why Generate cannot run for the picked identity, or null. */
+function generateBlockedReason(identity: { name: string; reference_images: unknown[] } | undefined): string | null {
+  if (!identity) return 'Pick an identity first.';
+  if (identity.reference_images.length === 0) return `${identity.name} has no reference images yet.`;
+  return null;
 }
 
 /** The plan's message for an edit of a session whose identity is not the picked one. */
@@ -536,21 +414,4 @@ export function versionCommand(prompt: string): 'undo' | 'redo' | null {
     );
   if (!match) return null;
   return match[2] ? 'redo' : 'undo';
-}
-
-const draftKey = (userId: string, ownerId: string) => `likeness.additional-prompt.${userId}.${ownerId}`;
-function readDraft(userId: string, ownerId: string): string {
-  try {
-    return localStorage.getItem(draftKey(userId, ownerId)) ?? '';
-  } catch {
-    return '';
-  }
-}
-function writeDraft(userId: string, ownerId: string, text: string) {
-  try {
-    if (text) localStorage.setItem(draftKey(userId, ownerId), text);
-    else localStorage.removeItem(draftKey(userId, ownerId));
-  } catch {
-    // storage full or blocked: the prompt just is not kept
-  }
 }

@@ -1,5 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useStartFromUpload } from '@/hooks/use-library';
+import type { SessionOwner } from '@/api/imageGeneration';
 import { formatBytes } from '@/lib/format';
 import type { Identity } from '@/types/identities';
 import './start-from-photo.css';
@@ -17,7 +18,7 @@ export function StartFromPhoto({
   identity,
   disabled = false,
 }: {
-  owner: string | null;
+  owner: SessionOwner;
   identity: Identity | undefined;
   disabled?: boolean;
 }) {

@@ -7,6 +7,11 @@ function isTextField(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
+/** Inside the variant picker the keys are the picker's: Ctrl+Z there must not change the version under it. */
+function inVariantPicker(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest('.variant-picker') !== null;
+}
+
 /**
  * Ctrl+Z undoes, Ctrl+Shift+Z (or Ctrl+Y) redoes; Cmd on a Mac. Inside a text field the
  * browser's own text undo wins, so typing an instruction never rewinds the image; an empty edit
@@ -18,7 +23,7 @@ export function useUndoRedoShortcuts({ onUndo, onRedo }: { onUndo: () => void; o
 
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
-      if (!(event.ctrlKey || event.metaKey) || event.altKey || isTextField(event.target)) return;
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || isTextField(event.target) || inVariantPicker(event.target)) return;
       const key = event.key.toLowerCase();
       if (key === 'z' && !event.shiftKey) {
         event.preventDefault();

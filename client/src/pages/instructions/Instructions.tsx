@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { useLocalEngineInstructions } from '@/hooks/use-local-engine-instructions';
+import './instructions.css';
 
 /** Every instruction the local engine understands, served from the list its parser uses (finding 5). */
 export function InstructionsPage() {

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import type { SessionOwner } from '@/api/imageGeneration';
 import { useDocumentTitle } from '@/hooks/use-document-title';
 import { useDeleteLibrarySession, useLibrary } from '@/hooks/use-library';
+import { useSessionOwner } from '@/hooks/use-session-owner';
 import { formatRelative } from '@/lib/format';
 import type { CurrentUser } from '@/types/auth';
 import type { LibrarySession } from '@/types/library';
@@ -26,8 +28,8 @@ export function identityLabel(session: Pick<LibrarySession, 'identity_name' | 'i
 export function LibraryPage({ user }: { user: CurrentUser }) {
   useDocumentTitle('Library');
   // As on the Images page: an admin may look at any user's library (`?user=`), everyone else at their own.
+  const { owner } = useSessionOwner(user);
   const [params, setParams] = useSearchParams();
-  const owner = user.is_admin ? params.get('user') || user.id : null;
   const library = useLibrary(owner);
   const openId = params.get('session');
   const open = library.data?.find((s) => s.id === openId) ?? null;
@@ -80,7 +82,7 @@ export function LibraryPage({ user }: { user: CurrentUser }) {
   );
 }
 
-function LibraryCard({ owner, session, onOpen }: { owner: string | null; session: LibrarySession; onOpen: () => void }) {
+function LibraryCard({ owner, session, onOpen }: { owner: SessionOwner; session: LibrarySession; onOpen: () => void }) {
   const remove = useDeleteLibrarySession(owner);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const name = identityLabel(session);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { useLibrarySession } from '@/hooks/use-library';
+import type { SessionOwner } from '@/api/imageGeneration';
 import { fetchPng, imageFileName, saveBlob } from '@/lib/download';
 import { ratioParts } from '@/lib/format';
 import type { ImageVersion } from '@/types/imageGeneration';
@@ -17,7 +18,7 @@ export function LibrarySessionView({
   session,
   onClose,
 }: {
-  owner: string | null;
+  owner: SessionOwner;
   session: LibrarySession;
   onClose: () => void;
 }) {

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useReopenLibrarySession } from '@/hooks/use-library';
+import type { SessionOwner } from '@/api/imageGeneration';
 import type { LibrarySession } from '@/types/library';
 
 /** "Reopen", then a confirmation that says where the current session goes. */
-export function ReopenButton({ owner, session, small = false }: { owner: string | null; session: LibrarySession; small?: boolean }) {
+export function ReopenButton({ owner, session, small = false }: { owner: SessionOwner; session: LibrarySession; small?: boolean }) {
   const reopen = useReopenLibrarySession(owner);
   const navigate = useNavigate();
   const [confirming, setConfirming] = useState(false);

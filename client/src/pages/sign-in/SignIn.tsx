@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { useSignIn } from '@/hooks/use-auth';
 import { useDocumentTitle } from '@/hooks/use-document-title';
+import './sign-in.css';
 
 export function SignInPage() {
   useDocumentTitle('Sign in');

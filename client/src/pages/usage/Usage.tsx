@@ -5,6 +5,7 @@ import { useDocumentTitle } from '@/hooks/use-document-title';
 import { useUsage } from '@/hooks/use-usage';
 import { formatUsd } from '@/lib/format';
 import type { UsageDay } from '@/types/usage';
+import './usage.css';
 
 const PERIODS = [7, 30, 90] as const;
 const count = new Intl.NumberFormat('en');

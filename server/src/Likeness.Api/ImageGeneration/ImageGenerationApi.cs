@@ -63,7 +63,7 @@ public static class ImageGenerationApi
         session.MapDelete("/jobs/{jobId:guid}/", CancelJob).WithSummary("Cancel a queued or running job; the session stays as it was")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         session.MapGet("/jobs/{jobId:guid}/events/", GetJobEvents)
-            .WithSummary("The job's live events (Server-Sent Events: stage, thought, preview, succeeded, failed, cancelled)")
+            .WithSummary("The job's live events (Server-Sent Events: stage, thought, preview, notice, variant, succeeded, failed, cancelled)")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         session.MapGet("/jobs/{jobId:guid}/previews/{eventId:long}/", GetJobPreview).WithSummary("An interim image the model drew");
         session.MapImageSessionLibrary();
@@ -75,39 +75,42 @@ public static class ImageGenerationApi
     private static Task<IResult> AdminGenerateImage(
         AdminGenerateImageRequest request, ImageJobs jobs, IImageModelCatalog catalog, HttpContext http, CancellationToken ct) =>
         Generate(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.IdentityId, request.AdditionalPrompt,
-            GenerateChoices.Of(catalog, request.Model, request.EditMode, request.AspectRatio, request.Resolution), jobs, http, ct);
+            GenerateChoices.Of(catalog, request.Model, request.EditMode, request.AspectRatio, request.Resolution), request.Variants,
+            jobs, http, ct);
 
     private static Task<IResult> GenerateImage(
         GenerateImageRequest request, ImageJobs jobs, IImageModelCatalog catalog, HttpContext http, CancellationToken ct) =>
         Generate(SessionOwner.Self(http.User), request.IdentityId, request.AdditionalPrompt,
-            GenerateChoices.Of(catalog, request.Model, request.EditMode, request.AspectRatio, request.Resolution), jobs, http, ct);
+            GenerateChoices.Of(catalog, request.Model, request.EditMode, request.AspectRatio, request.Resolution), request.Variants,
+            jobs, http, ct);
 
     private static Task<IResult> AdminEditImage(
         AdminEditImageRequest request, ImageJobs jobs, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct) =>
         Edit(SessionOwner.ForUser(RequiredId(request.UserId, "user_id")), request.EditPrompt, request.IdentityId, request.MaskPngBase64,
-            jobs, orchestrator, http, ct);
+            request.Variants, jobs, orchestrator, http, ct);
 
     private static Task<IResult> EditImage(
         EditImageRequest request, ImageJobs jobs, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct) =>
-        Edit(SessionOwner.Self(http.User), request.EditPrompt, request.IdentityId, request.MaskPngBase64, jobs, orchestrator, http, ct);
+        Edit(SessionOwner.Self(http.User), request.EditPrompt, request.IdentityId, request.MaskPngBase64, request.Variants,
+            jobs, orchestrator, http, ct);
 
     private static async Task<IResult> Generate(
-        SessionOwner owner, string? identityId, string? additionalPrompt, Func<GenerateChoices> choices,
+        SessionOwner owner, string? identityId, string? additionalPrompt, Func<GenerateChoices> choices, int? variants,
         ImageJobs jobs, HttpContext http, CancellationToken ct)
     {
         var id = RequiredId(identityId, "identity_id");
         var chosen = choices();
         var job = await jobs.StartGenerate(owner.UserId, id, additionalPrompt, chosen.AspectRatio, chosen.Resolution, ct,
-            chosen.Model, chosen.EditMode);
+            chosen.Model, chosen.EditMode, variants);
         return await Answer(job, owner, jobs, http, ct);
     }
 
     private static async Task<IResult> Edit(SessionOwner owner, string? editPrompt, string? identityId, string? maskPngBase64,
-        ImageJobs jobs, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct)
+        int? variants, ImageJobs jobs, ImageGenerationOrchestrator orchestrator, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(maskPngBase64) && await VersionMove(owner, editPrompt, orchestrator, ct) is { } moved)
             return moved;
-        var job = await jobs.StartEdit(owner.UserId, editPrompt, OptionalId(identityId, "identity_id"), ct, maskPngBase64);
+        var job = await jobs.StartEdit(owner.UserId, editPrompt, OptionalId(identityId, "identity_id"), ct, maskPngBase64, variants);
         return await Answer(job, owner, jobs, http, ct);
     }
 
@@ -203,7 +206,8 @@ public static class ImageGenerationApi
         var job = request.Kind?.Trim().ToLowerInvariant() switch
         {
             "generate" => await StartGenerateJob(owner, request, jobs, catalog, ct),
-            "edit" => await jobs.StartEdit(owner.UserId, request.EditPrompt, OptionalId(request.IdentityId, "identity_id"), ct, request.MaskPngBase64),
+            "edit" => await jobs.StartEdit(owner.UserId, request.EditPrompt, OptionalId(request.IdentityId, "identity_id"), ct,
+                request.MaskPngBase64, request.Variants),
             _ => throw ApiProblem.Invalid("kind", "kind must be generate or edit."),
         };
         return Accepted(job, owner, http);
@@ -256,7 +260,7 @@ public static class ImageGenerationApi
         var id = RequiredId(request.IdentityId, "identity_id");
         var chosen = GenerateChoices.Of(catalog, request.Model, request.EditMode, request.AspectRatio, request.Resolution)();
         return jobs.StartGenerate(owner.UserId, id, request.AdditionalPrompt, chosen.AspectRatio, chosen.Resolution, ct,
-            chosen.Model, chosen.EditMode);
+            chosen.Model, chosen.EditMode, request.Variants);
     }
 
     /// <summary>A generate's model, edit mode, aspect ratio and size, checked against the model's rules (400s name what is allowed).</summary>

@@ -10,23 +10,24 @@ namespace Likeness.Api.ImageGeneration;
 /// <summary>The plan's admin generate body: any user's session.</summary>
 public sealed record AdminGenerateImageRequest(
     string? UserId, string? IdentityId, string? AdditionalPrompt, string? AspectRatio, string? Resolution,
-    string? Model = null, string? EditMode = null);
+    string? Model = null, string? EditMode = null, int? Variants = null);
 
 /// <summary>The signed-in user's generate body.</summary>
 public sealed record GenerateImageRequest(
     string? IdentityId, string? AdditionalPrompt, string? AspectRatio, string? Resolution,
-    string? Model = null, string? EditMode = null);
+    string? Model = null, string? EditMode = null, int? Variants = null);
 
 /// <summary>The plan's admin edit body.</summary>
-public sealed record AdminEditImageRequest(string? UserId, string? EditPrompt, string? IdentityId, string? MaskPngBase64 = null);
+public sealed record AdminEditImageRequest(
+    string? UserId, string? EditPrompt, string? IdentityId, string? MaskPngBase64 = null, int? Variants = null);
 
 /// <summary>The signed-in user's edit body.</summary>
-public sealed record EditImageRequest(string? EditPrompt, string? IdentityId, string? MaskPngBase64 = null);
+public sealed record EditImageRequest(string? EditPrompt, string? IdentityId, string? MaskPngBase64 = null, int? Variants = null);
 
 /// <summary><c>POST {prefix}/jobs/</c>: a generate or an edit, by <c>kind</c>.</summary>
 public sealed record StartImageJobRequest(
     string? Kind, string? IdentityId, string? AdditionalPrompt, string? AspectRatio, string? Resolution, string? EditPrompt,
-    string? Model = null, string? EditMode = null, string? MaskPngBase64 = null);
+    string? Model = null, string? EditMode = null, string? MaskPngBase64 = null, int? Variants = null);
 
 public sealed record SelectVersionRequest(string? VersionId);
 
@@ -130,7 +131,8 @@ public sealed record ImageJobResponse(
     DateTime? FinishedAt,
     Guid? VersionId,
     ImageJobError? Error,
-    string EventsUrl);
+    string EventsUrl,
+    int Variants = 1);
 
 public static class ImageSessionResponses
 {
@@ -176,5 +178,5 @@ public static class ImageSessionResponses
     public static ImageJobResponse Job(ImageJob job, string prefix) => new(
         job.Id, job.Kind, job.Status, job.Stage, job.CreatedAt, job.StartedAt, job.FinishedAt, job.VersionId,
         job.ErrorStatus is { } status ? new ImageJobError(status, job.ErrorDetail ?? "", job.ErrorRetryAfterSeconds) : null,
-        $"{JobUrl(prefix, job.Id)}events/");
+        $"{JobUrl(prefix, job.Id)}events/", job.Variants);
 }

@@ -41,8 +41,18 @@ public interface IImageJobRun
     /// <summary>Called once the image is made, before the saving transaction opens: the progress so far is written.</summary>
     Task BeforeSaveAsync();
 
-    /// <summary>Inside the saving transaction: marks the job succeeded; false when it was cancelled or lost its lease.</summary>
-    Task<bool> SucceedAsync(LikenessDbContext db, Guid sessionId, Guid versionId, Func<Task<SessionView>> view, CancellationToken cancellationToken);
+    /// <summary>
+    /// Inside the saving transaction: marks the job succeeded with <paramref name="versionIds"/> (the current one
+    /// first); false when it was cancelled or lost its lease.
+    /// </summary>
+    Task<bool> SucceedAsync(LikenessDbContext db, Guid sessionId, IReadOnlyList<Guid> versionIds, Func<Task<SessionView>> view,
+        CancellationToken cancellationToken);
+
+    /// <summary>One of several variants is made and stored (a <c>variant</c> event; its version is saved with the others).</summary>
+    void VariantMade(int index, int variants, Guid versionId, string imageKey, string mimeType, int width, int height) { }
+
+    /// <summary>One of several variants failed; the others go on (a <c>variant</c> event with its error).</summary>
+    void VariantFailed(int index, int variants, int status, string detail) { }
 }
 
 /// <summary>The job was cancelled, or its lease was taken over, before it could save: nothing was changed.</summary>
@@ -55,6 +65,7 @@ public sealed class ImageJobAbandonedException() : Exception("The image job was 
 /// </summary>
 public sealed class ImageGenerationOrchestrator(
     LikenessDbContext db,
+    IServiceScopeFactory scopes,
     IImageStore store,
     ImageStoreClaims storeClaims,
     IImageProvider provider,
@@ -131,7 +142,7 @@ public sealed class ImageGenerationOrchestrator(
     /// <summary>Generates the first image of a new session for the user, replacing any session they had.</summary>
     public async Task<SessionView> StartImageSession(
         Guid userId, Guid identityId, string? additionalPrompt, string aspectRatio, string resolution,
-        IImageJobRun run, CancellationToken cancellationToken, string? model = null, string? editMode = null)
+        IImageJobRun run, CancellationToken cancellationToken, string? model = null, string? editMode = null, int variants = 1)
     {
         var modelInfo = catalog.Resolve(model);
         editMode = catalog.ResolveEditMode(editMode);
@@ -142,17 +153,11 @@ public sealed class ImageGenerationOrchestrator(
         var references = await ReadReferenceImages(identity.ReferenceImages, cancellationToken);
 
         var prompt = ImagePrompts.ForGeneration(identity, additionalPrompt);
-        var stopwatch = Stopwatch.StartNew();
-        run.Progress.Stage(ImageJobStage.Sending);
-        var made = await provider.MakeImage(new ImageRequest
+        var made = await MakeVariants(new ImageRequest
         {
             Prompt = prompt, References = references, AspectRatio = aspectRatio, Resolution = resolution,
             Model = modelInfo.Engine == "local" ? null : modelInfo.Id,
-        }, cancellationToken, run.Progress);
-        var result = made.Image;
-        stopwatch.Stop();
-        run.Progress.Stage(ImageJobStage.Storing);
-        var stored = await StoreResult(result, cancellationToken);
+        }, variants, run, finish: null, cancellationToken);
         await run.BeforeSaveAsync();
 
         var now = Now;
@@ -163,8 +168,11 @@ public sealed class ImageGenerationOrchestrator(
             AspectRatio = aspectRatio, Resolution = resolution, Model = modelInfo.Id, EditMode = editMode,
             CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.SessionIdleTime,
         };
-        var version = NewVersion(session.Id, null, ImageVersionKind.Generate, prompt, stored, stopwatch, aspectRatio, resolution, made, modelInfo.Id);
+        var versions = made.Select(v => NewVersion(v, session.Id, null, ImageVersionKind.Generate, prompt, aspectRatio, resolution, modelInfo.Id)).ToList();
+        var version = versions[0];
+        version.LastCurrentAt = Now;
         session.CurrentVersionId = version.Id;
+        var storedKeys = versions.SelectMany(v => v.StoredKeys()).ToList();
 
         SessionView view;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -172,8 +180,8 @@ public sealed class ImageGenerationOrchestrator(
             // Generate New replaces the session: the old one goes, read-only, to the user's library.
             await ImageSessionLibrary.ArchiveActiveAsync(db, userId, now, cancellationToken);
             db.ImageGenerationSessions.Add(session);
-            db.ImageVersions.Add(version);
-            db.ImageUsage.Add(UsageRecord(userId, run, version, made));
+            db.ImageVersions.AddRange(versions);
+            db.ImageUsage.AddRange(versions.Select((v, i) => UsageRecord(userId, run, v, made[i].Result)));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -183,7 +191,7 @@ public sealed class ImageGenerationOrchestrator(
                 // Another generation for the same user committed first (the unique index on user_id).
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
-                await janitor.DeleteUnreferencedAsync([stored.ImageKey, stored.ThumbnailKey], CancellationToken.None);
+                await janitor.DeleteUnreferencedAsync(storedKeys, CancellationToken.None);
                 // The identity deleted while the image was being made fails the same constraint check.
                 if (!await db.Identities.AnyAsync(i => i.Id == identityId, CancellationToken.None))
                     throw ApiProblem.NotFound(IdentitiesApi.IdentityNotFound);
@@ -191,19 +199,20 @@ public sealed class ImageGenerationOrchestrator(
                 throw ApiProblem.Conflict(GenerationRaced);
             }
             view = SessionView.None(null);
-            if (!await run.SucceedAsync(db, session.Id, version.Id, async () => view = await ViewOf(userId, null, cancellationToken), cancellationToken))
+            if (!await run.SucceedAsync(db, session.Id, versions.Select(v => v.Id).ToList(),
+                    async () => view = await ViewOf(userId, null, cancellationToken), cancellationToken))
             {
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
-                await janitor.DeleteUnreferencedAsync([stored.ImageKey, stored.ThumbnailKey], CancellationToken.None);
+                await janitor.DeleteUnreferencedAsync(storedKeys, CancellationToken.None);
                 throw new ImageJobAbandonedException();
             }
             await transaction.CommitAsync(cancellationToken);
             await storeClaims.ReleaseAsync(); // the version is committed: its images are its own now
         }
-        logger.LogInformation("Started image session {SessionId} for user {UserId} ({Provider}, {AspectRatio}, {Resolution}, {DurationMs} ms)",
-            session.Id, userId, provider.Name, aspectRatio, resolution, version.DurationMs);
-        return view with { Image = result.Bytes };
+        logger.LogInformation("Started image session {SessionId} for user {UserId} ({Provider}, {AspectRatio}, {Resolution}, {Variants} variant(s), {DurationMs} ms)",
+            session.Id, userId, provider.Name, aspectRatio, resolution, versions.Count, version.DurationMs);
+        return view with { Image = made[0].Result.Image.Bytes };
     }
 
     /// <summary>
@@ -212,7 +221,7 @@ public sealed class ImageGenerationOrchestrator(
     /// </summary>
     public async Task<SessionView> EditImageSession(
         Guid userId, string? editPrompt, Guid? identityId, IImageJobRun run, CancellationToken cancellationToken,
-        string? maskPngBase64 = null)
+        string? maskPngBase64 = null, int variants = 1)
     {
         var (prompt, session) = await ValidateEdit(userId, editPrompt, identityId, cancellationToken, maskPngBase64);
         if (session.LeaseToken != run.LeaseToken)
@@ -232,37 +241,36 @@ public sealed class ImageGenerationOrchestrator(
             ? null
             : RegionEdit.Prepare(maskPngBase64, previous, current.Width, current.Height, options.Value.MaskFeatherPixels);
 
-        var stopwatch = Stopwatch.StartNew();
-        run.Progress.Stage(ImageJobStage.Sending);
-        var made = await provider.MakeImage(new ImageRequest
+        var made = await MakeVariants(new ImageRequest
         {
             Prompt = prompt, PreviousImage = new ProviderImage(previous, current.MimeType), References = references,
             AspectRatio = session.AspectRatio, Resolution = session.Resolution,
             Model = modelId == LocalModelCatalog.ModelId ? null : modelId, Chat = chat,
             RegionOverlay = region?.Overlay,
-        }, cancellationToken, run.Progress);
-        if (region is not null)
+        }, variants, run,
             // Only the painted region changes; the model's own image is not kept, so the next chat turn starts afresh.
-            made = made with { Image = region.Composite(made.Image), Answer = null };
-        var result = made.Image;
-        stopwatch.Stop();
-        run.Progress.Stage(ImageJobStage.Storing);
-        var stored = await StoreResult(result, cancellationToken);
-        var version = NewVersion(session.Id, current.Id, ImageVersionKind.Edit, prompt, stored, stopwatch,
-            session.AspectRatio, session.Resolution, made, modelId);
+            finish: region is null ? null : result => result with { Image = region.Composite(result.Image), Answer = null },
+            cancellationToken);
+        var versions = made.Select(v => NewVersion(v, session.Id, current.Id, ImageVersionKind.Edit, prompt,
+            session.AspectRatio, session.Resolution, modelId)).ToList();
         if (region is not null)
-            version.MaskKey = await storeClaims.PutAsync(region.MaskPng, cancellationToken);
+        {
+            var maskKey = await storeClaims.PutAsync(region.MaskPng, cancellationToken);
+            foreach (var variant in versions)
+                variant.MaskKey = maskKey;
+        }
         await run.BeforeSaveAsync();
 
-        var outcome = await SaveEdit(userId, session.Id, current.Id, version, UsageRecord(userId, run, version, made), run, cancellationToken);
+        var usage = versions.Select((v, i) => UsageRecord(userId, run, v, made[i].Result)).ToList();
+        var outcome = await SaveEdit(userId, session.Id, current.Id, versions, usage, run, cancellationToken);
         if (outcome is not { } view)
         {
-            await janitor.DeleteUnreferencedAsync(version.StoredKeys(), CancellationToken.None);
+            await janitor.DeleteUnreferencedAsync(versions.SelectMany(v => v.StoredKeys()).Distinct().ToList(), CancellationToken.None);
             throw ApiProblem.Conflict(SessionReplaced);
         }
-        logger.LogInformation("Edited image session {SessionId}: version {VersionId} from {ParentId} ({Provider}, {DurationMs} ms)",
-            session.Id, version.Id, current.Id, provider.Name, version.DurationMs);
-        return view with { Image = result.Bytes };
+        logger.LogInformation("Edited image session {SessionId}: version {VersionId} from {ParentId} ({Provider}, {Variants} variant(s), {DurationMs} ms)",
+            session.Id, versions[0].Id, current.Id, provider.Name, versions.Count, versions[0].DurationMs);
+        return view with { Image = made[0].Result.Image.Bytes };
     }
 
     /// <summary>The plan's status helper: whether the user has an active session, its current version and running job.</summary>
@@ -272,18 +280,30 @@ public sealed class ImageGenerationOrchestrator(
         return await ViewOf(userId, image: null, cancellationToken);
     }
 
+    /// <summary>The session as it stands, with the bytes of <paramref name="versionId"/> (a job's version) as its image.</summary>
+    public async Task<SessionView> GetVersionView(Guid userId, Guid versionId, CancellationToken cancellationToken)
+    {
+        var view = await ViewOf(userId, image: null, cancellationToken);
+        var key = await db.ImageVersions.AsNoTracking().Where(v => v.Id == versionId).Select(v => v.ImageKey).FirstOrDefaultAsync(cancellationToken);
+        return view with { Image = key is null ? null : await store.GetAsync(key, cancellationToken) };
+    }
+
     /// <summary>Makes the current version's parent current.</summary>
     public Task<SessionView> Undo(Guid userId, CancellationToken cancellationToken) =>
         MoveCurrent(userId, (session, current) =>
             Task.FromResult(current.ParentVersionId ?? throw ApiProblem.BadRequest(NothingToUndo)), cancellationToken);
 
-    /// <summary>Makes the most recent child of the current version current.</summary>
+    /// <summary>
+    /// Makes current the child of the current version that was current last (the variant picked, the branch left
+    /// by undo), or else the most recent child.
+    /// </summary>
     public Task<SessionView> Redo(Guid userId, CancellationToken cancellationToken) =>
         MoveCurrent(userId, async (session, current) =>
         {
             var child = await db.ImageVersions.AsNoTracking()
                 .Where(v => v.SessionId == session.Id && v.ParentVersionId == current.Id)
-                .OrderByDescending(v => v.CreatedAt).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(cancellationToken);
+                .OrderByDescending(v => v.LastCurrentAt ?? v.CreatedAt).ThenByDescending(v => v.CreatedAt)
+                .Select(v => (Guid?)v.Id).FirstOrDefaultAsync(cancellationToken);
             return child ?? throw ApiProblem.BadRequest(NothingToRedo);
         }, cancellationToken);
 
@@ -360,33 +380,41 @@ public sealed class ImageGenerationOrchestrator(
                 .SetProperty(x => x.ExpiresAt, expires), cancellationToken);
         if (moved == 0)
             throw ApiProblem.Conflict(EditRunning);
+        await db.ImageVersions.Where(v => v.Id == next).ExecuteUpdateAsync(s => s.SetProperty(v => v.LastCurrentAt, now), cancellationToken);
         return await ViewOf(userId, image: null, cancellationToken);
     }
 
-    /// <summary>Saves an edit's version if the session still stands where the edit started and this job holds it.</summary>
+    /// <summary>
+    /// Saves an edit's versions (its variants, the first becoming current) if the session still stands where the
+    /// edit started and this job holds it.
+    /// </summary>
     private async Task<SessionView?> SaveEdit(
-        Guid userId, Guid sessionId, Guid parentId, ImageVersion version, ImageUsageRecord usage, IImageJobRun run, CancellationToken cancellationToken)
+        Guid userId, Guid sessionId, Guid parentId, IReadOnlyList<ImageVersion> versions, IReadOnlyList<ImageUsageRecord> usage,
+        IImageJobRun run, CancellationToken cancellationToken)
     {
         var now = Now;
         var expires = now + options.Value.SessionIdleTime;
         var token = run.LeaseToken;
+        var current = versions[0];
+        current.LastCurrentAt = now;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var updated = await db.ImageGenerationSessions
             .Where(s => s.Id == sessionId && s.ArchivedAt == null && s.CurrentVersionId == parentId && s.LeaseToken == token)
             .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.CurrentVersionId, version.Id)
-                .SetProperty(x => x.LastPrompt, version.Prompt)
+                .SetProperty(x => x.CurrentVersionId, current.Id)
+                .SetProperty(x => x.LastPrompt, current.Prompt)
                 .SetProperty(x => x.UpdatedAt, now)
                 .SetProperty(x => x.ExpiresAt, expires)
                 .SetProperty(x => x.LeaseUntil, (DateTime?)null)
                 .SetProperty(x => x.LeaseToken, (Guid?)null), cancellationToken);
         if (updated == 0)
             return null;
-        db.ImageVersions.Add(version);
-        db.ImageUsage.Add(usage);
+        db.ImageVersions.AddRange(versions);
+        db.ImageUsage.AddRange(usage);
         await db.SaveChangesAsync(cancellationToken);
         SessionView view = SessionView.None(null);
-        if (!await run.SucceedAsync(db, sessionId, version.Id, async () => view = await ViewOf(userId, null, cancellationToken), cancellationToken))
+        if (!await run.SucceedAsync(db, sessionId, versions.Select(v => v.Id).ToList(),
+                async () => view = await ViewOf(userId, null, cancellationToken), cancellationToken))
         {
             await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
@@ -467,18 +495,116 @@ public sealed class ImageGenerationOrchestrator(
     }
 
     private ImageVersion NewVersion(
-        Guid sessionId, Guid? parentId, ImageVersionKind kind, string prompt, StoredImage stored, Stopwatch stopwatch,
-        string aspectRatio, string resolution, ImageResult made, string modelId) => new()
+        MadeVariant variant, Guid sessionId, Guid? parentId, ImageVersionKind kind, string prompt,
+        string aspectRatio, string resolution, string modelId)
     {
-        Id = Guid.NewGuid(), SessionId = sessionId, ParentVersionId = parentId, Kind = kind, Prompt = prompt,
-        Provider = provider.Name, AspectRatio = aspectRatio, Resolution = resolution,
-        ImageKey = stored.ImageKey, ThumbnailKey = stored.ThumbnailKey, MimeType = stored.MimeType,
-        Width = stored.Width, Height = stored.Height, DurationMs = stopwatch.ElapsedMilliseconds, CreatedAt = Now,
-        Model = made.Model ?? modelId,
-        ModelAnswer = made.Answer is { } answer ? System.Text.Json.JsonSerializer.Serialize(answer, AnswerJson) : null,
-        PromptTokens = made.Usage?.PromptTokens, OutputTokens = made.Usage?.OutputTokens, ThoughtsTokens = made.Usage?.ThoughtsTokens,
-        CachedTokens = made.Usage?.CachedTokens, TotalTokens = made.Usage?.TotalTokens, EstimatedCostUsd = made.Usage?.EstimatedCostUsd,
-    };
+        var (made, stored) = (variant.Result, variant.Stored);
+        return new ImageVersion
+        {
+            Id = variant.VersionId, SessionId = sessionId, ParentVersionId = parentId, Kind = kind, Prompt = prompt,
+            Provider = provider.Name, AspectRatio = aspectRatio, Resolution = resolution,
+            ImageKey = stored.ImageKey, ThumbnailKey = stored.ThumbnailKey, MimeType = stored.MimeType,
+            Width = stored.Width, Height = stored.Height, DurationMs = variant.DurationMs, CreatedAt = Now,
+            Model = made.Model ?? modelId,
+            ModelAnswer = made.Answer is { } answer ? System.Text.Json.JsonSerializer.Serialize(answer, AnswerJson) : null,
+            PromptTokens = made.Usage?.PromptTokens, OutputTokens = made.Usage?.OutputTokens, ThoughtsTokens = made.Usage?.ThoughtsTokens,
+            CachedTokens = made.Usage?.CachedTokens, TotalTokens = made.Usage?.TotalTokens, EstimatedCostUsd = made.Usage?.EstimatedCostUsd,
+        };
+    }
+
+    /// <summary>One image the engine made for a turn, stored and waiting to be saved as a version (with its id already).</summary>
+    private sealed record MadeVariant(int Index, ImageResult Result, StoredImage Stored, long DurationMs, Guid VersionId);
+
+    /// <summary>
+    /// Makes <paramref name="variants"/> images for one turn (1–<see cref="ImageVariants.Max"/>), at most the
+    /// engine's <see cref="IImageProvider.MaxParallelVariants"/> at once, and stores each as it comes (a
+    /// <c>variant</c> event when there are several). <paramref name="finish"/> turns an engine's answer into the
+    /// image to keep (a region edit's composite). A failed variant does not stop the others; when all fail, the
+    /// first one's error is the turn's. Returns the made ones in order; the first becomes current.
+    /// </summary>
+    private async Task<List<MadeVariant>> MakeVariants(
+        ImageRequest request, int variants, IImageJobRun run, Func<ImageResult, ImageResult>? finish, CancellationToken cancellationToken)
+    {
+        run.Progress.Stage(ImageJobStage.Sending);
+        if (variants <= 1)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var made = await provider.MakeImage(request, cancellationToken, run.Progress);
+            made = finish?.Invoke(made) ?? made;
+            stopwatch.Stop();
+            run.Progress.Stage(ImageJobStage.Storing);
+            return [new MadeVariant(0, made, await StoreResult(made.Image, cancellationToken), stopwatch.ElapsedMilliseconds, Guid.NewGuid())];
+        }
+
+        // Each call gets its own scope: an engine may use the database (Gemini's Files API), and this
+        // orchestrator's context is for storing, one variant at a time.
+        using var slots = new SemaphoreSlim(Math.Max(1, provider.MaxParallelVariants));
+        using var storing = new SemaphoreSlim(1, 1);
+        var followers = new VariantFollowerProgress(run.Progress);
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, Exception>();
+        var results = await Task.WhenAll(Enumerable.Range(0, variants).Select(async index =>
+        {
+            await slots.WaitAsync(cancellationToken);
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var engine = scope.ServiceProvider.GetRequiredService<IImageProvider>();
+                var stopwatch = Stopwatch.StartNew();
+                // The first variant's thoughts and drafts are the job's; the others report their stages only.
+                var made = await engine.MakeImage(request with { Variant = index }, cancellationToken, index == 0 ? run.Progress : followers);
+                made = finish?.Invoke(made) ?? made;
+                stopwatch.Stop();
+                StoredImage stored;
+                await storing.WaitAsync(cancellationToken);
+                try
+                {
+                    stored = await StoreResult(made.Image, cancellationToken);
+                }
+                finally
+                {
+                    storing.Release();
+                }
+                var variant = new MadeVariant(index, made, stored, stopwatch.ElapsedMilliseconds, Guid.NewGuid());
+                run.VariantMade(index, variants, variant.VersionId, stored.ImageKey, stored.MimeType, stored.Width, stored.Height);
+                return variant;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                var (status, detail) = ImageJobErrors.For(e, logger);
+                logger.LogInformation("Variant {Index} of {Variants} failed with {Status}; the others go on", index + 1, variants, status);
+                failures[index] = e;
+                run.VariantFailed(index, variants, status, detail);
+                return null;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+        run.Progress.Stage(ImageJobStage.Storing);
+        var madeVariants = results.OfType<MadeVariant>().OrderBy(v => v.Index).ToList();
+        if (madeVariants.Count == 0)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures.OrderBy(f => f.Key).First().Value).Throw();
+        return madeVariants;
+    }
+
+    /// <summary>What the second and later variants report: the job's stage (which only moves forward) and its notices, once.</summary>
+    private sealed class VariantFollowerProgress(IImageProgress job) : IImageProgress
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _notices = new();
+
+        public void Stage(ImageJobStage stage) => job.Stage(stage);
+
+        public void Thought(string text) { }
+
+        public Task Preview(ProviderImage image, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Notice(string message)
+        {
+            if (_notices.TryAdd(message, true))
+                job.Notice(message);
+        }
+    }
 
     private static readonly System.Text.Json.JsonSerializerOptions AnswerJson = new(System.Text.Json.JsonSerializerDefaults.Web)
     {

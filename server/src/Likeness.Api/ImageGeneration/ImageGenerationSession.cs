@@ -69,6 +69,8 @@ public class ImageVersion
     public int Height { get; set; }
     public long DurationMs { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>When it last became current (saved as current, picked, or reached by undo/redo): redo returns to it.</summary>
+    public DateTime? LastCurrentAt { get; set; }
     /// <summary>The model that made it (<c>local</c> for the Local engine).</summary>
     public string? Model { get; set; }
     /// <summary>The model's answer as JSON (<see cref="Providers.ModelAnswer"/>): its parts and signatures, for chat-mode edits.</summary>

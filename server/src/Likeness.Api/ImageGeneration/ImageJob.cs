@@ -40,8 +40,10 @@ public class ImageJob
     public string? ErrorDetail { get; set; }
     /// <summary>For a 429 failure: the <c>Retry-After</c> the waiting endpoint answers (seconds).</summary>
     public int? ErrorRetryAfterSeconds { get; set; }
-    /// <summary>The version a succeeded job made.</summary>
+    /// <summary>The version a succeeded job made current (with several variants: the first that was made).</summary>
     public Guid? VersionId { get; set; }
+    /// <summary>How many variants the job makes (1–4): one model call each, saved as sibling versions.</summary>
+    public int Variants { get; set; } = 1;
     public DateTime CreatedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
@@ -86,7 +88,24 @@ public sealed record ImageJobRequest(
     string? EditPrompt,
     string? Model = null,
     string? EditMode = null,
-    string? MaskPngBase64 = null);
+    string? MaskPngBase64 = null,
+    int Variants = 1);
+
+/// <summary>Several images per turn: <c>variants</c> on generate and edit.</summary>
+public static class ImageVariants
+{
+    public const int Max = 4;
+    public const string OutOfRange = "variants must be between 1 and 4.";
+
+    /// <summary>The requested count (1 when not given), or the 400 naming <c>variants</c>.</summary>
+    public static int Check(int? variants) =>
+        variants switch
+        {
+            null => 1,
+            >= 1 and <= Max => variants.Value,
+            _ => throw Problems.ApiProblem.Invalid("variants", OutOfRange),
+        };
+}
 
 public static class ImageJobEventNames
 {
@@ -98,6 +117,11 @@ public static class ImageJobEventNames
     public const string Cancelled = "cancelled";
     /// <summary><c>{"message": "…"}</c>: something the user should know about this image (e.g. references left out).</summary>
     public const string Notice = "notice";
+    /// <summary>
+    /// One of several variants finished: <c>{index, variants, version_id, image_url, width, height, error}</c>, with
+    /// <c>error: {status, detail}</c> (and nulls) when it failed.
+    /// </summary>
+    public const string Variant = "variant";
 
     public static bool IsTerminal(string name) => name is Succeeded or Failed or Cancelled;
 }

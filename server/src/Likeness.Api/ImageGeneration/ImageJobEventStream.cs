@@ -60,7 +60,8 @@ public sealed class ImageJobEventStream(LikenessDbContext db, ImageJobSignal sig
     /// <summary>The data as this reader should see it: its own URLs (a user's or an admin's prefix).</summary>
     private static string Data(ImageJobEvent e, Guid jobId, SessionOwner owner)
     {
-        if (e.Name != ImageJobEventNames.Preview)
+        // Previews and variants carry an image, served from the job until (for a variant) its version is saved.
+        if (e.ImageKey is null || e.Name is not (ImageJobEventNames.Preview or ImageJobEventNames.Variant))
             return owner.Localize(e.Data);
         var data = new JsonObject { ["image_url"] = ImageSessionResponses.PreviewUrl(owner.Prefix, jobId, e.Id) };
         if (JsonNode.Parse(e.Data) is JsonObject stored)

@@ -102,9 +102,13 @@ public sealed class ImageJobRunner(
             run.Stage(ImageJobStage.Preparing);
             using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(running.Work.Token);
             var beating = Heartbeat(running, heartbeat.Token);
-            var work = Work(scope.ServiceProvider, job, run, running.Work.Token);
+            // The work has a scope (and database context) of its own: ending a stopped job must not share it with
+            // work that is still winding down.
+            var workScope = scopes.CreateAsyncScope();
+            var work = Work(workScope.ServiceProvider, job, run, running.Work.Token);
 
-            if (await Task.WhenAny(work, running.Stop.Task) == work)
+            // A job that saved its version has ended, even if a stop (a cancel that came too late) was asked meanwhile.
+            if (await Task.WhenAny(work, running.Stop.Task) == work || work.IsCompletedSuccessfully)
             {
                 await heartbeat.CancelAsync();
                 try
@@ -122,13 +126,18 @@ public sealed class ImageJobRunner(
                     await finisher.FinishAsync(job.Id, running.Token, ImageJobStatus.Failed, status, detail,
                         retryAfterSeconds: ImageJobErrors.RetryAfterSeconds(e));
                 }
+                await workScope.DisposeAsync();
             }
             else
             {
                 // Cancelled, shut down or taken over: stop waiting for the engine; whatever it still makes is not saved.
                 await running.Work.CancelAsync();
-                _ = work.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
                 await EndStopped(running, run, finisher, running.Stop.Task.Result);
+                _ = work.ContinueWith(async t =>
+                {
+                    _ = t.Exception;
+                    await workScope.DisposeAsync();
+                }, TaskScheduler.Default);
             }
             await beating.ContinueWith(_ => { }, TaskScheduler.Default);
         }
@@ -183,8 +192,9 @@ public sealed class ImageJobRunner(
         var request = JsonSerializer.Deserialize<ImageJobRequest>(job.Request)!;
         return job.Kind == ImageJobKind.Generate
             ? orchestrator.StartImageSession(job.UserId, request.IdentityId!.Value, request.AdditionalPrompt,
-                request.AspectRatio!, request.Resolution!, run, cancellationToken, request.Model, request.EditMode)
-            : orchestrator.EditImageSession(job.UserId, request.EditPrompt, request.IdentityId, run, cancellationToken, request.MaskPngBase64);
+                request.AspectRatio!, request.Resolution!, run, cancellationToken, request.Model, request.EditMode, request.Variants)
+            : orchestrator.EditImageSession(job.UserId, request.EditPrompt, request.IdentityId, run, cancellationToken, request.MaskPngBase64,
+                request.Variants);
     }
 
     /// <summary>Every second: has anyone asked to cancel? Every third of the lease: renew it (and the session's).</summary>
@@ -200,7 +210,10 @@ public sealed class ImageJobRunner(
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<LikenessDbContext>();
                 var state = await db.ImageJobs.AsNoTracking().Where(j => j.Id == running.Job.Id)
-                    .Select(j => new { j.LeaseToken, j.ActiveUserId, j.CancelRequested }).FirstOrDefaultAsync(cancellationToken);
+                    .Select(j => new { j.LeaseToken, j.ActiveUserId, j.CancelRequested, j.Status }).FirstOrDefaultAsync(cancellationToken);
+                // This runner's own work saved the job as succeeded (and is finishing up): nothing more to watch.
+                if (state is { Status: ImageJobStatus.Succeeded } && state.LeaseToken == running.Token)
+                    return;
                 if (state is null || state.LeaseToken != running.Token || state.ActiveUserId is null)
                 {
                     running.Stop.TrySetResult(StopReason.LeaseLost);
@@ -326,6 +339,20 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
         }
     }
 
+    public void VariantMade(int index, int variants, Guid versionId, string imageKey, string mimeType, int width, int height) =>
+        // The URL depends on who reads the stream: the stream adds image_url (served like a preview until the job saves).
+        _events.Writer.TryWrite(new(ImageJobEventNames.Variant, JsonSerializer.Serialize(new
+        {
+            index, variants, version_id = versionId, width, height, error = (object?)null,
+        }, _json), null, imageKey, mimeType));
+
+    public void VariantFailed(int index, int variants, int status, string detail) =>
+        _events.Writer.TryWrite(new(ImageJobEventNames.Variant, JsonSerializer.Serialize(new
+        {
+            index, variants, version_id = (Guid?)null, image_url = (string?)null, width = (int?)null, height = (int?)null,
+            error = new { status, detail },
+        }, _json), null, null, null));
+
     public Task BeforeSaveAsync() => StopAsync();
 
     /// <summary>No more events are taken; the ones reported so far are written.</summary>
@@ -338,8 +365,9 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
     }
 
     public async Task<bool> SucceedAsync(
-        LikenessDbContext db, Guid sessionId, Guid versionId, Func<Task<SessionView>> view, CancellationToken cancellationToken)
+        LikenessDbContext db, Guid sessionId, IReadOnlyList<Guid> versionIds, Func<Task<SessionView>> view, CancellationToken cancellationToken)
     {
+        var versionId = versionIds[0];
         var now = _time.GetUtcNow().UtcDateTime;
         var ended = await db.ImageJobs
             .Where(j => j.Id == _job.Id && j.LeaseToken == LeaseToken && j.ActiveUserId != null && !j.CancelRequested)
@@ -357,7 +385,7 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
         db.ImageJobEvents.Add(new ImageJobEvent
         {
             JobId = _job.Id, Name = ImageJobEventNames.Succeeded, CreatedAt = now,
-            Data = JsonSerializer.Serialize(new { version_id = versionId, session }, _json),
+            Data = JsonSerializer.Serialize(new { version_id = versionId, version_ids = versionIds, session }, _json),
         });
         await db.SaveChangesAsync(cancellationToken);
         return true;

@@ -32,12 +32,13 @@ public sealed class ImageJobs(
 
     public async Task<ImageJob> StartGenerate(
         Guid userId, Guid identityId, string? additionalPrompt, string aspectRatio, string resolution, CancellationToken cancellationToken,
-        string? model = null, string? editMode = null)
+        string? model = null, string? editMode = null, int? variants = null)
     {
+        var count = ImageVariants.Check(variants);
         await orchestrator.ValidateGenerate(userId, identityId, additionalPrompt, cancellationToken);
         await CheckBudget(userId, cancellationToken);
         var job = NewJob(userId, ImageJobKind.Generate, null,
-            new ImageJobRequest(identityId, additionalPrompt, aspectRatio, resolution, null, model, editMode));
+            new ImageJobRequest(identityId, additionalPrompt, aspectRatio, resolution, null, model, editMode, Variants: count));
         await Insert(job, sessionToClaim: null, cancellationToken);
         _started[job.Id] = runner.Start(job);
         return job;
@@ -45,15 +46,17 @@ public sealed class ImageJobs(
 
     /// <summary>
     /// Starts an edit of the user's session; with <paramref name="maskPngBase64"/> a region edit (checked here,
-    /// before any job: a bad mask is the 400).
+    /// before any job: a bad mask is the 400); with <paramref name="variants"/> several images to pick from.
     /// </summary>
     public async Task<ImageJob> StartEdit(
-        Guid userId, string? editPrompt, Guid? identityId, CancellationToken cancellationToken, string? maskPngBase64 = null)
+        Guid userId, string? editPrompt, Guid? identityId, CancellationToken cancellationToken, string? maskPngBase64 = null,
+        int? variants = null)
     {
+        var count = ImageVariants.Check(variants);
         var (prompt, session) = await orchestrator.ValidateEdit(userId, editPrompt, identityId, cancellationToken, maskPngBase64);
         await CheckBudget(userId, cancellationToken);
         var job = NewJob(userId, ImageJobKind.Edit, session.Id,
-            new ImageJobRequest(identityId, null, null, null, prompt, MaskPngBase64: maskPngBase64));
+            new ImageJobRequest(identityId, null, null, null, prompt, MaskPngBase64: maskPngBase64, Variants: count));
         await Insert(job, session.Id, cancellationToken);
         _started[job.Id] = runner.Start(job);
         return job;
@@ -65,7 +68,11 @@ public sealed class ImageJobs(
         // A job started by this request is waited on through the task its start returned: a quick job may
         // already have left the runner's table of running jobs (and its result with it).
         var result = await (_started.TryGetValue(jobId, out var done) ? done.WaitAsync(cancellationToken) : runner.WaitAsync(jobId, cancellationToken));
-        return (await db.ImageJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, cancellationToken), result);
+        var job = await db.ImageJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, cancellationToken);
+        // Succeeded without its answer at hand (it ended on another path than its own work's): read it back.
+        if (result is null && job is { Status: ImageJobStatus.Succeeded, VersionId: { } versionId })
+            result = await orchestrator.GetVersionView(job.UserId, versionId, cancellationToken);
+        return (job, result);
     }
 
     public async Task<List<ImageJob>> List(Guid userId, ImageJobStatus? status, CancellationToken cancellationToken)
@@ -136,7 +143,7 @@ public sealed class ImageJobs(
         return new ImageJob
         {
             Id = Guid.NewGuid(), UserId = userId, SessionId = sessionId, Kind = kind, Status = ImageJobStatus.Queued,
-            Request = JsonSerializer.Serialize(request), CreatedAt = now, ActiveUserId = userId,
+            Request = JsonSerializer.Serialize(request), Variants = request.Variants, CreatedAt = now, ActiveUserId = userId,
             LeaseToken = Guid.NewGuid(), LeaseUntil = now + options.Value.JobLeaseTime,
         };
     }

@@ -25,6 +25,12 @@ public interface IImageProvider
     /// </summary>
     void CheckRegionEditPrompt(string editPrompt) { }
 
+    /// <summary>
+    /// How many calls one job may run at once when it makes several variants of a turn (each still waits for
+    /// the engine's own limits: the Local engine's render slots, Gemini's <c>Gemini:MaxConcurrentCalls</c>).
+    /// </summary>
+    int MaxParallelVariants => 4;
+
     /// <summary>Makes a new image from the prompt and the identity's reference images.</summary>
     Task<ProviderImage> GenerateImage(
         string prompt,
@@ -79,6 +85,12 @@ public sealed record ImageRequest
     /// for engines that take no mask (the orchestrator keeps everything outside the region as it was).
     /// </summary>
     public ProviderImage? RegionOverlay { get; init; }
+
+    /// <summary>
+    /// Which of the turn's variants this call makes (0 for the first, up to 3). Engines that sample (Gemini)
+    /// differ by themselves; the Local engine, which is deterministic, varies its layout or strength by it.
+    /// </summary>
+    public int Variant { get; init; }
 }
 
 /// <summary>A reference image and the store key it came from (the Files API remembers uploads by it).</summary>

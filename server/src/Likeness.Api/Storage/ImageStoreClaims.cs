@@ -50,27 +50,29 @@ public sealed class ImageStoreClaims(LikenessDbContext db, IImageStore store, Ti
         return key;
     }
 
-    /// <summary>Ends this scope's claims (its rows are committed, or it gave up).</summary>
+    /// <summary>
+    /// Ends this scope's claims (its rows are committed, or it gave up). Never fails: it runs after a commit, and a
+    /// claim left in flight only delays deleting its blob until the claim grace has passed.
+    /// </summary>
     public async Task ReleaseAsync()
     {
-        foreach (var key in _held)
-            await db.Database.ExecuteSqlAsync(
-                $"""UPDATE image_store_claims SET "InFlight" = "InFlight" - 1 WHERE "Key" = {key} AND "InFlight" > 0""");
-        _held.Clear();
+        try
+        {
+            foreach (var key in _held.ToList())
+            {
+                await db.Database.ExecuteSqlAsync(
+                    $"""UPDATE image_store_claims SET "InFlight" = "InFlight" - 1 WHERE "Key" = {key} AND "InFlight" > 0""");
+                _held.Remove(key);
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Releasing {Count} image store claims failed; they lapse after the claim grace", _held.Count);
+            _held.Clear();
+        }
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await ReleaseAsync();
-        }
-        catch (Exception e)
-        {
-            // A claim left in flight only delays deleting its blob until the claim grace has passed.
-            logger.LogWarning(e, "Releasing {Count} image store claims failed", _held.Count);
-        }
-    }
+    public async ValueTask DisposeAsync() => await ReleaseAsync();
 }

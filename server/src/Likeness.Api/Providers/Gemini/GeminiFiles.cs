@@ -22,10 +22,33 @@ internal sealed class GeminiFiles(GeminiClient client, LikenessDbContext db, Tim
     public static readonly TimeSpan Margin = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// One lookup or upload at a time per set of references, across the process: a job's variants call at once,
+    /// the first uploads, and the others then find the files remembered instead of uploading them again.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new();
+
+    private static SemaphoreSlim GateFor(IEnumerable<string> storageKeys) =>
+        Gates.GetOrAdd(string.Join(',', storageKeys.Order(StringComparer.Ordinal)), _ => new SemaphoreSlim(1, 1));
+
+    /// <summary>
     /// The <c>fileData</c> of each reference, uploading the ones not held (or about to expire); null for any
     /// that could not be uploaded (the caller sends those inline).
     /// </summary>
     public async Task<FileData?[]> For(IReadOnlyList<ReferenceInput> references, CancellationToken cancellationToken)
+    {
+        var gate = GateFor(references.Select(r => r.StorageKey).Distinct());
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await Find(references, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<FileData?[]> Find(IReadOnlyList<ReferenceInput> references, CancellationToken cancellationToken)
     {
         var keys = references.Select(r => r.StorageKey).Distinct().ToList();
         var now = time.GetUtcNow().UtcDateTime;
@@ -62,10 +85,19 @@ internal sealed class GeminiFiles(GeminiClient client, LikenessDbContext db, Tim
     }
 
     /// <summary>Forgets uploads Gemini no longer has (it answered that a file does not exist): they are uploaded again.</summary>
-    public Task Forget(IEnumerable<string> storageKeys, CancellationToken cancellationToken)
+    public async Task Forget(IEnumerable<string> storageKeys, CancellationToken cancellationToken)
     {
-        var keys = storageKeys.ToList();
-        return db.GeminiFiles.Where(f => keys.Contains(f.StorageKey)).ExecuteDeleteAsync(cancellationToken);
+        var keys = storageKeys.Distinct().ToList();
+        var gate = GateFor(keys);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await db.GeminiFiles.Where(f => keys.Contains(f.StorageKey)).ExecuteDeleteAsync(cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     private async Task Remember(string storageKey, GeminiFileInfo file, CancellationToken cancellationToken)

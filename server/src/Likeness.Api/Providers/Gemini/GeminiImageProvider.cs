@@ -39,6 +39,8 @@ public sealed class GeminiImageProvider : IImageProvider
 
     public string Name => "gemini";
 
+    public int MaxParallelVariants => Math.Max(1, _options.MaxConcurrentCalls);
+
     public async Task<ProviderImage> GenerateImage(
         string prompt,
         IReadOnlyList<ProviderImage> referenceImages,

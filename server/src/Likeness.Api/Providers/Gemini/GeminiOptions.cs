@@ -51,6 +51,12 @@ public sealed class GeminiOptions
     /// </summary>
     public bool UseFilesApi { get; set; } = true;
 
+    /// <summary>
+    /// A turn with several variants makes one call per variant (Gemini refuses <c>candidateCount</c> above 1):
+    /// at most this many at once; the rest wait for a free slot.
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; } = 4;
+
     /// <summary>The default model in effect.</summary>
     public string EffectiveDefaultModel => string.IsNullOrWhiteSpace(DefaultModel) ? Model : DefaultModel;
 
@@ -158,6 +164,8 @@ internal sealed class GeminiOptionsValidator : IValidateOptions<GeminiOptions>
             failures.Add($"Gemini:DefaultModel ({options.EffectiveDefaultModel}) must be one of Gemini:EnabledModels.");
         if (options.ChatTurns is < 1 or > 20)
             failures.Add("Gemini:ChatTurns must be between 1 and 20.");
+        if (options.MaxConcurrentCalls is < 1 or > 16)
+            failures.Add("Gemini:MaxConcurrentCalls must be between 1 and 16.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -47,6 +47,12 @@ public sealed record EditInstruction(EditOperation Operation, string Phrase)
     /// <summary>0.5 for "a bit"/"slightly", 1 normally, 2 for "a lot"/"much"/"very".</summary>
     public float Strength { get; init; } = 1f;
 
+    /// <summary>
+    /// How much of an all-or-nothing colour operation (black and white, sepia, invert) to apply, 0–1: 1 unless a
+    /// variant asks for less (<see cref="LocalVariants"/>).
+    /// </summary>
+    public float Amount { get; init; } = 1f;
+
     /// <summary>Clockwise rotation for <see cref="EditOperation.Rotate"/>: 0, 90, 180 or 270.</summary>
     public int Degrees { get; init; }
 

@@ -14,8 +14,12 @@ public static class LocalImageCompositor
     private static readonly SKColor DefaultFrom = new(0x3B, 0x3F, 0x8F);
     private static readonly SKColor DefaultTo = new(0x1F, 0x6F, 0x78);
 
-    /// <summary>Renders the canvas. The caller keeps ownership of the references.</summary>
-    public static SKBitmap Compose(string prompt, IReadOnlyList<SKBitmap> references, int width, int height)
+    /// <summary>
+    /// Renders the canvas. The caller keeps ownership of the references. <paramref name="variant"/> (0–3) lays
+    /// out a variant of the same turn (<see cref="LocalVariants"/>): the cards start at another reference, odd
+    /// variants swap the background's colours, variants 2 and 3 mirror its glow.
+    /// </summary>
+    public static SKBitmap Compose(string prompt, IReadOnlyList<SKBitmap> references, int width, int height, int variant = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
@@ -24,7 +28,10 @@ public static class LocalImageCompositor
         float m = Math.Min(width, height);
         var pad = m * 0.05f;
 
-        DrawBackground(canvas, references, width, height);
+        variant = Math.Max(0, variant) % LocalVariants.Max;
+        DrawBackground(canvas, references, width, height, swapColours: variant % 2 == 1, mirrorGlow: variant >= 2);
+        if (variant > 0 && references.Count > 1)
+            references = references.Skip(variant % references.Count).Concat(references.Take(variant % references.Count)).ToList();
 
         var captionTop = DrawCaption(canvas, prompt ?? "", width, height, pad, m);
         var area = new SKRect(pad, pad, width - pad, captionTop - pad * 0.6f);
@@ -43,16 +50,19 @@ public static class LocalImageCompositor
 
     // ---- background ----
 
-    private static void DrawBackground(SKCanvas canvas, IReadOnlyList<SKBitmap> references, int width, int height)
+    private static void DrawBackground(SKCanvas canvas, IReadOnlyList<SKBitmap> references, int width, int height,
+        bool swapColours = false, bool mirrorGlow = false)
     {
         var (from, to) = Palette(references);
+        if (swapColours)
+            (from, to) = (to, from);
         var rect = SKRect.Create(width, height);
         using (var shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height), [from, to], SKShaderTileMode.Clamp))
         using (var paint = new SKPaint { Shader = shader })
             canvas.DrawRect(rect, paint);
 
         var longSide = Math.Max(width, height);
-        using (var glow = SKShader.CreateRadialGradient(new SKPoint(width * 0.22f, height * 0.18f), longSide * 0.75f,
+        using (var glow = SKShader.CreateRadialGradient(new SKPoint(width * (mirrorGlow ? 0.78f : 0.22f), height * 0.18f), longSide * 0.75f,
                    [Lighten(from, 0.35f).WithAlpha(90), Lighten(from, 0.35f).WithAlpha(0)], SKShaderTileMode.Clamp))
         using (var paint = new SKPaint { Shader = glow })
             canvas.DrawRect(rect, paint);

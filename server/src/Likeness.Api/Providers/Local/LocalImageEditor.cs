@@ -48,8 +48,8 @@ public static class LocalImageEditor
         var s = instruction.Strength;
         return instruction.Operation switch
         {
-            EditOperation.Grayscale => Grayscale(),
-            EditOperation.Sepia => Sepia(),
+            EditOperation.Grayscale => Partly(Grayscale(), instruction.Amount),
+            EditOperation.Sepia => Partly(Sepia(), instruction.Amount),
             EditOperation.Brighter => Brighter(Math.Min(0.22f * s, 0.6f)),
             EditOperation.Darker => Scale(1f - Math.Min(0.22f * s, 0.6f)),
             EditOperation.MoreContrast => Contrast(1f + 0.35f * s),
@@ -58,10 +58,19 @@ public static class LocalImageEditor
             EditOperation.LessSaturation => Saturation(1f / (1f + 0.6f * s)),
             EditOperation.Warmer => Warmth(0.08f * s),
             EditOperation.Cooler => Warmth(-0.08f * s),
-            EditOperation.Invert => Invert(),
+            EditOperation.Invert => Partly(Invert(), instruction.Amount),
             EditOperation.Tint => Tint(instruction.Color!.Value, Math.Min(0.25f * s, 0.7f)),
             _ => null,
         };
+    }
+
+    /// <summary>The matrix <paramref name="amount"/> of the way from the identity to <paramref name="matrix"/> (1: the matrix itself).</summary>
+    private static float[] Partly(float[] matrix, float amount)
+    {
+        if (amount >= 1f)
+            return matrix;
+        var identity = Matrix(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0);
+        return matrix.Select((value, i) => identity[i] + (value - identity[i]) * amount).ToArray();
     }
 
     /// <summary>The 4x5 colour matrix that applies <paramref name="first"/> and then <paramref name="second"/>.</summary>

@@ -60,6 +60,28 @@ public sealed class LocalImageProvider : IImageProvider
                 $"rendering; one request may take {LocalEditInstructions.RenderBudgetMs / 1000} s). Split it into several edits.");
     }
 
+    /// <summary>Variants may use every render slot (they still wait for one like any render).</summary>
+    public int MaxParallelVariants => Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Like the default, with the request's variant: a generate lays the canvas out differently
+    /// (<see cref="LocalImageCompositor.Compose"/>), an edit runs its instructions at another strength
+    /// (<see cref="LocalVariants"/>). Variant 0 is the image a single request makes.
+    /// </summary>
+    public async Task<ImageResult> MakeImage(ImageRequest request, CancellationToken cancellationToken = default, IImageProgress? progress = null)
+    {
+        if (request.PreviousImage is { } previous)
+        {
+            // Parse first: a prompt the engine does not understand fails fast, before any pixel work.
+            var instructions = LocalVariants.Vary(LocalEditInstructions.Parse(request.Prompt), request.Variant);
+            return new ImageResult(await Run(() => Edit(instructions, previous, cancellationToken), progress, cancellationToken));
+        }
+        var references = request.References.Select(r => r.Image).ToList();
+        var (width, height) = ImageFormats.PixelSize(request.AspectRatio, request.Resolution);
+        return new ImageResult(await Run(() => Generate(request.Prompt ?? "", references, width, height, cancellationToken, request.Variant),
+            progress, cancellationToken));
+    }
+
     public const string RegionCannotRotate = "A region edit cannot rotate the image; clear the mask to rotate the whole image.";
 
     public void CheckRegionEditPrompt(string editPrompt)
@@ -136,7 +158,7 @@ public sealed class LocalImageProvider : IImageProvider
     }
 
     private ProviderImage Generate(string prompt, IReadOnlyList<ProviderImage> referenceImages, int width, int height,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int variant = 0)
     {
         var stopwatch = Stopwatch.StartNew();
         var references = new List<SKBitmap>(referenceImages.Count);
@@ -159,7 +181,7 @@ public sealed class LocalImageProvider : IImageProvider
                 references.Add(LocalImaging.Decode(referenceImages[i].Bytes, $"reference image {i + 1}", maxLongSide));
             }
             cancellationToken.ThrowIfCancellationRequested();
-            using var canvas = LocalImageCompositor.Compose(prompt, references, width, height);
+            using var canvas = LocalImageCompositor.Compose(prompt, references, width, height, variant);
             var png = LocalImaging.EncodePng(canvas);
             logger.LogInformation("Local engine generated a {Width}x{Height} image from {Count} reference image(s) in {Elapsed} ms",
                 width, height, references.Count, stopwatch.ElapsedMilliseconds);

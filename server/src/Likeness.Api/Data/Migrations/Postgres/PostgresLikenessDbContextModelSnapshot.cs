@@ -243,6 +243,9 @@ namespace Likeness.Api.Data.Migrations.Postgres
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Variants")
+                        .HasColumnType("integer");
+
                     b.Property<Guid?>("VersionId")
                         .HasColumnType("uuid");
 
@@ -397,6 +400,9 @@ namespace Likeness.Api.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("LastCurrentAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("MaskKey")
                         .HasMaxLength(64)

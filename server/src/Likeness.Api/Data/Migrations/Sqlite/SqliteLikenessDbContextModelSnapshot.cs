@@ -238,6 +238,9 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Variants")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("VersionId")
                         .HasColumnType("TEXT");
 
@@ -389,6 +392,9 @@ namespace Likeness.Api.Data.Migrations.Sqlite
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastCurrentAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("MaskKey")

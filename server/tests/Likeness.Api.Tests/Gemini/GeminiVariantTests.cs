@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+
+namespace Likeness.Api.Tests.Gemini;
+
+/// <summary>
+/// Variants through Gemini (the emulator): Gemini refuses <c>candidateCount</c> above 1, so a turn of N variants is
+/// N calls, at most <c>Gemini:MaxConcurrentCalls</c> at once, each kept as a sibling version with its own signed answer.
+/// </summary>
+public sealed class GeminiVariantTests : GeminiTestBase
+{
+    private const string Generate = "/api/v1/identities/generate-image/";
+    private const string Edit = "/api/v1/identities/edit-image/";
+    private const string Session = "/api/v1/identities/image-session";
+
+    private static string Sha(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string url, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Prefer", "respond-async");
+        return client.SendAsync(request);
+    }
+
+    private static async Task<List<JsonElement>> VersionsAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>($"{Session}/history/")).GetProperty("versions").EnumerateArray().ToList();
+
+    [Fact]
+    public async Task Three_variants_are_three_overlapping_calls_whose_references_are_uploaded_once()
+    {
+        await using var app = GeminiApiTests.CreateApp(Emulator);
+        var (client, _) = await app.CreateUserClientAsync();
+        using var admin = await app.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync(referenceCount: 3);
+        Emulator.Delays = EmulatorDelays.Realistic(TimeSpan.FromSeconds(2));
+
+        var response = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", variants = 3 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var calls = Emulator.Calls;
+        Assert.Equal(3, calls.Count);
+        // In parallel: every call started before the first one finished.
+        var firstEnd = calls.Min(c => c.FinishedAt);
+        Assert.All(calls, c => Assert.True(c.StartedAt < firstEnd, $"call {c.Number} started at {c.StartedAt:O}, after {firstEnd:O}"));
+        // The Files API got the three references once, not once per variant.
+        Assert.Equal(3, Emulator.Files.Count);
+        Assert.All(calls, c => Assert.Equal(3, c.Parts.Count(p => p.FileUri is not null)));
+
+        var versions = await VersionsAsync(client);
+        Assert.Equal(3, versions.Count);
+        Assert.Equal(calls.Select(c => c.ResponseImage!.Sha256).Order(),
+            (await Task.WhenAll(versions.Select(async v => Sha(await client.GetByteArrayAsync(v.GetProperty("image_url").GetString()!))))).Order());
+        // Each one is a model call, with its own cost.
+        Assert.All(versions, v => Assert.True(v.GetProperty("estimated_cost_usd").GetDecimal() > 0));
+        var status = await client.GetFromJsonAsync<JsonElement>($"{Session}/");
+        Assert.Equal(versions.Sum(v => v.GetProperty("estimated_cost_usd").GetDecimal()), status.GetProperty("estimated_cost_usd").GetDecimal());
+    }
+
+    [Fact]
+    public async Task With_one_call_at_a_time_the_variants_wait_for_each_other()
+    {
+        await using var app = GeminiApiTests.CreateApp(Emulator, ("Gemini:MaxConcurrentCalls", "1"));
+        var (client, _, _) = await app.StartSessionAsync(aspectRatio: "1:1");
+        Emulator.Reset();
+        Emulator.Delays = EmulatorDelays.Realistic(TimeSpan.FromSeconds(1));
+
+        var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = "make it warmer", variants = 2 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var calls = Emulator.Calls.OrderBy(c => c.StartedAt).ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.True(calls[1].StartedAt >= calls[0].FinishedAt, $"{calls[1].StartedAt:O} < {calls[0].FinishedAt:O}");
+    }
+
+    [Fact]
+    public async Task One_refused_call_among_three_leaves_two_versions_and_a_variant_event_with_the_reason()
+    {
+        await using var app = GeminiApiTests.CreateApp(Emulator);
+        var (client, _, generated) = await app.StartSessionAsync(aspectRatio: "1:1");
+        Emulator.Reset();
+        Emulator.Inject(GeminiFault.PromptBlocked());
+
+        var job = await (await PostAsync(client, Edit, new { edit_prompt = "make it warmer", variants = 3 })).JsonAsync();
+        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+
+        Assert.Equal(3, Emulator.Calls.Count);
+        var variantEvents = events.Where(e => e.Name == "variant").Select(e => e.Data).ToList();
+        Assert.Equal([0, 1, 2], variantEvents.Select(v => v.GetProperty("index").GetInt32()).Order());
+        var failed = Assert.Single(variantEvents, v => v.GetProperty("error").ValueKind != JsonValueKind.Null);
+        Assert.Equal(422, failed.GetProperty("error").GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(failed.GetProperty("error").GetProperty("detail").GetString()));
+        Assert.Equal("succeeded", events[^1].Name);
+        Assert.Equal(2, events[^1].Data.GetProperty("version_ids").GetArrayLength());
+        var versions = await VersionsAsync(client);
+        Assert.Equal(3, versions.Count);
+        Assert.All(versions.Skip(1), v => Assert.Equal(generated.GetProperty("version_id").GetGuid(), v.GetProperty("parent_id").GetGuid()));
+        // The current one is the first variant that was made.
+        var made = variantEvents.Where(v => v.GetProperty("error").ValueKind == JsonValueKind.Null)
+            .OrderBy(v => v.GetProperty("index").GetInt32()).First();
+        Assert.Equal(made.GetProperty("version_id").GetGuid(), events[^1].Data.GetProperty("version_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task The_next_chat_edit_goes_on_from_the_picked_variant_with_its_own_signed_answer()
+    {
+        await using var app = GeminiApiTests.CreateApp(Emulator);
+        var (client, _, _) = await app.StartSessionAsync(aspectRatio: "1:1");
+        await client.PostAsJsonAsync(Edit, new { edit_prompt = "make it warmer", variants = 2 });
+        var siblings = (await VersionsAsync(client)).Skip(1).ToList();
+        var picked = siblings[1];
+        var pickedSha = Sha(await client.GetByteArrayAsync(picked.GetProperty("image_url").GetString()!));
+        (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = picked.GetProperty("id").GetGuid() })).EnsureSuccessStatusCode();
+        Emulator.Reset();
+
+        var next = await client.PostAsJsonAsync(Edit, new { edit_prompt = "add a red border" });
+
+        Assert.True(next.StatusCode == HttpStatusCode.OK, app.Logs.All + string.Join("\n", Emulator.Calls.Select(c => c.Error + c.ResponseBody?[..Math.Min(300, c.ResponseBody.Length)])));
+        var call = Assert.Single(Emulator.Calls);
+        Assert.Equal(["user", "model", "user", "model", "user"], call.Contents.Select(c => c.Role));
+        var modelImage = Assert.Single(call.Contents[3].Parts, p => p.Kind == "image" && !p.Thought);
+        Assert.Equal(pickedSha, modelImage.Sha256);
+        Assert.NotNull(modelImage.ThoughtSignature);
+    }
+}

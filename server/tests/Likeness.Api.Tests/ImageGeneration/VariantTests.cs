@@ -1,0 +1,290 @@
+using System.Security.Cryptography;
+using Likeness.Api.Providers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SkiaSharp;
+
+namespace Likeness.Api.Tests.ImageGeneration;
+
+/// <summary>
+/// Several images per turn (<c>variants</c>) with the Local engine: sibling versions, a <c>variant</c> event for each,
+/// the first current, picking another, one failed variant among three, and the 400 for a count out of range.
+/// </summary>
+public sealed class VariantTests
+{
+    private const string Generate = "/api/v1/identities/generate-image/";
+    private const string Edit = "/api/v1/identities/edit-image/";
+    private const string Session = "/api/v1/identities/image-session";
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string url, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Prefer", "respond-async");
+        return client.SendAsync(request);
+    }
+
+    private static async Task<List<JsonElement>> VersionsAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>($"{Session}/history/")).GetProperty("versions").EnumerateArray().ToList();
+
+    private static async Task<string> ShaOfAsync(HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Convert.ToHexString(SHA256.HashData(await response.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
+    public async Task Three_variants_of_a_generate_are_three_different_root_versions_and_the_first_is_current()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _) = await factory.CreateUserClientAsync();
+        using var admin = await factory.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync(referenceCount: 3);
+
+        var response = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", variants = 3 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var generated = await response.JsonAsync();
+        var versions = await VersionsAsync(client);
+        Assert.Equal(3, versions.Count);
+        Assert.All(versions, v => Assert.Equal(JsonValueKind.Null, v.GetProperty("parent_id").ValueKind));
+        Assert.Equal([true, false, false], versions.Select(v => v.GetProperty("is_current").GetBoolean()));
+        Assert.Equal(versions[0].GetProperty("id").GetGuid(), generated.GetProperty("version_id").GetGuid());
+        // The plan's answer carries the current (first) variant's image.
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(Convert.FromBase64String(generated.GetProperty("image_base64").GetString()!))),
+            await ShaOfAsync(client, versions[0].GetProperty("image_url").GetString()!));
+        // The Local engine lays each variant out differently.
+        var images = new List<string>();
+        foreach (var v in versions)
+            images.Add(await ShaOfAsync(client, v.GetProperty("image_url").GetString()!));
+        Assert.Equal(3, images.Distinct().Count());
+        Assert.False(generated.GetProperty("can_undo").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Three_variants_of_an_edit_are_siblings_each_reported_by_an_event_and_saved_together()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
+        var parentId = generated.GetProperty("version_id").GetGuid();
+
+        var response = await PostAsync(client, Edit, new { edit_prompt = "make it brighter", variants = 3 });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = await response.JsonAsync();
+        Assert.Equal(3, job.GetProperty("variants").GetInt32());
+        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+
+        var variants = events.Where(e => e.Name == "variant").Select(e => e.Data).OrderBy(d => d.GetProperty("index").GetInt32()).ToList();
+        Assert.Equal([0, 1, 2], variants.Select(v => v.GetProperty("index").GetInt32()));
+        Assert.All(variants, v =>
+        {
+            Assert.Equal(3, v.GetProperty("variants").GetInt32());
+            Assert.Equal(JsonValueKind.Null, v.GetProperty("error").ValueKind);
+            Assert.Equal(1024, v.GetProperty("width").GetInt32());
+        });
+        var succeeded = Assert.Single(events, e => e.Name == "succeeded").Data;
+        Assert.True(events.FindIndex(e => e.Name == "succeeded") > events.FindLastIndex(e => e.Name == "variant"));
+        var variantIds = variants.Select(v => v.GetProperty("version_id").GetGuid()).ToList();
+        Assert.Equal(variantIds, succeeded.GetProperty("version_ids").EnumerateArray().Select(i => i.GetGuid()));
+        Assert.Equal(variantIds[0], succeeded.GetProperty("version_id").GetGuid());
+
+        // Each variant's image URL (served from the job) is the image its version keeps.
+        var versions = await VersionsAsync(client);
+        Assert.Equal(4, versions.Count);
+        var siblings = versions.Skip(1).ToList();
+        Assert.Equal(variantIds, siblings.Select(v => v.GetProperty("id").GetGuid()));
+        Assert.All(siblings, v => Assert.Equal(parentId, v.GetProperty("parent_id").GetGuid()));
+        Assert.Equal([false, true, false, false], versions.Select(v => v.GetProperty("is_current").GetBoolean()));
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(await ShaOfAsync(client, siblings[i].GetProperty("image_url").GetString()!),
+                await ShaOfAsync(client, variants[i].GetProperty("image_url").GetString()!));
+
+        // "Brighter" at three strengths: variant 2 (1.5×) is brighter than the first (1×), which is brighter than variant 1 (0.6×).
+        var brightness = new List<double>();
+        foreach (var v in siblings)
+        {
+            using var image = TestImages.Decode(await client.GetByteArrayAsync(v.GetProperty("image_url").GetString()!));
+            brightness.Add(MeanLuma(image));
+        }
+        Assert.True(brightness[2] > brightness[0] && brightness[0] > brightness[1], string.Join(", ", brightness));
+    }
+
+    [Fact]
+    public async Task Picking_a_variant_makes_it_current_and_redo_after_undo_comes_back_to_the_pick()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
+        var parentId = generated.GetProperty("version_id").GetGuid();
+        var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "add a red border", variants = 3 })).JsonAsync();
+        var siblings = (await VersionsAsync(client)).Skip(1).Select(v => v.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal(siblings[0], edited.GetProperty("version_id").GetGuid());
+
+        var picked = await (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = siblings[1] })).JsonAsync();
+        Assert.Equal(siblings[1], picked.GetProperty("version_id").GetGuid());
+        var undone = await (await client.PostAsync($"{Session}/undo/", null)).JsonAsync();
+        Assert.Equal(parentId, undone.GetProperty("version_id").GetGuid());
+        var redone = await (await client.PostAsync($"{Session}/redo/", null)).JsonAsync();
+        Assert.Equal(siblings[1], redone.GetProperty("version_id").GetGuid());
+
+        // The next edit goes on from the pick.
+        var next = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "make it darker" })).JsonAsync();
+        var last = (await VersionsAsync(client)).Single(v => v.GetProperty("id").GetGuid() == next.GetProperty("version_id").GetGuid());
+        Assert.Equal(siblings[1], last.GetProperty("parent_id").GetGuid());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(-1)]
+    public async Task A_variant_count_out_of_range_is_a_400_that_names_it_and_makes_no_job(int variants)
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, identityId, _) = await factory.StartSessionAsync(aspectRatio: "1:1");
+
+        var generate = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", variants });
+        var edit = await client.PostAsJsonAsync(Edit, new { edit_prompt = "make it brighter", variants });
+        var job = await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "edit", edit_prompt = "make it brighter", variants });
+
+        foreach (var response in new[] { generate, edit, job })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.JsonAsync();
+            Assert.Equal("variants must be between 1 and 4.", problem.GetProperty("errors").GetProperty("variants")[0].GetString());
+        }
+        var jobs = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/");
+        Assert.Equal(1, jobs.GetArrayLength()); // only the generate that started the session
+        Assert.Single(await VersionsAsync(client));
+    }
+
+    [Fact]
+    public async Task One_failed_variant_among_three_leaves_two_versions_and_an_event_that_says_why()
+    {
+        var engine = new FailingVariantProvider(new Likeness.Api.Providers.Local.LocalImageProvider()) { FailingVariants = [1] };
+        await using var factory = LikenessApiFactory.With(null, services =>
+        {
+            services.RemoveAll<IImageProvider>();
+            services.AddSingleton<IImageProvider>(engine);
+        });
+        var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
+
+        var job = await (await PostAsync(client, Edit, new { edit_prompt = "make it warmer", variants = 3 })).JsonAsync();
+        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+
+        var failed = Assert.Single(events, e => e.Name == "variant" && e.Data.GetProperty("error").ValueKind != JsonValueKind.Null).Data;
+        Assert.Equal(1, failed.GetProperty("index").GetInt32());
+        Assert.Equal(422, failed.GetProperty("error").GetProperty("status").GetInt32());
+        Assert.Equal(FailingVariantProvider.Refusal, failed.GetProperty("error").GetProperty("detail").GetString());
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("version_id").ValueKind);
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("image_url").ValueKind);
+        var succeeded = Assert.Single(events, e => e.Name == "succeeded").Data;
+        Assert.Equal(2, succeeded.GetProperty("version_ids").GetArrayLength());
+        var versions = await VersionsAsync(client);
+        Assert.Equal(3, versions.Count);
+        Assert.All(versions.Skip(1), v => Assert.Equal(generated.GetProperty("version_id").GetGuid(), v.GetProperty("parent_id").GetGuid()));
+        var jobNow = await client.GetFromJsonAsync<JsonElement>(job.GetProperty("events_url").GetString()!.Replace("events/", ""));
+        Assert.Equal("succeeded", jobNow.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task When_every_variant_fails_the_edit_fails_as_one_would_and_the_session_is_unchanged()
+    {
+        var engine = new FailingVariantProvider(new Likeness.Api.Providers.Local.LocalImageProvider()) { FailingVariants = [0, 1] };
+        await using var factory = LikenessApiFactory.With(null, services =>
+        {
+            services.RemoveAll<IImageProvider>();
+            services.AddSingleton<IImageProvider>(engine);
+        });
+        var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
+        var before = await client.GetStringAsync($"{Session}/");
+
+        var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = "make it warmer", variants = 2 });
+
+        await response.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, FailingVariantProvider.Refusal);
+        Assert.Equal(before, await client.GetStringAsync($"{Session}/"));
+        Assert.Single(await VersionsAsync(client));
+        Assert.Equal(2, engine.Calls);
+    }
+
+    [Fact]
+    public async Task Region_edit_variants_each_keep_every_pixel_outside_the_mask_and_share_it()
+    {
+        await using var factory = new LikenessApiFactory();
+        var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
+        using var before = TestImages.Decode(generated.GetProperty("image_base64").GetString()!);
+        var rect = new SKRectI(200, 200, 600, 600);
+
+        var edited = await client.PostAsJsonAsync(Edit, new
+        {
+            edit_prompt = "black and white",
+            mask_png_base64 = RegionEditTests.MaskPng(before.Width, before.Height, rect),
+            variants = 2,
+        });
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+
+        var siblings = (await VersionsAsync(client)).Skip(1).ToList();
+        Assert.Equal(2, siblings.Count);
+        Assert.Equal(await ShaOfAsync(client, siblings[0].GetProperty("mask_url").GetString()!),
+            await ShaOfAsync(client, siblings[1].GetProperty("mask_url").GetString()!));
+        using var first = TestImages.Decode(await client.GetByteArrayAsync(siblings[0].GetProperty("image_url").GetString()!));
+        using var second = TestImages.Decode(await client.GetByteArrayAsync(siblings[1].GetProperty("image_url").GetString()!));
+        // Inside: fully grey in the first, partly (60 %) in the second; outside the feather: the previous image.
+        var centre = second.GetPixel(400, 400);
+        Assert.True(first.GetPixel(400, 400) is var grey && grey.Red == grey.Green && grey.Green == grey.Blue);
+        Assert.NotEqual(first.GetPixel(400, 400), centre);
+        for (var y = 0; y < before.Height; y += 3)
+            for (var x = 0; x < before.Width; x += 3)
+                if (RegionEditTests.BeyondFeather(rect, x, y, margin: 6))
+                {
+                    Assert.Equal(before.GetPixel(x, y), first.GetPixel(x, y));
+                    Assert.Equal(before.GetPixel(x, y), second.GetPixel(x, y));
+                }
+    }
+
+    private static double MeanLuma(SKBitmap image)
+    {
+        double sum = 0;
+        var count = 0;
+        for (var y = 0; y < image.Height; y += 8)
+            for (var x = 0; x < image.Width; x += 8)
+            {
+                var p = image.GetPixel(x, y);
+                sum += 0.299 * p.Red + 0.587 * p.Green + 0.114 * p.Blue;
+                count++;
+            }
+        return sum / count;
+    }
+}
+
+/// <summary>The Local engine, refusing the turn's variants listed in <see cref="FailingVariants"/> (edits only).</summary>
+public sealed class FailingVariantProvider(IImageProvider inner) : IImageProvider
+{
+    public const string Refusal = "The image model declined this variant.";
+
+    public int[] FailingVariants { get; init; } = [];
+
+    public int Calls;
+
+    public string Name => inner.Name;
+
+    public bool EditsUseReferenceImages => inner.EditsUseReferenceImages;
+
+    public int MaxParallelVariants => inner.MaxParallelVariants;
+
+    public Task<ProviderImage> GenerateImage(string prompt, IReadOnlyList<ProviderImage> referenceImages, string aspectRatio, string resolution,
+        CancellationToken cancellationToken = default, IImageProgress? progress = null) =>
+        inner.GenerateImage(prompt, referenceImages, aspectRatio, resolution, cancellationToken, progress);
+
+    public Task<ProviderImage> EditImage(string editPrompt, ProviderImage previousImage, IReadOnlyList<ProviderImage> referenceImages,
+        string aspectRatio, string resolution, CancellationToken cancellationToken = default, IImageProgress? progress = null) =>
+        inner.EditImage(editPrompt, previousImage, referenceImages, aspectRatio, resolution, cancellationToken, progress);
+
+    public Task<ImageResult> MakeImage(ImageRequest request, CancellationToken cancellationToken = default, IImageProgress? progress = null)
+    {
+        if (request.PreviousImage is null)
+            return inner.MakeImage(request, cancellationToken, progress);
+        Interlocked.Increment(ref Calls);
+        return FailingVariants.Contains(request.Variant)
+            ? Task.FromException<ImageResult>(new ImageRequestDeclinedException(Refusal))
+            : inner.MakeImage(request, cancellationToken, progress);
+    }
+}
