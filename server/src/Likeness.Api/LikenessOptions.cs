@@ -3,7 +3,7 @@ namespace Likeness.Api;
 /// <summary>The <c>Likeness</c> configuration section.</summary>
 public sealed class LikenessOptions
 {
-    public const string Section = "Likeness";
+    public const string SectionName = "Likeness";
 
     /// <summary>Where the SQLite file and the image store live. Relative paths are taken from the working directory.</summary>
     public string DataDirectory { get; set; } = "data";

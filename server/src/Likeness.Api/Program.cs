@@ -10,8 +10,6 @@ using Likeness.Api.Providers.Local;
 using Likeness.Api.Security;
 using Likeness.Api.Storage;
 using Likeness.Api.Users;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Identity;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,37 +19,21 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
 // Configure options and the clock
-builder.Services.AddOptions<LikenessOptions>().BindConfiguration(LikenessOptions.Section).ValidateOnStart();
+builder.Services.AddOptions<LikenessOptions>().BindConfiguration(LikenessOptions.SectionName).ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
 
 // Configure the database (SQLite by default, PostgreSQL by configuration)
 builder.Services.AddLikenessDatabase(builder.Configuration);
 
-// Configure users, sign-in (cookie for the browser, bearer token for API clients) and the Admin policy
-builder.Services.AddIdentityApiEndpoints<User>(o =>
-    {
-        o.User.RequireUniqueEmail = true;
-    })
-    .AddRoles<IdentityRole<Guid>>()
-    .AddEntityFrameworkStores<LikenessDbContext>();
-builder.Services.ConfigureApplicationCookie(o =>
-{
-    o.Cookie.Name = "likeness";
-    o.Cookie.SameSite = SameSiteMode.Lax;
-    o.Events.OnRedirectToLogin = context => { context.Response.StatusCode = 401; return Task.CompletedTask; };
-    o.Events.OnRedirectToAccessDenied = context => { context.Response.StatusCode = 403; return Task.CompletedTask; };
-});
+// Configure users, sign-in (cookie for the browser, bearer token for API clients), the Admin policy, and security
+builder.Services.AddUsers();
 builder.AddLikenessSecurity();
-builder.Services.AddScoped<UserAdministration>();
-builder.Services.AddAuthorizationBuilder().AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin));
 
-// Configure images: the store, the provider, sessions and their jobs
+// Configure images: the store, the provider, identities, and sessions with their jobs
 builder.Services.AddImageStore(builder.Configuration);
 builder.Services.AddImageProvider(builder.Configuration);
-builder.Services.AddScoped<ImageJanitor>();
-builder.Services.AddScoped<ImageStoreClaims>();
+builder.Services.AddIdentities();
 builder.Services.AddImageGeneration();
-builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 160L * 1024 * 1024);
 
 // Configure JSON (snake_case, as the plan's fields are), errors as problem details, and OpenAPI
 builder.Services.ConfigureHttpJsonOptions(o =>
@@ -59,10 +41,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
 });
-builder.Services.AddProblemDetails();
-// A body that does not bind (malformed JSON) throws, so ProblemExceptionHandler answers it with a message.
-builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddApiProblems();
 builder.Services.AddOpenApi();
 
 // Compress JSON (Brotli or gzip, as the client accepts); images are compressed already, event streams must not wait
@@ -76,26 +55,9 @@ builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompress
 
 var app = builder.Build();
 
-// `dotnet Likeness.Api.dll migrate` applies migrations and creates the bootstrap admin, then exits
-GeneratedAdmin? generatedAdmin = null;
-if (args.Contains("migrate") || app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LikenessOptions>>().Value.MigrateOnStartup)
-    generatedAdmin = await Startup.MigrateAndSeedAsync(app.Services, app.Configuration);
-if (args.Contains("migrate"))
-{
-    if (generatedAdmin is not null)
-        Console.Write(BootstrapAdmin.Notice(generatedAdmin, []));
+// `migrate` and `reset-admin-password` run and exit; otherwise migrations run first unless configured off
+if (await Startup.RunCommandOrMigrateAsync(app, args))
     return;
-}
-// A generated admin password is printed last, after the server says where it listens
-if (generatedAdmin is not null)
-    BootstrapAdmin.PrintWhenStarted(generatedAdmin, app.Lifetime, () => app.Urls);
-
-// `dotnet Likeness.Api.dll reset-admin-password` sets a new password for the bootstrap admin, prints it, then exits
-if (args.Contains("reset-admin-password"))
-{
-    await Startup.MigrateAndResetAdminPasswordAsync(app.Services, app.Configuration);
-    return;
-}
 
 app.UseResponseCompression();
 app.UseExceptionHandler();

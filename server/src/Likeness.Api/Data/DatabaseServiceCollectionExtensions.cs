@@ -10,11 +10,11 @@ public static class DatabaseServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddLikenessDatabase(this IServiceCollection services, IConfiguration configuration)
     {
-        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
+        var options = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new();
         var connectionString = configuration.GetConnectionString("Default");
 
-        if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase)
-            || provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase))
+        if (options.IsPostgres)
         {
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException(
@@ -23,13 +23,13 @@ public static class DatabaseServiceCollectionExtensions
             services.AddDbContext<PostgresLikenessDbContext>(o => o.UseNpgsql(connectionString));
             services.AddScoped<LikenessDbContext>(sp => sp.GetRequiredService<PostgresLikenessDbContext>());
         }
-        else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        else if (options.IsSqlite)
         {
             if (string.IsNullOrWhiteSpace(connectionString))
             {
-                var dataDirectory = Path.GetFullPath(configuration[$"{LikenessOptions.Section}:DataDirectory"] ?? "data");
-                Directory.CreateDirectory(dataDirectory);
-                connectionString = $"Data Source={Path.Combine(dataDirectory, "likeness.db")}";
+                var likeness = configuration.GetSection(LikenessOptions.SectionName).Get<LikenessOptions>() ?? new();
+                Directory.CreateDirectory(likeness.FullDataDirectory);
+                connectionString = $"Data Source={Path.Combine(likeness.FullDataDirectory, "likeness.db")}";
             }
             services.AddDbContext<SqliteLikenessDbContext>(o => o.UseSqlite(connectionString));
             services.AddScoped<LikenessDbContext>(sp => sp.GetRequiredService<SqliteLikenessDbContext>());
@@ -37,7 +37,7 @@ public static class DatabaseServiceCollectionExtensions
         else
         {
             throw new InvalidOperationException(
-                $"Database:Provider must be Sqlite or Postgres, not '{provider}'.");
+                $"Database:Provider must be {DatabaseProviders.Sqlite} or {DatabaseProviders.Postgres}, not '{options.Provider}'.");
         }
         return services;
     }

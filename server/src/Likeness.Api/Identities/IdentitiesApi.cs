@@ -1,8 +1,8 @@
 using Likeness.Api.Data;
 using Likeness.Api.Problems;
+using Likeness.Api.Security;
 using Likeness.Api.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.EntityFrameworkCore;
 
 namespace Likeness.Api.Identities;
@@ -12,9 +12,6 @@ public static class IdentitiesApi
 {
     public const string IdentityNotFound = "Identity not found.";
     public const string ReferenceImageNotFound = "Reference image not found.";
-
-    // 14 files of 10 MB plus multipart overhead.
-    private const long MaxUploadRequestBytes = ReferenceImages.MaxPerIdentity * ReferenceImages.MaxBytes + 1024 * 1024;
 
     public static RouteGroupBuilder MapAdminIdentities(this RouteGroupBuilder admin)
     {
@@ -69,13 +66,7 @@ public static class IdentitiesApi
 
         group.MapPost("/{id:guid}/reference-images/", UploadReferenceImages)
             .WithSummary("Upload reference images (multipart, parts named 'files')")
-            .Accepts<IFormFileCollection>("multipart/form-data")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithMetadata(new RequestSizeLimitMetadata(MaxUploadRequestBytes))
-            .DisableAntiforgery();
+            .AcceptsImageUpload<IFormFileCollection>(ImageUploads.MaxRequestBytes);
 
         group.MapGet("/{id:guid}/reference-images/", async Task<Ok<List<ReferenceImageResponse>>> (Guid id, LikenessDbContext db) =>
         {
@@ -156,94 +147,14 @@ public static class IdentitiesApi
     }
 
     private static async Task<Created<List<ReferenceImageResponse>>> UploadReferenceImages(
-        Guid id, HttpRequest request, LikenessDbContext db, ImageStoreClaims storeClaims, TimeProvider time,
-        CancellationToken cancellationToken)
+        Guid id, HttpRequest request, LikenessDbContext db, ReferenceImageUpload upload, CancellationToken cancellationToken)
     {
         var identity = await FindIdentity(db, id);
         var form = await ImageUploads.ReadFormAsync(request,
             "one or more parts named 'files'", "one or more images as multipart parts named 'files'", cancellationToken);
-        var files = form.Files.GetFiles("files");
-        if (files.Count == 0)
-            throw ApiProblem.BadRequest("No files were sent. Send one or more images as multipart parts named 'files'.");
-
-        // Checked before decoding anything (cheap refusal), and again when the rows are added (races).
-        static void CheckLimit(int existing, int sent)
-        {
-            if (existing + sent > ReferenceImages.MaxPerIdentity)
-                throw ApiProblem.BadRequest(
-                    $"An identity can have at most {ReferenceImages.MaxPerIdentity} reference images; " +
-                    $"this one has {existing} and {sent} more were sent.");
-        }
-        CheckLimit(identity.ReferenceImages.Count, files.Count);
-
-        // Validate every file before storing any, so an upload is all or nothing.
-        var accepted = new List<(IFormFile File, byte[] Bytes, byte[] Thumbnail, ImageFacts Facts)>();
-        foreach (var file in files)
-        {
-            var image = await ImageUploads.ReadAsync(file, "a reference image", cancellationToken);
-            accepted.Add((file, image.Bytes, image.Thumbnail, image.Facts));
-        }
-
-        // Two uploads at once must not both pass the limit: each claims the identity by moving its updated_at
-        // from the value it checked the count against, in the transaction that adds the rows. The loser of a
-        // race re-reads and re-checks (its files are already validated), so parallel uploads that fit all land.
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var state = await db.Identities.AsNoTracking().Where(i => i.Id == id)
-                .Select(i => new { i.UpdatedAt, Count = i.ReferenceImages.Count(), MaxOrder = i.ReferenceImages.Max(r => (int?)r.Order) })
-                .FirstOrDefaultAsync(cancellationToken) ?? throw ApiProblem.NotFound(IdentityNotFound);
-            CheckLimit(state.Count, accepted.Count);
-            var now = time.GetUtcNow().UtcDateTime;
-            var claimed = await db.Identities.Where(i => i.Id == id && i.UpdatedAt == state.UpdatedAt)
-                .ExecuteUpdateAsync(u => u.SetProperty(i => i.UpdatedAt, now), cancellationToken);
-            if (claimed == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                if (attempt < 5)
-                    continue;
-                throw ApiProblem.Conflict("The identity's reference images are being changed by another request. Try again.");
-            }
-
-            var order = (state.MaxOrder ?? -1) + 1;
-            var added = new List<ReferenceImage>();
-            foreach (var (file, bytes, thumbnail, facts) in accepted)
-            {
-                var key = await storeClaims.PutAsync(bytes, cancellationToken);
-                var thumbnailKey = await storeClaims.PutAsync(thumbnail, cancellationToken);
-                var image = new ReferenceImage
-                {
-                    Id = Guid.NewGuid(), IdentityId = id, StorageKey = key, ThumbnailKey = thumbnailKey, MimeType = facts.MimeType,
-                    Width = facts.Width, Height = facts.Height, SizeBytes = bytes.Length, Sha256 = key,
-                    Order = order++, FileName = ShortFileName(file.FileName), CreatedAt = now,
-                };
-                db.ReferenceImages.Add(image);
-                added.Add(image);
-            }
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            await storeClaims.ReleaseAsync(); // the rows are committed: the blobs are theirs now
-            return TypedResults.Created($"/api/v1/admin/identities/{id}/reference-images/",
-                added.Select(ReferenceImageResponse.From).ToList());
-        }
-    }
-
-    /// <summary>
-    /// The client's file name without its folders or control characters (PostgreSQL refuses a NUL), cut to the
-    /// 255 characters the column holds (keeping the extension): it is only shown back, so an odd one is cleaned
-    /// rather than refused with a database error.
-    /// </summary>
-    private static string? ShortFileName(string? fileName)
-    {
-        var name = Path.GetFileName(fileName);
-        if (name is not null && name.Any(char.IsControl))
-            name = string.Concat(name.Where(c => !char.IsControl(c)));
-        if (name is null || name.Length <= 255)
-            return name;
-        var extension = Path.GetExtension(name);
-        if (extension.Length > 16)
-            extension = "";
-        return name[..(255 - extension.Length)] + extension;
+        var added = await upload.AddAsync(identity, form.Files.GetFiles("files"), cancellationToken);
+        return TypedResults.Created($"/api/v1/admin/identities/{id}/reference-images/",
+            added.Select(ReferenceImageResponse.From).ToList());
     }
 
     private static async Task<Identity> FindIdentity(LikenessDbContext db, Guid id, bool tracking = false)
@@ -258,16 +169,13 @@ public static class IdentitiesApi
     {
         name = name?.Trim();
         if (string.IsNullOrEmpty(name))
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "Name is required.",
-                new Dictionary<string, string[]> { ["name"] = ["Name is required."] });
+            throw ApiProblem.Invalid("name", "Name is required.");
         // PostgreSQL refuses a NUL in text (a 500), and no name needs a tab or a line break.
         if (name.Any(char.IsControl))
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "Name may not contain control characters.",
-                new Dictionary<string, string[]> { ["name"] = ["Name may not contain control characters."] });
-        Likeness.Api.Security.TextInput.Check("name", name, "Name");
-        if (name.Length > 200)
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "Name may be at most 200 characters.",
-                new Dictionary<string, string[]> { ["name"] = ["Name may be at most 200 characters."] });
+            throw ApiProblem.Invalid("name", "Name may not contain control characters.");
+        TextInput.Check("name", name, "Name");
+        if (name.Length > Identity.MaxNameLength)
+            throw ApiProblem.Invalid("name", $"Name may be at most {Identity.MaxNameLength} characters.");
         return name;
     }
 
@@ -275,19 +183,11 @@ public static class IdentitiesApi
     {
         description = description?.Trim() ?? "";
         if (description.Contains('\0'))
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "Description may not contain NUL characters.",
-                new Dictionary<string, string[]> { ["description"] = ["Description may not contain NUL characters."] });
+            throw ApiProblem.Invalid("description", "Description may not contain NUL characters.");
         // A description may have tabs and line breaks, no other control character.
-        Likeness.Api.Security.TextInput.Check("description", description, "Description");
-        if (description.Length > 4000)
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "Description may be at most 4000 characters.",
-                new Dictionary<string, string[]> { ["description"] = ["Description may be at most 4000 characters."] });
+        TextInput.Check("description", description, "Description");
+        if (description.Length > Identity.MaxDescriptionLength)
+            throw ApiProblem.Invalid("description", $"Description may be at most {Identity.MaxDescriptionLength} characters.");
         return description;
     }
-}
-
-/// <summary>Endpoint metadata that raises Kestrel's request body limit for one endpoint.</summary>
-internal sealed class RequestSizeLimitMetadata(long maxRequestBodySize) : IRequestSizeLimitMetadata
-{
-    public long? MaxRequestBodySize { get; } = maxRequestBodySize;
 }

@@ -1,8 +1,16 @@
+using Likeness.Api.Data;
+using Likeness.Api.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Likeness.Api.Identities;
 
 /// <summary>A person, character or brand, described by a name, a description and reference images.</summary>
 public class Identity
 {
+    public const int MaxNameLength = 200;
+    public const int MaxDescriptionLength = 4000;
+
     public Guid Id { get; set; }
     public required string Name { get; set; }
     public string Description { get; set; } = "";
@@ -14,6 +22,8 @@ public class Identity
 /// <summary>One reference image of an identity. The bytes live in the image store under <see cref="StorageKey"/>.</summary>
 public class ReferenceImage
 {
+    public const int MaxFileNameLength = 255;
+
     public Guid Id { get; set; }
     public Guid IdentityId { get; set; }
     public required string StorageKey { get; set; }
@@ -28,4 +38,31 @@ public class ReferenceImage
     public int Order { get; set; }
     public string? FileName { get; set; }
     public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>The <c>identities</c> table; a deleted identity takes its reference images with it.</summary>
+public sealed class IdentityConfiguration : IEntityTypeConfiguration<Identity>
+{
+    public void Configure(EntityTypeBuilder<Identity> e)
+    {
+        e.ToTable("identities")
+            .HasMaxLength(Identity.MaxNameLength, i => i.Name)
+            .HasMaxLength(Identity.MaxDescriptionLength, i => i.Description)
+            .HasMany(i => i.ReferenceImages).WithOne().HasForeignKey(r => r.IdentityId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>The <c>reference_images</c> table, indexed by the store keys the janitor looks up.</summary>
+public sealed class ReferenceImageConfiguration : IEntityTypeConfiguration<ReferenceImage>
+{
+    public void Configure(EntityTypeBuilder<ReferenceImage> e)
+    {
+        e.ToTable("reference_images")
+            .HasMaxLength(ImageKeys.Length, r => r.StorageKey, r => r.ThumbnailKey, r => r.Sha256)
+            .HasMaxLength(32, r => r.MimeType)
+            .HasMaxLength(ReferenceImage.MaxFileNameLength, r => r.FileName);
+        e.HasIndex(r => new { r.IdentityId, r.Order });
+        e.HasIndex(r => r.StorageKey);
+        e.HasIndex(r => r.ThumbnailKey);
+    }
 }

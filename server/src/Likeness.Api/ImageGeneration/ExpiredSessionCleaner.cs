@@ -13,7 +13,7 @@ public sealed class ExpiredSessionCleaner(
     {
         var now = time.GetUtcNow().UtcDateTime;
         // A session an edit is still holding is left for the next round.
-        var expired = db.ImageGenerationSessions.Where(s => s.ExpiresAt <= now && (s.LeaseUntil == null || s.LeaseUntil < now));
+        var expired = db.ImageGenerationSessions.Where(s => s.ExpiresAt <= now).NotHeld(now);
         var versions = db.ImageVersions.Where(v => expired.Any(s => s.Id == v.SessionId));
         var keys = await versions.StoredKeys().ToListAsync(cancellationToken);
         var deleted = await expired.ExecuteDeleteAsync(cancellationToken);

@@ -51,8 +51,8 @@ public static class ImageGenerationApi
         session.MapPost("/undo/", Undo).WithSummary("Make the current version's parent current").WithSessionErrors();
         session.MapPost("/redo/", Redo).WithSummary("Make the most recent child of the current version current").WithSessionErrors();
         session.MapPost("/select/", Select).WithSummary("Make any version of the session current").WithSessionErrors();
-        session.MapGet("/versions/{versionId:guid}/image/", GetVersionImage).WithSummary("The image of one version");
-        session.MapGet("/versions/{versionId:guid}/thumbnail/", GetVersionThumbnail).WithSummary("A thumbnail (long side 256 px) of one version");
+        session.MapGet("/versions/{versionId:guid}/image/", GetVersionImage(thumbnail: false)).WithSummary("The image of one version");
+        session.MapGet("/versions/{versionId:guid}/thumbnail/", GetVersionImage(thumbnail: true)).WithSummary("A thumbnail (long side 256 px) of one version");
         session.MapGet("/versions/{versionId:guid}/mask/", GetVersionMask).WithSummary("A region edit's mask: a greyscale PNG, white where the edit could change the image");
 
         session.MapPost("/jobs/", StartJob).WithMetadata(Security.TakesImageInJson.Instance).WithSummary("Start a generate or edit job (answers 202 at once)")
@@ -176,19 +176,13 @@ public static class ImageGenerationApi
         TypedResults.Ok(ImageSessionResponses.From(
             await orchestrator.SelectVersion(owner.UserId, RequiredId(request.VersionId, "version_id"), ct), owner.Prefix, includeImage: false));
 
-    private static async Task<IResult> GetVersionImage(
-        Guid versionId, SessionOwner owner, ImageGenerationOrchestrator orchestrator, IImageStore store, HttpContext http, CancellationToken ct)
+    /// <summary>A version's image or its thumbnail, served as stored.</summary>
+    private static Delegate GetVersionImage(bool thumbnail) => async (
+        Guid versionId, SessionOwner owner, ImageGenerationOrchestrator orchestrator, IImageStore store, HttpContext http, CancellationToken ct) =>
     {
-        var (key, mimeType) = await orchestrator.GetVersionImageKey(owner.UserId, versionId, thumbnail: false, ct);
+        var (key, mimeType) = await orchestrator.GetVersionImageKey(owner.UserId, versionId, thumbnail, ct);
         return await StoredImageResults.Serve(http, store, key, mimeType, ImageGenerationOrchestrator.VersionNotFound, ct);
-    }
-
-    private static async Task<IResult> GetVersionThumbnail(
-        Guid versionId, SessionOwner owner, ImageGenerationOrchestrator orchestrator, IImageStore store, HttpContext http, CancellationToken ct)
-    {
-        var (key, mimeType) = await orchestrator.GetVersionImageKey(owner.UserId, versionId, thumbnail: true, ct);
-        return await StoredImageResults.Serve(http, store, key, mimeType, ImageGenerationOrchestrator.VersionNotFound, ct);
-    }
+    };
 
     private static async Task<IResult> GetVersionMask(
         Guid versionId, SessionOwner owner, ImageGenerationOrchestrator orchestrator, IImageStore store, HttpContext http, CancellationToken ct)

@@ -45,7 +45,7 @@ public sealed record SessionOwner(Guid UserId, string Prefix)
     public static SessionOwner Self(ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
             ? new SessionOwner(id, SelfPrefix)
-            : throw new ApiProblem(StatusCodes.Status401Unauthorized, "Sign in first.");
+            : throw ApiProblem.Unauthorized("Sign in first.");
 
     public static SessionOwner ForUser(Guid userId) => new(userId, AdminPrefix(userId));
 

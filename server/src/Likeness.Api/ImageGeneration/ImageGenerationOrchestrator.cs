@@ -65,7 +65,7 @@ public sealed class ImageJobAbandonedException() : Exception("The image job was 
 /// </summary>
 public sealed class ImageGenerationOrchestrator(
     LikenessDbContext db,
-    IServiceScopeFactory scopes,
+    ImageMaker maker,
     IImageStore store,
     ImageStoreClaims storeClaims,
     IImageProvider provider,
@@ -150,10 +150,10 @@ public sealed class ImageGenerationOrchestrator(
         var identity = await db.Identities.AsNoTracking().Include(i => i.ReferenceImages)
             .FirstOrDefaultAsync(i => i.Id == identityId, cancellationToken)
             ?? throw ApiProblem.NotFound(IdentitiesApi.IdentityNotFound);
-        var references = await ReadReferenceImages(identity.ReferenceImages, cancellationToken);
+        var references = await maker.ReadReferenceImages(identity.ReferenceImages, cancellationToken);
 
         var prompt = ImagePrompts.ForGeneration(identity, additionalPrompt);
-        var made = await MakeVariants(new ImageRequest
+        var made = await maker.MakeVariants(new ImageRequest
         {
             Prompt = prompt, References = references, AspectRatio = aspectRatio, Resolution = resolution,
             Model = modelInfo.Engine == "local" ? null : modelInfo.Id,
@@ -168,7 +168,7 @@ public sealed class ImageGenerationOrchestrator(
             AspectRatio = aspectRatio, Resolution = resolution, Model = modelInfo.Id, EditMode = editMode,
             CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.SessionIdleTime,
         };
-        var versions = made.Select(v => NewVersion(v, session.Id, null, ImageVersionKind.Generate, prompt, aspectRatio, resolution, modelInfo.Id)).ToList();
+        var versions = made.Select(v => maker.NewVersion(v, session.Id, null, ImageVersionKind.Generate, prompt, aspectRatio, resolution, modelInfo.Id)).ToList();
         var version = versions[0];
         version.LastCurrentAt = Now;
         session.CurrentVersionId = version.Id;
@@ -181,7 +181,7 @@ public sealed class ImageGenerationOrchestrator(
             await ImageSessionLibrary.ArchiveActiveAsync(db, userId, now, cancellationToken);
             db.ImageGenerationSessions.Add(session);
             db.ImageVersions.AddRange(versions);
-            db.ImageUsage.AddRange(versions.Select((v, i) => UsageRecord(userId, run, v, made[i].Result)));
+            db.ImageUsage.AddRange(versions.Select((v, i) => ImageMaker.UsageRecord(userId, run, v, made[i].Result)));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -234,14 +234,14 @@ public sealed class ImageGenerationOrchestrator(
         var previous = await store.GetAsync(current.ImageKey, cancellationToken)
             ?? throw new ImageProviderFailedException($"The session's current image {current.ImageKey} is missing from the store.");
         // An engine that edits from the previous image alone is spared reading (and decoding) the references.
-        var references = provider.EditsUseReferenceImages ? await ReadReferenceImages(referenceRows, cancellationToken) : [];
+        var references = provider.EditsUseReferenceImages ? await maker.ReadReferenceImages(referenceRows, cancellationToken) : [];
         var modelId = session.Model ?? catalog.Default.Id;
         var chat = session.EditMode == IImageModelCatalog.Chat ? await ChatPath(session, current, cancellationToken) : null;
         var region = string.IsNullOrEmpty(maskPngBase64)
             ? null
             : RegionEdit.Prepare(maskPngBase64, previous, current.Width, current.Height, options.Value.MaskFeatherPixels);
 
-        var made = await MakeVariants(new ImageRequest
+        var made = await maker.MakeVariants(new ImageRequest
         {
             Prompt = prompt, PreviousImage = new ProviderImage(previous, current.MimeType), References = references,
             AspectRatio = session.AspectRatio, Resolution = session.Resolution,
@@ -251,7 +251,7 @@ public sealed class ImageGenerationOrchestrator(
             // Only the painted region changes; the model's own image is not kept, so the next chat turn starts afresh.
             finish: region is null ? null : result => result with { Image = region.Composite(result.Image), Answer = null },
             cancellationToken);
-        var versions = made.Select(v => NewVersion(v, session.Id, current.Id, ImageVersionKind.Edit, prompt,
+        var versions = made.Select(v => maker.NewVersion(v, session.Id, current.Id, ImageVersionKind.Edit, prompt,
             session.AspectRatio, session.Resolution, modelId)).ToList();
         if (region is not null)
         {
@@ -261,7 +261,7 @@ public sealed class ImageGenerationOrchestrator(
         }
         await run.BeforeSaveAsync();
 
-        var usage = versions.Select((v, i) => UsageRecord(userId, run, v, made[i].Result)).ToList();
+        var usage = versions.Select((v, i) => ImageMaker.UsageRecord(userId, run, v, made[i].Result)).ToList();
         var outcome = await SaveEdit(userId, session.Id, current.Id, versions, usage, run, cancellationToken);
         if (outcome is not { } view)
         {
@@ -363,7 +363,7 @@ public sealed class ImageGenerationOrchestrator(
         await EnsureUserExists(userId, cancellationToken);
         var session = await FindActiveSession(userId, cancellationToken) ?? throw ApiProblem.BadRequest(NoActiveSession);
         var now = Now;
-        if (session.LeaseUntil > now)
+        if (session.IsHeld(now))
             throw ApiProblem.Conflict(EditRunning);
         var current = await db.ImageVersions.AsNoTracking().FirstAsync(v => v.Id == session.CurrentVersionId, cancellationToken);
         var next = await target(session, current);
@@ -371,8 +371,7 @@ public sealed class ImageGenerationOrchestrator(
         var expires = now + options.Value.SessionIdleTime;
         // One statement: moves only if nobody changed the session meanwhile and no edit holds it.
         var moved = await db.ImageGenerationSessions
-            .Where(s => s.Id == session.Id && s.ArchivedAt == null && s.CurrentVersionId == current.Id
-                        && (s.LeaseUntil == null || s.LeaseUntil < now))
+            .Where(s => s.Id == session.Id && s.ArchivedAt == null && s.CurrentVersionId == current.Id).NotHeld(now)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.CurrentVersionId, next)
                 .SetProperty(x => x.LastPrompt, prompt)
@@ -405,8 +404,7 @@ public sealed class ImageGenerationOrchestrator(
                 .SetProperty(x => x.LastPrompt, current.Prompt)
                 .SetProperty(x => x.UpdatedAt, now)
                 .SetProperty(x => x.ExpiresAt, expires)
-                .SetProperty(x => x.LeaseUntil, (DateTime?)null)
-                .SetProperty(x => x.LeaseToken, (Guid?)null), cancellationToken);
+                .EndLease(), cancellationToken);
         if (updated == 0)
             return null;
         db.ImageVersions.AddRange(versions);
@@ -461,179 +459,6 @@ public sealed class ImageGenerationOrchestrator(
             throw ApiProblem.NotFound(UserNotFound);
     }
 
-    /// <summary>Reads the reference images from the store once, in order. None is the plan's 400.</summary>
-    private async Task<List<ReferenceInput>> ReadReferenceImages(IEnumerable<ReferenceImage> rows, CancellationToken cancellationToken)
-    {
-        var images = new List<ReferenceInput>();
-        foreach (var row in rows.OrderBy(r => r.Order))
-        {
-            var bytes = await store.GetAsync(row.StorageKey, cancellationToken);
-            if (bytes is null)
-            {
-                logger.LogWarning("Reference image {ReferenceImageId} is missing from the store", row.Id);
-                continue;
-            }
-            images.Add(new ReferenceInput(row.StorageKey, new ProviderImage(bytes, row.MimeType)));
-        }
-        if (images.Count == 0)
-            throw ApiProblem.BadRequest(ReferenceImagesRequired);
-        return images;
-    }
-
-    private sealed record StoredImage(string ImageKey, string ThumbnailKey, string MimeType, int Width, int Height);
-
-    /// <summary>Checks the provider's answer is a real image, then stores it and its thumbnail.</summary>
-    private async Task<StoredImage> StoreResult(ProviderImage result, CancellationToken cancellationToken)
-    {
-        var mimeType = ImageInspector.SniffMimeType(result.Bytes);
-        if (mimeType is null || ImageInspector.ReadSize(result.Bytes) is not var (width, height))
-            throw new ImageProviderFailedException($"The {provider.Name} provider returned bytes that are not a PNG, JPEG or WebP image.");
-        var thumbnail = ImageInspector.Thumbnail(result.Bytes);
-        var imageKey = await storeClaims.PutAsync(result.Bytes, cancellationToken);
-        var thumbnailKey = await storeClaims.PutAsync(thumbnail, cancellationToken);
-        return new StoredImage(imageKey, thumbnailKey, mimeType, width, height);
-    }
-
-    private ImageVersion NewVersion(
-        MadeVariant variant, Guid sessionId, Guid? parentId, ImageVersionKind kind, string prompt,
-        string aspectRatio, string resolution, string modelId)
-    {
-        var (made, stored) = (variant.Result, variant.Stored);
-        return new ImageVersion
-        {
-            Id = variant.VersionId, SessionId = sessionId, ParentVersionId = parentId, Kind = kind, Prompt = prompt,
-            Provider = provider.Name, AspectRatio = aspectRatio, Resolution = resolution,
-            ImageKey = stored.ImageKey, ThumbnailKey = stored.ThumbnailKey, MimeType = stored.MimeType,
-            Width = stored.Width, Height = stored.Height, DurationMs = variant.DurationMs, CreatedAt = Now,
-            Model = made.Model ?? modelId,
-            ModelAnswer = made.Answer is { } answer ? System.Text.Json.JsonSerializer.Serialize(answer, AnswerJson) : null,
-            PromptTokens = made.Usage?.PromptTokens, OutputTokens = made.Usage?.OutputTokens, ThoughtsTokens = made.Usage?.ThoughtsTokens,
-            CachedTokens = made.Usage?.CachedTokens, TotalTokens = made.Usage?.TotalTokens, EstimatedCostUsd = made.Usage?.EstimatedCostUsd,
-        };
-    }
-
-    /// <summary>One image the engine made for a turn, stored and waiting to be saved as a version (with its id already).</summary>
-    private sealed record MadeVariant(int Index, ImageResult Result, StoredImage Stored, long DurationMs, Guid VersionId);
-
-    /// <summary>
-    /// Makes <paramref name="variants"/> images for one turn (1–<see cref="ImageVariants.Max"/>), at most the
-    /// engine's <see cref="IImageProvider.MaxParallelVariants"/> at once, and stores each as it comes (a
-    /// <c>variant</c> event when there are several). <paramref name="finish"/> turns an engine's answer into the
-    /// image to keep (a region edit's composite). A failed variant does not stop the others; when all fail, the
-    /// first one's error is the turn's. Returns the made ones in order; the first becomes current.
-    /// </summary>
-    private async Task<List<MadeVariant>> MakeVariants(
-        ImageRequest request, int variants, IImageJobRun run, Func<ImageResult, ImageResult>? finish, CancellationToken cancellationToken)
-    {
-        run.Progress.Stage(ImageJobStage.Sending);
-        if (variants <= 1)
-        {
-            var stopwatch = Stopwatch.StartNew();
-            var made = await provider.MakeImage(request, cancellationToken, run.Progress);
-            made = finish?.Invoke(made) ?? made;
-            stopwatch.Stop();
-            run.Progress.Stage(ImageJobStage.Storing);
-            return [new MadeVariant(0, made, await StoreResult(made.Image, cancellationToken), stopwatch.ElapsedMilliseconds, Guid.NewGuid())];
-        }
-
-        // Each call gets its own scope: an engine may use the database (Gemini's Files API), and this
-        // orchestrator's context is for storing, one variant at a time.
-        using var slots = new SemaphoreSlim(Math.Max(1, provider.MaxParallelVariants));
-        using var storing = new SemaphoreSlim(1, 1);
-        var followers = new VariantFollowerProgress(run.Progress);
-        var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, Exception>();
-        var results = await Task.WhenAll(Enumerable.Range(0, variants).Select(async index =>
-        {
-            await slots.WaitAsync(cancellationToken);
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var engine = scope.ServiceProvider.GetRequiredService<IImageProvider>();
-                var stopwatch = Stopwatch.StartNew();
-                // The first variant's thoughts and drafts are the job's; the others report their stages only.
-                var made = await engine.MakeImage(request with { Variant = index }, cancellationToken, index == 0 ? run.Progress : followers);
-                made = finish?.Invoke(made) ?? made;
-                stopwatch.Stop();
-                StoredImage stored;
-                await storing.WaitAsync(cancellationToken);
-                try
-                {
-                    stored = await StoreResult(made.Image, cancellationToken);
-                }
-                finally
-                {
-                    storing.Release();
-                }
-                var variant = new MadeVariant(index, made, stored, stopwatch.ElapsedMilliseconds, Guid.NewGuid());
-                run.VariantMade(index, variants, variant.VersionId, stored.ImageKey, stored.MimeType, stored.Width, stored.Height);
-                return variant;
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                var (status, detail) = ImageJobErrors.For(e, logger);
-                logger.LogInformation("Variant {Index} of {Variants} failed with {Status}; the others go on", index + 1, variants, status);
-                failures[index] = e;
-                run.VariantFailed(index, variants, status, detail);
-                return null;
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }));
-        run.Progress.Stage(ImageJobStage.Storing);
-        var madeVariants = results.OfType<MadeVariant>().OrderBy(v => v.Index).ToList();
-        if (madeVariants.Count == 0)
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures.OrderBy(f => f.Key).First().Value).Throw();
-        return madeVariants;
-    }
-
-    /// <summary>What the second and later variants report: the job's stage (which only moves forward) and its notices, once.</summary>
-    private sealed class VariantFollowerProgress(IImageProgress job) : IImageProgress
-    {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _notices = new();
-
-        public void Stage(ImageJobStage stage) => job.Stage(stage);
-
-        public void Thought(string text) { }
-
-        public Task Preview(ProviderImage image, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public void Notice(string message)
-        {
-            if (_notices.TryAdd(message, true))
-                job.Notice(message);
-        }
-    }
-
-    private static readonly System.Text.Json.JsonSerializerOptions AnswerJson = new(System.Text.Json.JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault,
-    };
-
-    internal static ModelAnswer? ReadAnswer(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-            return null;
-        try
-        {
-            return System.Text.Json.JsonSerializer.Deserialize<ModelAnswer>(json, AnswerJson);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
-    private ImageUsageRecord UsageRecord(Guid userId, IImageJobRun run, ImageVersion version, ImageResult made) => new()
-    {
-        Id = Guid.NewGuid(), UserId = userId, JobId = run.JobId, VersionId = version.Id, Provider = version.Provider,
-        Model = version.Model, Resolution = version.Resolution, Images = 1,
-        PromptTokens = made.Usage?.PromptTokens ?? 0, OutputTokens = made.Usage?.OutputTokens ?? 0,
-        ThoughtsTokens = made.Usage?.ThoughtsTokens ?? 0, CachedTokens = made.Usage?.CachedTokens ?? 0,
-        TotalTokens = made.Usage?.TotalTokens ?? 0, EstimatedCostUsd = made.Usage?.EstimatedCostUsd, CreatedAt = version.CreatedAt,
-    };
-
     /// <summary>
     /// The conversation of a chat-mode edit: the path from the root to <paramref name="current"/>, its last
     /// <see cref="IImageModelCatalog.ChatTurns"/> versions whose model answers can be sent back (signed); when
@@ -650,7 +475,7 @@ public sealed class ImageGenerationOrchestrator(
         Guid? startId = null;
         while (id is { } at && versions.TryGetValue(at, out var version) && kept.Count < catalog.ChatTurns)
         {
-            if (ReadAnswer(version.ModelAnswer) is not { CanReplay: true } answer)
+            if (ImageMaker.ReadAnswer(version.ModelAnswer) is not { CanReplay: true } answer)
                 break;
             kept.Add((version.Prompt, answer, version.ImageKey, version.MimeType));
             id = version.ParentVersionId;

@@ -6,6 +6,7 @@ public static class ImageGenerationServiceCollectionExtensions
     public static IServiceCollection AddImageGeneration(this IServiceCollection services)
     {
         services.AddScoped<ImageGenerationOrchestrator>();
+        services.AddScoped<ImageMaker>();
         services.AddScoped<ImageJobs>();
         services.AddScoped<ImageSessionLibrary>();
         services.AddScoped<ImageJobFinisher>();

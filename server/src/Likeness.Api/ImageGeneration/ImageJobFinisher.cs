@@ -44,10 +44,7 @@ public sealed class ImageJobFinisher(
             await transaction.RollbackAsync(CancellationToken.None);
             return false;
         }
-        await db.ImageGenerationSessions.Where(s => s.LeaseToken == leaseToken)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.LeaseUntil, (DateTime?)null)
-                .SetProperty(x => x.LeaseToken, (Guid?)null), cancellationToken);
+        await ImageSessionLease.ReleaseAsync(db, leaseToken, cancellationToken);
         db.ImageJobEvents.Add(status == ImageJobStatus.Cancelled
             ? new ImageJobEvent { JobId = jobId, Name = ImageJobEventNames.Cancelled, Data = "{}", CreatedAt = now }
             : new ImageJobEvent

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Likeness.Api.Data;
+using Likeness.Api.Problems;
 using Likeness.Api.Providers;
 using Likeness.Api.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -124,7 +125,7 @@ public sealed class ImageJobRunner(
                     var (status, detail) = ImageJobErrors.For(e, logger);
                     await run.StopAsync();
                     await finisher.FinishAsync(job.Id, running.Token, ImageJobStatus.Failed, status, detail,
-                        retryAfterSeconds: ImageJobErrors.RetryAfterSeconds(e));
+                        retryAfterSeconds: ExceptionProblems.RetryAfterSeconds(e));
                 }
                 await workScope.DisposeAsync();
             }
@@ -230,8 +231,7 @@ public sealed class ImageJobRunner(
                 var renewed = await db.ImageJobs
                     .Where(j => j.Id == running.Job.Id && j.LeaseToken == running.Token && j.ActiveUserId != null)
                     .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseUntil, until), cancellationToken);
-                await db.ImageGenerationSessions.Where(s => s.LeaseToken == running.Token)
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseUntil, until), cancellationToken);
+                await ImageSessionLease.RenewAsync(db, running.Token, until, cancellationToken);
                 if (renewed == 0)
                 {
                     running.Stop.TrySetResult(StopReason.LeaseLost);
@@ -420,39 +420,37 @@ internal sealed class ImageJobRun : IImageJobRun, IImageProgress
     }
 }
 
-/// <summary>The status and message a job's failure gives: the same the waiting endpoint answers.</summary>
+/// <summary>
+/// The status and message a job's failure gives: the same the waiting endpoint answers (<see cref="ExceptionProblems"/>,
+/// the one mapping), with what the log says about it.
+/// </summary>
 public static class ImageJobErrors
 {
-    /// <summary>The <c>Retry-After</c> (seconds) a failure answers with, if any.</summary>
-    public static int? RetryAfterSeconds(Exception exception) => exception switch
-    {
-        ImageQuotaExceededException quota => Math.Max(1, (int)Math.Ceiling(quota.RetryAfter.TotalSeconds)),
-        Problems.ApiProblem { RetryAfter: { } wait } => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)),
-        _ => null,
-    };
-
     public static (int Status, string Detail) For(Exception exception, ILogger logger)
     {
+        var answer = ExceptionProblems.For(exception);
         switch (exception)
         {
-            case Problems.ApiProblem problem:
-                if (problem.Status >= StatusCodes.Status500InternalServerError)
-                    logger.LogError(exception, "Image job failed with {Status}: {Detail}", problem.Status, problem.Detail);
-                return (problem.Status, problem.Detail);
+            case ApiProblem problem when problem.Status >= StatusCodes.Status500InternalServerError:
+                logger.LogError(exception, "Image job failed with {Status}: {Detail}", problem.Status, problem.Detail);
+                break;
+            case ApiProblem or ImageRequestDeclinedException:
+                break;
             case ImageQuotaExceededException quota:
                 logger.LogWarning("Image job failed: the model's quota is used up ({Reason})", quota.Message);
-                return (StatusCodes.Status429TooManyRequests, quota.UserMessage);
-            case ImageRequestDeclinedException declined:
-                return (StatusCodes.Status422UnprocessableEntity, declined.Message);
-            case var full when Storage.StorageFullException.Caused(full):
+                break;
+            case var full when StorageFullException.Caused(full):
                 logger.LogError(exception, "Image job failed: out of storage space");
-                return (StatusCodes.Status507InsufficientStorage, Storage.StorageFullException.Detail);
+                break;
             case ImageProviderFailedException:
                 logger.LogError(exception, "Image provider failed: {Reason}", exception.Message);
-                return (StatusCodes.Status500InternalServerError, Problems.ProblemExceptionHandler.ImageGenerationFailed);
+                break;
             default:
                 logger.LogError(exception, "Image job failed unexpectedly");
-                return (StatusCodes.Status500InternalServerError, Problems.ProblemExceptionHandler.ImageGenerationFailed);
+                break;
         }
+        return answer is null
+            ? (StatusCodes.Status500InternalServerError, ProblemExceptionHandler.ImageGenerationFailed)
+            : (answer.Status, answer.Detail);
     }
 }

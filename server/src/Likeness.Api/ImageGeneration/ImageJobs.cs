@@ -174,12 +174,7 @@ public sealed class ImageJobs(
         }
         if (sessionToClaim is { } sessionId)
         {
-            var claimed = await db.ImageGenerationSessions
-                .Where(s => s.Id == sessionId && s.ArchivedAt == null && (s.LeaseUntil == null || s.LeaseUntil < now))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(x => x.LeaseUntil, job.LeaseUntil)
-                    .SetProperty(x => x.LeaseToken, job.LeaseToken), cancellationToken);
-            if (claimed == 0)
+            if (!await ImageSessionLease.ClaimAsync(db, sessionId, job.LeaseToken!.Value, job.LeaseUntil!.Value, now, cancellationToken))
             {
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();

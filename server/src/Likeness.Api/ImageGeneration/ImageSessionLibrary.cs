@@ -39,13 +39,13 @@ public sealed class ImageSessionLibrary(
     /// <paramref name="unlessHeld"/>, not while an edit holds its lease.
     /// </summary>
     public static Task<int> ArchiveActiveAsync(
-        LikenessDbContext db, Guid userId, DateTime now, CancellationToken cancellationToken, bool unlessHeld = false) =>
-        db.ImageGenerationSessions
-            .Where(s => s.UserId == userId && s.ArchivedAt == null && (!unlessHeld || s.LeaseUntil == null || s.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.ArchivedAt, now)
-                .SetProperty(x => x.LeaseUntil, (DateTime?)null)
-                .SetProperty(x => x.LeaseToken, (Guid?)null), cancellationToken);
+        LikenessDbContext db, Guid userId, DateTime now, CancellationToken cancellationToken, bool unlessHeld = false)
+    {
+        var active = db.ImageGenerationSessions.Where(s => s.UserId == userId && s.ArchivedAt == null);
+        if (unlessHeld)
+            active = active.NotHeld(now);
+        return active.ExecuteUpdateAsync(s => s.SetProperty(x => x.ArchivedAt, now).EndLease(), cancellationToken);
+    }
 
     /// <summary>The library, the most recently replaced first; expired sessions (not yet swept) are left out.</summary>
     public async Task<List<LibraryEntry>> List(Guid userId, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using Likeness.Api.Identities;
 using Likeness.Api.Problems;
 using Likeness.Api.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,16 +29,14 @@ public sealed record LibrarySessionResponse(
 /// </summary>
 public static class ImageSessionLibraryApi
 {
-    private const long MaxUploadRequestBytes = ReferenceImages.MaxBytes + 1024 * 1024;
-
     public static RouteGroupBuilder MapImageSessionLibrary(this RouteGroupBuilder session)
     {
         session.MapGet("/library/", List).WithSummary("The library: past sessions Generate New replaced, newest first");
         session.MapGet("/library/{sessionId:guid}/", History).WithSummary("Every version of a library session")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        session.MapGet("/library/{sessionId:guid}/versions/{versionId:guid}/image/", VersionImage)
+        session.MapGet("/library/{sessionId:guid}/versions/{versionId:guid}/image/", VersionImage(thumbnail: false))
             .WithSummary("The image of one version of a library session");
-        session.MapGet("/library/{sessionId:guid}/versions/{versionId:guid}/thumbnail/", VersionThumbnail)
+        session.MapGet("/library/{sessionId:guid}/versions/{versionId:guid}/thumbnail/", VersionImage(thumbnail: true))
             .WithSummary("A thumbnail (long side 256 px) of one version of a library session");
         session.MapPost("/library/{sessionId:guid}/reopen/", Reopen)
             .WithSummary("Make a library session the active one (the active one goes to the library); answers the status")
@@ -48,15 +45,9 @@ public static class ImageSessionLibraryApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         session.MapPost("/start-from-upload/", StartFromUpload)
             .WithSummary("Start a session from your own photo (multipart: identity_id, image); it becomes version 1 and the active session goes to the library")
-            .Accepts<IFormFile>("multipart/form-data")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .AcceptsImageUpload<IFormFile>(ImageUploads.MaxOneImageRequestBytes)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithMetadata(new RequestSizeLimitMetadata(MaxUploadRequestBytes))
-            .DisableAntiforgery();
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return session;
     }
 
@@ -83,21 +74,14 @@ public static class ImageSessionLibraryApi
         return TypedResults.Ok(ImageSessionResponses.History((session, versions), LibraryPrefix(owner.Prefix, sessionId), masks: false));
     }
 
-    private static Task<IResult> VersionImage(
-        Guid sessionId, Guid versionId, SessionOwner owner, ImageSessionLibrary library, IImageStore store, HttpContext http, CancellationToken ct) =>
-        Serve(sessionId, versionId, thumbnail: false, owner, library, store, http, ct);
-
-    private static Task<IResult> VersionThumbnail(
-        Guid sessionId, Guid versionId, SessionOwner owner, ImageSessionLibrary library, IImageStore store, HttpContext http, CancellationToken ct) =>
-        Serve(sessionId, versionId, thumbnail: true, owner, library, store, http, ct);
-
-    private static async Task<IResult> Serve(
-        Guid sessionId, Guid versionId, bool thumbnail, SessionOwner owner, ImageSessionLibrary library, IImageStore store,
-        HttpContext http, CancellationToken ct)
+    /// <summary>A version's image or its thumbnail, served as stored.</summary>
+    private static Delegate VersionImage(bool thumbnail) => async (
+        Guid sessionId, Guid versionId, SessionOwner owner, ImageSessionLibrary library, IImageStore store, HttpContext http,
+        CancellationToken ct) =>
     {
         var (key, mimeType) = await library.VersionImageKey(owner.UserId, sessionId, versionId, thumbnail, ct);
         return await StoredImageResults.Serve(http, store, key, mimeType, ImageGenerationOrchestrator.VersionNotFound, ct);
-    }
+    };
 
     private static async Task<Ok<ImageSessionResponse>> Reopen(
         Guid sessionId, SessionOwner owner, ImageSessionLibrary library, ImageGenerationOrchestrator orchestrator, CancellationToken ct)

@@ -14,15 +14,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
     {
         var (status, detail, errors) = exception switch
         {
-            ApiProblem p => (p.Status, p.Detail, p.Errors),
-            ImageQuotaExceededException q => (StatusCodes.Status429TooManyRequests, q.UserMessage, null),
-            ImageRequestDeclinedException d => (StatusCodes.Status422UnprocessableEntity, d.Message, null),
-            ImageProviderFailedException => (StatusCodes.Status500InternalServerError, ImageGenerationFailed, null),
-            BadHttpRequestException b => (b.StatusCode, BadRequestDetail(b), null),
-            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "The request was cancelled.", null),
-            _ when Storage.StorageFullException.Caused(exception) =>
-                (StatusCodes.Status507InsufficientStorage, Storage.StorageFullException.Detail, null),
-            _ => (StatusCodes.Status500InternalServerError, "Something went wrong on the server.", (IDictionary<string, string[]>?)null),
+            BadHttpRequestException b => new ProblemAnswer(b.StatusCode, BadRequestDetail(b)),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => new(499, "The request was cancelled."),
+            _ => ExceptionProblems.For(exception) ?? new(StatusCodes.Status500InternalServerError, "Something went wrong on the server."),
         };
 
         if (exception is ImageQuotaExceededException)
@@ -42,7 +36,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
             return true;
 
         context.Response.StatusCode = status;
-        if (ImageGeneration.ImageJobErrors.RetryAfterSeconds(exception) is { } retryAfter)
+        if (ExceptionProblems.RetryAfterSeconds(exception) is { } retryAfter)
             context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var problem = errors is null
             ? new ProblemDetails { Status = status, Detail = detail }
@@ -58,7 +52,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
     private static string BadRequestDetail(BadHttpRequestException exception) => exception switch
     {
         { InnerException: System.Text.Json.JsonException } => "The request body is not valid JSON for this endpoint.",
-        { StatusCode: StatusCodes.Status413PayloadTooLarge } => "The request body is too large.",
+        { StatusCode: StatusCodes.Status413PayloadTooLarge } => Security.SecurityProblems.BodyTooLarge,
         { StatusCode: StatusCodes.Status415UnsupportedMediaType } => "Send the request body as application/json.",
         // The framework's words for an absent body: "... was not provided from body." / "... but no body was provided."
         _ when exception.Message.Contains("from body", StringComparison.Ordinal)

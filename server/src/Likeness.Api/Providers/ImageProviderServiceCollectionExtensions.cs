@@ -9,16 +9,18 @@ public static class ImageProviderServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddImageProvider(this IServiceCollection services, IConfiguration configuration)
     {
-        var kind = configuration["ImageProvider:Kind"] ?? "Local";
-        if (kind.Equals("Local", StringComparison.OrdinalIgnoreCase))
+        services.AddOptions<ImageProviderOptions>().BindConfiguration(ImageProviderOptions.SectionName);
+        var options = configuration.GetSection(ImageProviderOptions.SectionName).Get<ImageProviderOptions>() ?? new();
+        if (options.IsLocal)
         {
             services.AddSingleton<IImageProvider, LocalImageProvider>();
             services.AddSingleton<IImageModelCatalog, LocalModelCatalog>();
         }
-        else if (kind.Equals("Gemini", StringComparison.OrdinalIgnoreCase))
+        else if (options.IsGemini)
             services.AddGeminiImageProvider(configuration);
         else
-            throw new InvalidOperationException($"ImageProvider:Kind must be Local or Gemini, not '{kind}'.");
+            throw new InvalidOperationException(
+                $"ImageProvider:Kind must be {ImageProviderKinds.Local} or {ImageProviderKinds.Gemini}, not '{options.Kind}'.");
         return services;
     }
 }

@@ -13,7 +13,7 @@ public static class SecurityExtensions
         var testing = builder.Environment.IsEnvironment("Testing");
         services.AddOptions<SecurityOptions>()
             .Configure(o => { if (testing) o.UseTestingDefaults(); })
-            .BindConfiguration(SecurityOptions.Section);
+            .BindConfiguration(SecurityOptions.SectionName);
 
         // Lockout is off: failed sign-ins are throttled per address and per IP instead (SignInThrottle).
         services.Configure<IdentityOptions>(o => o.Lockout.AllowedForNewUsers = false);

@@ -6,7 +6,7 @@ namespace Likeness.Api.Security;
 /// </summary>
 public sealed class SecurityOptions
 {
-    public const string Section = "Security";
+    public const string SectionName = "Security";
 
     /// <summary>Sign-in attempts per client IP address (every attempt counts).</summary>
     public RateLimit SignInPerIp { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };

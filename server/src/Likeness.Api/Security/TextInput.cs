@@ -20,14 +20,11 @@ public static class TextInput
         {
             var c = text[i];
             if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
-                throw Invalid(field, $"{label} may not contain control characters (only tabs and line breaks).");
+                throw ApiProblem.Invalid(field, $"{label} may not contain control characters (only tabs and line breaks).");
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
                 i++;
             else if (char.IsSurrogate(c))
-                throw Invalid(field, $"{label} contains an invalid character (half of a surrogate pair).");
+                throw ApiProblem.Invalid(field, $"{label} contains an invalid character (half of a surrogate pair).");
         }
     }
-
-    private static ApiProblem Invalid(string field, string message) =>
-        new(StatusCodes.Status400BadRequest, message, new Dictionary<string, string[]> { [field] = [message] });
 }

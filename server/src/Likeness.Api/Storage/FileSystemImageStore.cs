@@ -15,6 +15,7 @@ public sealed class FileSystemImageStore : IImageStore
         Directory.CreateDirectory(_root);
     }
 
+    /// <summary>The key of the bytes in every store (<see cref="ImageKeys"/>).</summary>
     public static string KeyOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     public async Task<string> PutAsync(byte[] bytes, CancellationToken cancellationToken = default)
@@ -94,7 +95,7 @@ public sealed class FileSystemImageStore : IImageStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             var name = Path.GetFileName(file);
-            if (IsKey(name))
+            if (ImageKeys.IsKey(name))
                 yield return (name, File.GetLastWriteTimeUtc(file));
         }
         await Task.CompletedTask;
@@ -102,11 +103,7 @@ public sealed class FileSystemImageStore : IImageStore
 
     private string PathOf(string key)
     {
-        if (!IsKey(key))
-            throw new ArgumentException("Not an image key.", nameof(key));
+        ImageKeys.Require(key, nameof(key));
         return Path.Combine(_root, key[..2], key);
     }
-
-    private static bool IsKey(string value) =>
-        value.Length == 64 && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using Likeness.Api.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Likeness.Api.Storage;
 
@@ -18,6 +18,13 @@ public class ImageStoreClaim
     public DateTime ClaimedAt { get; set; }
 }
 
+/// <summary>The <c>image_store_claims</c> table (ImageStoreClaims and ImageJanitor also write it in SQL, by these names).</summary>
+public sealed class ImageStoreClaimConfiguration : IEntityTypeConfiguration<ImageStoreClaim>
+{
+    public void Configure(EntityTypeBuilder<ImageStoreClaim> e) =>
+        e.ToTable("image_store_claims").HasMaxLength(ImageKeys.Length, c => c.Key).HasKey(c => c.Key);
+}
+
 /// <summary>
 /// Puts images into the store under a claim, and releases every claim when the scope (the request or the
 /// job) ends, after it committed the rows that refer to them. Writers use this, never the store directly.
@@ -30,7 +37,7 @@ public sealed class ImageStoreClaims(LikenessDbContext db, IImageStore store, Ti
     /// <summary>Claims the bytes' key, then stores them; returns the key.</summary>
     public async Task<string> PutAsync(byte[] bytes, CancellationToken cancellationToken = default)
     {
-        var key = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var key = FileSystemImageStore.KeyOf(bytes);
         var now = time.GetUtcNow().UtcDateTime;
         // Waits while the janitor is deleting this key (it holds the row), then the blob is written again.
         await db.Database.ExecuteSqlAsync(

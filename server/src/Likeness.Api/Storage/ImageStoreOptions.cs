@@ -5,13 +5,20 @@ namespace Likeness.Api.Storage;
 /// <summary>The <c>ImageStore</c> configuration section: where image bytes live.</summary>
 public sealed class ImageStoreOptions
 {
-    public const string Section = "ImageStore";
+    public const string SectionName = "ImageStore";
 
     /// <summary><c>FileSystem</c> (default: files under <c>{Likeness:DataDirectory}/images/</c>) or <c>S3</c>.</summary>
     public string Kind { get; set; } = ImageStoreKinds.FileSystem;
 
     /// <summary>The <c>ImageStore:S3</c> settings, read only when <see cref="Kind"/> is <c>S3</c>.</summary>
     public S3ImageStoreOptions S3 { get; set; } = new();
+
+    public const string BucketNameRequired = "ImageStore:S3:BucketName is required when ImageStore:Kind is S3.";
+
+    public static string UnknownKind(string kind) =>
+        $"ImageStore:Kind must be {ImageStoreKinds.FileSystem} or {ImageStoreKinds.S3}, not '{kind}'.";
+
+    public bool IsFileSystem => string.Equals(Kind, ImageStoreKinds.FileSystem, StringComparison.OrdinalIgnoreCase);
 
     public bool IsS3 => string.Equals(Kind, ImageStoreKinds.S3, StringComparison.OrdinalIgnoreCase);
 }
@@ -78,15 +85,14 @@ public sealed class ImageStoreOptionsValidator : IValidateOptions<ImageStoreOpti
     public ValidateOptionsResult Validate(string? name, ImageStoreOptions options)
     {
         var failures = new List<string>();
-        var isFileSystem = string.Equals(options.Kind, ImageStoreKinds.FileSystem, StringComparison.OrdinalIgnoreCase);
-        if (!isFileSystem && !options.IsS3)
-            failures.Add($"ImageStore:Kind must be {ImageStoreKinds.FileSystem} or {ImageStoreKinds.S3}, not '{options.Kind}'.");
+        if (!options.IsFileSystem && !options.IsS3)
+            failures.Add(ImageStoreOptions.UnknownKind(options.Kind));
         if (!options.IsS3)
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         var s3 = options.S3;
         if (string.IsNullOrWhiteSpace(s3.BucketName))
-            failures.Add("ImageStore:S3:BucketName is required when ImageStore:Kind is S3.");
+            failures.Add(ImageStoreOptions.BucketNameRequired);
         if (s3.HasServiceUrl
             && (!Uri.TryCreate(s3.ServiceUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
             failures.Add($"ImageStore:S3:ServiceUrl must be an absolute http or https URL (e.g. http://127.0.0.1:9000), not '{s3.ServiceUrl}'.");

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -44,7 +43,7 @@ public sealed class S3ImageStore : IImageStore, IDisposable
     public S3ImageStore(IAmazonS3 client, S3ImageStoreOptions options, ILogger<S3ImageStore> logger, bool ownsClient = false)
     {
         if (string.IsNullOrWhiteSpace(options.BucketName))
-            throw new InvalidOperationException("ImageStore:S3:BucketName is required when ImageStore:Kind is S3.");
+            throw new InvalidOperationException(ImageStoreOptions.BucketNameRequired);
         _client = client;
         _ownsClient = ownsClient;
         _bucket = options.BucketName;
@@ -80,8 +79,7 @@ public sealed class S3ImageStore : IImageStore, IDisposable
     /// <summary>The object name of a key: <c>{prefix}{key[0..2]}/{key}</c>.</summary>
     public string ObjectNameOf(string key)
     {
-        if (!IsKey(key))
-            throw new ArgumentException("Not an image key.", nameof(key));
+        ImageKeys.Require(key, nameof(key));
         return $"{_prefix}{key[..2]}/{key}";
     }
 
@@ -176,7 +174,7 @@ public sealed class S3ImageStore : IImageStore, IDisposable
         if (rest.Length != 67 || rest[2] != '/' || !rest[..2].SequenceEqual(rest.Slice(3, 2)))
             return false;
         var candidate = rest[3..].ToString();
-        if (!IsKey(candidate))
+        if (!ImageKeys.IsKey(candidate))
             return false;
         key = candidate;
         return true;
@@ -188,7 +186,4 @@ public sealed class S3ImageStore : IImageStore, IDisposable
 
     private static DateTime ToUtc(DateTime value) =>
         value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
-
-    private static bool IsKey(string value) =>
-        value.Length == 64 && value.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }

@@ -54,17 +54,17 @@ public static class AuthApi
                 // As long as checking a real password takes, so the time tells nothing either.
                 signInManager.UserManager.PasswordHasher.VerifyHashedPassword(new User(), DummyHash.Value, request.Password);
                 throttle.Failed(email);
-                throw new ApiProblem(StatusCodes.Status401Unauthorized, InvalidCredentials);
+                throw ApiProblem.Unauthorized(InvalidCredentials);
             }
             var result = await signInManager.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: false);
             if (!result.Succeeded)
             {
                 throttle.Failed(email);
-                throw new ApiProblem(StatusCodes.Status401Unauthorized, InvalidCredentials);
+                throw ApiProblem.Unauthorized(InvalidCredentials);
             }
             // Said only to whoever knows the password: an admin disabled the account.
             if (user.DisabledAt is not null)
-                throw new ApiProblem(StatusCodes.Status403Forbidden, AccountDisabled);
+                throw ApiProblem.Forbidden(AccountDisabled);
             if (useCookies == true)
             {
                 signInManager.AuthenticationScheme = IdentityConstants.ApplicationScheme;

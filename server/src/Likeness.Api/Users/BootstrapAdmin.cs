@@ -20,7 +20,8 @@ public static class BootstrapAdmin
             await roles.CreateAsync(new IdentityRole<Guid>(Roles.Admin));
 
         var users = services.GetRequiredService<UserManager<User>>();
-        var email = configuration["Admin:Email"] is { Length: > 0 } configured ? configured.Trim() : DefaultEmail;
+        var admin = AdminOptions.From(configuration);
+        var email = admin.EmailOrDefault;
         var user = await users.FindByEmailAsync(email);
         if (user is not null)
         {
@@ -29,7 +30,7 @@ public static class BootstrapAdmin
             return null;
         }
 
-        var password = configuration["Admin:Password"];
+        var password = admin.Password;
         var generated = string.IsNullOrEmpty(password);
         if (generated)
             password = GeneratePassword();
@@ -82,7 +83,7 @@ public static class BootstrapAdmin
     public static async Task ResetPasswordAsync(IServiceProvider services, IConfiguration configuration)
     {
         var users = services.GetRequiredService<UserManager<User>>();
-        var email = configuration["Admin:Email"] is { Length: > 0 } configured ? configured.Trim() : DefaultEmail;
+        var email = AdminOptions.From(configuration).EmailOrDefault;
         var user = await users.FindByEmailAsync(email)
             ?? throw new InvalidOperationException($"There is no admin account {email}.");
         var password = GeneratePassword();

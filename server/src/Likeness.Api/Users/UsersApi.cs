@@ -78,18 +78,14 @@ public static class UsersApi
         {
             var email = request.Email?.Trim();
             if (string.IsNullOrEmpty(email) || !email.Contains('@') || email.Any(char.IsControl))
-                throw new ApiProblem(StatusCodes.Status400BadRequest, "A valid email is required.",
-                    new Dictionary<string, string[]> { ["email"] = ["A valid email is required."] });
+                throw ApiProblem.Invalid("email", "A valid email is required.");
             // Identity does not check the length; the column holds 256, and PostgreSQL refuses more with a 500.
             if (email.Length > 256)
-                throw new ApiProblem(StatusCodes.Status400BadRequest, "Email may be at most 256 characters.",
-                    new Dictionary<string, string[]> { ["email"] = ["Email may be at most 256 characters."] });
+                throw ApiProblem.Invalid("email", "Email may be at most 256 characters.");
             if (string.IsNullOrEmpty(request.Password))
-                throw new ApiProblem(StatusCodes.Status400BadRequest, "A password is required.",
-                    new Dictionary<string, string[]> { ["password"] = ["A password is required."] });
+                throw ApiProblem.Invalid("password", UserAdministration.PasswordRequired);
             if (request.Password.Length > AuthApi.MaxPasswordLength)
-                throw new ApiProblem(StatusCodes.Status400BadRequest, AuthApi.PasswordTooLong,
-                    new Dictionary<string, string[]> { ["password"] = [AuthApi.PasswordTooLong] });
+                throw ApiProblem.Invalid("password", AuthApi.PasswordTooLong);
             if (await users.FindByEmailAsync(email) is not null)
                 throw ApiProblem.Conflict("A user with this email already exists.");
 

@@ -107,9 +107,9 @@ public sealed class GeminiImageProvider : IImageProvider
         var model = GeminiModels.Find(request.Model ?? _options.EffectiveDefaultModel)
             ?? throw new ArgumentOutOfRangeException(nameof(request), request.Model, "Unknown Gemini model.");
         if (!model.AspectRatios.Contains(request.AspectRatio))
-            throw new ArgumentOutOfRangeException(nameof(request), request.AspectRatio, "Unknown aspect ratio.");
+            throw new ArgumentOutOfRangeException(nameof(request), request.AspectRatio, ImageFormats.UnknownAspectRatio);
         if (!model.Resolutions.Contains(request.Resolution))
-            throw new ArgumentOutOfRangeException(nameof(request), request.Resolution, "Unknown resolution.");
+            throw new ArgumentOutOfRangeException(nameof(request), request.Resolution, ImageFormats.UnknownResolution);
         if (request.References.Count > MaxReferenceImages)
             throw new ArgumentException($"Gemini takes at most {MaxReferenceImages} reference images, not {request.References.Count}.", nameof(request));
 

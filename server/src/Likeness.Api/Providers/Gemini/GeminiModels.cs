@@ -55,7 +55,7 @@ public static class GeminiModels
     private static (int, int) Scaled(string aspectRatio, string resolution)
     {
         if (!Pro1K.TryGetValue(aspectRatio, out var size))
-            throw new ArgumentOutOfRangeException(nameof(aspectRatio), aspectRatio, "Unknown aspect ratio.");
+            throw new ArgumentOutOfRangeException(nameof(aspectRatio), aspectRatio, ImageFormats.UnknownAspectRatio);
         return resolution switch
         {
             "512" => (size.W / 2, size.H / 2),
@@ -82,7 +82,7 @@ public static class GeminiModels
             new Dictionary<string, decimal> { ["1K"] = 0.039m },
             InputPricePerMillionTokensUsd: 0.30m,
             (ratio, _) => Flash25Sizes.TryGetValue(ratio, out var s) ? s
-                : throw new ArgumentOutOfRangeException(nameof(ratio), ratio, "Unknown aspect ratio.")),
+                : throw new ArgumentOutOfRangeException(nameof(ratio), ratio, ImageFormats.UnknownAspectRatio)),
     ];
 
     public static GeminiModel? Find(string? id) => All.FirstOrDefault(m => m.Id == id);

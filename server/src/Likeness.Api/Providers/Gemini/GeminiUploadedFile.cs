@@ -1,3 +1,8 @@
+using Likeness.Api.Data;
+using Likeness.Api.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Likeness.Api.Providers.Gemini;
 
 /// <summary>
@@ -14,4 +19,16 @@ public class GeminiUploadedFile
     public required string MimeType { get; set; }
     public DateTime ExpiresAt { get; set; }
     public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>The <c>gemini_files</c> table, keyed by the image's store key.</summary>
+public sealed class GeminiUploadedFileConfiguration : IEntityTypeConfiguration<GeminiUploadedFile>
+{
+    public void Configure(EntityTypeBuilder<GeminiUploadedFile> e) =>
+        e.ToTable("gemini_files")
+            .HasMaxLength(ImageKeys.Length, f => f.StorageKey)
+            .HasMaxLength(128, f => f.Name)
+            .HasMaxLength(512, f => f.Uri)
+            .HasMaxLength(32, f => f.MimeType)
+            .HasKey(f => f.StorageKey);
 }
