@@ -81,7 +81,6 @@ public sealed class ImageGenerationOrchestrator(
     public const string ReferenceImagesRequired = "Reference images are required for image generation.";
     public const string IdentityDeleted =
         "This session's identity was deleted, and edits need its reference images. Undo, redo, compare and download still work; generate a new image to edit again.";
-    public const string UserNotFound = "User not found.";
     public const string VersionNotFound = "Image version not found.";
     public const string MaskNotFound = "This image version has no mask.";
     public const string EditRunning = "Another edit of this image session is still running. Try again when it finishes.";
@@ -456,7 +455,7 @@ public sealed class ImageGenerationOrchestrator(
     public async Task EnsureUserExists(Guid userId, CancellationToken cancellationToken)
     {
         if (!await db.Users.AnyAsync(u => u.Id == userId, cancellationToken))
-            throw ApiProblem.NotFound(UserNotFound);
+            throw ApiProblem.NotFound(Users.UsersApi.UserNotFound);
     }
 
     /// <summary>

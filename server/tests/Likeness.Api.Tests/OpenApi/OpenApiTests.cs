@@ -64,7 +64,7 @@ public class OpenApiTests(LikenessApiFactory factory) : IClassFixture<LikenessAp
         var schemas = document.GetProperty("components").GetProperty("schemas");
         var generateBody = schemas.EnumerateObject().Single(s => s.Name == "AdminGenerateImageRequest").Value;
         var fields = generateBody.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Equal(["additional_prompt", "aspect_ratio", "edit_mode", "identity_id", "model", "resolution", "user_id"], fields.Order());
+        Assert.Equal(["additional_prompt", "aspect_ratio", "edit_mode", "identity_id", "model", "resolution", "user_id", "variants"], fields.Order());
         var session = schemas.EnumerateObject().Single(s => s.Name == "ImageSessionResponse").Value;
         var sessionFields = session.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("image_base64", sessionFields);
