@@ -120,6 +120,8 @@ describe('Images page', () => {
     await user.click(compare);
     expect(compare).toHaveAttribute('aria-pressed', 'true');
     expect(screen.getByTestId('compare-before')).toHaveAttribute('src', session.versions[0].image_url);
+    // An ordinary edit has no region to outline.
+    expect(screen.queryByRole('button', { name: 'Outline the edited area' })).not.toBeInTheDocument();
     expect(screen.getByLabelText('Before/after position')).toBeInTheDocument();
     await user.keyboard('{Escape}');
     expect(compare).toHaveAttribute('aria-pressed', 'false');

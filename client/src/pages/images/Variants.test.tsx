@@ -173,19 +173,6 @@ describe('Outlining a region edit in the compare view', () => {
     expect(screen.getByTestId('mask-outline')).toBeInTheDocument();
   });
 
-  it('has no outline toggle for an ordinary edit', async () => {
-    const user = userEvent.setup();
-    const identity = fakeApi.addIdentity('Ada');
-    const session = fakeApi.startSession(ADMIN.id, identity.id);
-    fakeApi.addVersion(session, 'edit', 'sepia', session.currentId);
-    renderApp();
-    const compare = await screen.findByRole('button', { name: 'Compare' });
-    await waitFor(() => expect(compare).toBeEnabled());
-    await user.click(compare);
-    expect(screen.getByTestId('compare-before')).toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'Outline the edited area' })).not.toBeInTheDocument();
-  });
-
   it('traces the edge of the white area as runs of pixel edges', () => {
     // A 4×3 mask with the 2×2 block at x 1–2, y 0–1 painted.
     const width = 4;

@@ -252,9 +252,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
 
     private static async Task<JsonElement> StartJob(HttpClient client, string url, object body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
-        request.Headers.Add("Prefer", "respond-async");
-        var response = await client.SendAsync(request);
+        var response = await client.PostAsJobAsync(url, body);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return await response.JsonAsync();
     }

@@ -284,9 +284,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     public async Task Left_out_references_are_a_notice_event()
     {
         var (client, _, _) = await StartSession(SharedApp, references: 14);
-        var request = new HttpRequestMessage(HttpMethod.Post, Edit) { Content = JsonContent.Create(new { edit_prompt = "warmer" }) };
-        request.Headers.Add("Prefer", "respond-async");
-        var job = await (await client.SendAsync(request)).JsonAsync();
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "warmer" })).JsonAsync();
 
         var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
 

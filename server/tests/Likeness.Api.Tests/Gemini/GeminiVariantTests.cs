@@ -14,15 +14,7 @@ public sealed class GeminiVariantTests : GeminiTestBase
 
     private static string Sha(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string url, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
-        request.Headers.Add("Prefer", "respond-async");
-        return client.SendAsync(request);
-    }
 
-    private static async Task<List<JsonElement>> VersionsAsync(HttpClient client) =>
-        (await client.GetFromJsonAsync<JsonElement>($"{Session}/history/")).GetProperty("versions").EnumerateArray().ToList();
 
     [Fact]
     public async Task Three_variants_are_three_overlapping_calls_whose_references_are_uploaded_once()
@@ -45,7 +37,7 @@ public sealed class GeminiVariantTests : GeminiTestBase
         Assert.Equal(3, Emulator.Files.Count);
         Assert.All(calls, c => Assert.Equal(3, c.Parts.Count(p => p.FileUri is not null)));
 
-        var versions = await VersionsAsync(client);
+        var versions = await client.SessionVersionsAsync();
         Assert.Equal(3, versions.Count);
         Assert.Equal(calls.Select(c => c.ResponseImage!.Sha256).Order(),
             (await Task.WhenAll(versions.Select(async v => Sha(await client.GetByteArrayAsync(v.GetProperty("image_url").GetString()!))))).Order());
@@ -79,7 +71,7 @@ public sealed class GeminiVariantTests : GeminiTestBase
         Emulator.Reset();
         Emulator.Inject(GeminiFault.PromptBlocked());
 
-        var job = await (await PostAsync(client, Edit, new { edit_prompt = "make it warmer", variants = 3 })).JsonAsync();
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "make it warmer", variants = 3 })).JsonAsync();
         var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
 
         Assert.Equal(3, Emulator.Calls.Count);
@@ -90,7 +82,7 @@ public sealed class GeminiVariantTests : GeminiTestBase
         Assert.False(string.IsNullOrWhiteSpace(failed.GetProperty("error").GetProperty("detail").GetString()));
         Assert.Equal("succeeded", events[^1].Name);
         Assert.Equal(2, events[^1].Data.GetProperty("version_ids").GetArrayLength());
-        var versions = await VersionsAsync(client);
+        var versions = await client.SessionVersionsAsync();
         Assert.Equal(3, versions.Count);
         Assert.All(versions.Skip(1), v => Assert.Equal(generated.GetProperty("version_id").GetGuid(), v.GetProperty("parent_id").GetGuid()));
         // The current one is the first variant that was made.
@@ -105,7 +97,7 @@ public sealed class GeminiVariantTests : GeminiTestBase
         await using var app = GeminiApiTests.CreateApp(Emulator);
         var (client, _, _) = await app.StartSessionAsync(aspectRatio: "1:1");
         await client.PostAsJsonAsync(Edit, new { edit_prompt = "make it warmer", variants = 2 });
-        var siblings = (await VersionsAsync(client)).Skip(1).ToList();
+        var siblings = (await client.SessionVersionsAsync()).Skip(1).ToList();
         var picked = siblings[1];
         var pickedSha = Sha(await client.GetByteArrayAsync(picked.GetProperty("image_url").GetString()!));
         (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = picked.GetProperty("id").GetGuid() })).EnsureSuccessStatusCode();

@@ -21,12 +21,6 @@ public sealed class ImageJobTests
     private static Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartAsync(LikenessApiFactory factory) =>
         factory.StartSessionAsync(aspectRatio: "1:1");
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string url, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
-        request.Headers.Add("Prefer", "respond-async");
-        return client.SendAsync(request);
-    }
 
     private static Task WaitForCalls(ScriptedImageProvider provider, int calls) => provider.WaitForCallsAsync(calls);
 
@@ -36,7 +30,7 @@ public sealed class ImageJobTests
         await using var factory = new LikenessApiFactory();
         var (client, identityId, generated) = await StartAsync(factory);
 
-        var response = await PostAsync(client, Edit, new { edit_prompt = "rotate 90" });
+        var response = await client.PostAsJobAsync(Edit, new { edit_prompt = "rotate 90" });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("respond-async", response.Headers.GetValues("Preference-Applied").Single());
         var job = await response.JsonAsync();
@@ -104,7 +98,7 @@ public sealed class ImageJobTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, _, _) = await StartAsync(factory);
-        var job = await (await PostAsync(client, Edit, new { edit_prompt = "invert" })).JsonAsync();
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "invert" })).JsonAsync();
         var url = job.GetProperty("events_url").GetString()!;
         var all = await client.ReadEventsAsync(url);
 
@@ -130,7 +124,7 @@ public sealed class ImageJobTests
         // A refusal: the Local engine does not know the instruction (422).
         var waited = await client.PostAsJsonAsync(Edit, new { edit_prompt = "make the jacket red" });
         var refusal = await waited.AssertProblemContainsAsync(HttpStatusCode.UnprocessableEntity, "make the jacket red");
-        var job = await (await PostAsync(client, Edit, new { edit_prompt = "make the jacket red" })).JsonAsync();
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "make the jacket red" })).JsonAsync();
         var failed = (await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!))[^1];
         Assert.Equal("failed", failed.Name);
         Assert.Equal(422, failed.Data.GetProperty("status").GetInt32());
@@ -144,7 +138,7 @@ public sealed class ImageJobTests
         provider.Failure = new ImageProviderFailedException("the engine is down");
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
             .AssertProblemAsync(HttpStatusCode.InternalServerError, "Image generation failed. Please try again.");
-        job = await (await PostAsync(client, Edit, new { edit_prompt = "invert" })).JsonAsync();
+        job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "invert" })).JsonAsync();
         failed = (await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!))[^1];
         Assert.Equal("failed", failed.Name);
         Assert.Equal(500, failed.Data.GetProperty("status").GetInt32());
@@ -159,13 +153,13 @@ public sealed class ImageJobTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, _) = await factory.CreateUserClientAsync();
-        await (await PostAsync(client, Edit, new { edit_prompt = "invert" }))
+        await (await client.PostAsJobAsync(Edit, new { edit_prompt = "invert" }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
-        await (await PostAsync(client, Edit, new { edit_prompt = " " }))
+        await (await client.PostAsJobAsync(Edit, new { edit_prompt = " " }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "Edit prompt is required.");
         using var admin = await factory.CreateAdminClientAsync();
         var bare = await admin.CreateIdentityAsync(referenceCount: 0, name: "Bare");
-        await (await PostAsync(client, Generate, new { identity_id = bare })).AssertProblemAsync(HttpStatusCode.BadRequest,
+        await (await client.PostAsJobAsync(Generate, new { identity_id = bare })).AssertProblemAsync(HttpStatusCode.BadRequest,
             "Reference images are required for image generation.");
         await (await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "paint" }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "kind must be generate or edit.");
@@ -206,7 +200,7 @@ public sealed class ImageJobTests
         var before = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = provider.Calls;
-        var job = await (await PostAsync(client, Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
         var jobUrl = $"{Session}/jobs/{job.GetProperty("id").GetGuid()}/";
         var events = client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
         await WaitForCalls(provider, calls + 1);
@@ -259,7 +253,7 @@ public sealed class ImageJobTests
         var userId = (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("id").GetGuid();
 
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var job = await (await PostAsync(client, Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
         var adminEvents = $"/api/v1/admin/users/{userId}/image-session/jobs/{job.GetProperty("id").GetGuid()}/events/";
         var followed = admin.ReadEventsAsync(adminEvents);
         await WaitForCalls(provider, 2);
@@ -282,7 +276,7 @@ public sealed class ImageJobTests
         await using var second = LikenessApiFactory.SharingDataWith(first);
 
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var job = await (await PostAsync(client, Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
         await WaitForCalls(provider, 2);
         // The first server shuts down (gracefully) while its job is inside the engine.
         await first.Services.GetRequiredService<ImageJobRunner>().StopAsync(CancellationToken.None);

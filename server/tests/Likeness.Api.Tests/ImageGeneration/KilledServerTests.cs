@@ -39,9 +39,7 @@ public sealed class KilledServerTests
             ["Likeness:JobLeaseTime"] = "00:00:30",
         });
         using var second = await server.SignInAsync(email, LikenessApiFactory.UserPassword);
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/identities/edit-image/") { Content = JsonContent.Create(new { edit_prompt = "invert" }) };
-        request.Headers.Add("Prefer", "respond-async");
-        var started = await second.SendAsync(request);
+        var started = await second.PostAsJobAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var jobId = (await started.JsonAsync()).GetProperty("id").GetGuid();
         await Wait.UntilAsync(() => emulator.CallCount > 0, "the second server to call its engine", TimeSpan.FromSeconds(60), () => server.Output);

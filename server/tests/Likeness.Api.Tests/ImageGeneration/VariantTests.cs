@@ -16,15 +16,7 @@ public sealed class VariantTests
     private const string Edit = "/api/v1/identities/edit-image/";
     private const string Session = "/api/v1/identities/image-session";
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string url, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
-        request.Headers.Add("Prefer", "respond-async");
-        return client.SendAsync(request);
-    }
 
-    private static async Task<List<JsonElement>> VersionsAsync(HttpClient client) =>
-        (await client.GetFromJsonAsync<JsonElement>($"{Session}/history/")).GetProperty("versions").EnumerateArray().ToList();
 
     private static async Task<string> ShaOfAsync(HttpClient client, string url)
     {
@@ -45,7 +37,7 @@ public sealed class VariantTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var generated = await response.JsonAsync();
-        var versions = await VersionsAsync(client);
+        var versions = await client.SessionVersionsAsync();
         Assert.Equal(3, versions.Count);
         Assert.All(versions, v => Assert.Equal(JsonValueKind.Null, v.GetProperty("parent_id").ValueKind));
         Assert.Equal([true, false, false], versions.Select(v => v.GetProperty("is_current").GetBoolean()));
@@ -68,7 +60,7 @@ public sealed class VariantTests
         var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
         var parentId = generated.GetProperty("version_id").GetGuid();
 
-        var response = await PostAsync(client, Edit, new { edit_prompt = "make it brighter", variants = 3 });
+        var response = await client.PostAsJobAsync(Edit, new { edit_prompt = "make it brighter", variants = 3 });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var job = await response.JsonAsync();
         Assert.Equal(3, job.GetProperty("variants").GetInt32());
@@ -89,7 +81,7 @@ public sealed class VariantTests
         Assert.Equal(variantIds[0], succeeded.GetProperty("version_id").GetGuid());
 
         // Each variant's image URL (served from the job) is the image its version keeps.
-        var versions = await VersionsAsync(client);
+        var versions = await client.SessionVersionsAsync();
         Assert.Equal(4, versions.Count);
         var siblings = versions.Skip(1).ToList();
         Assert.Equal(variantIds, siblings.Select(v => v.GetProperty("id").GetGuid()));
@@ -116,7 +108,7 @@ public sealed class VariantTests
         var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
         var parentId = generated.GetProperty("version_id").GetGuid();
         var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "add a red border", variants = 3 })).JsonAsync();
-        var siblings = (await VersionsAsync(client)).Skip(1).Select(v => v.GetProperty("id").GetGuid()).ToList();
+        var siblings = (await client.SessionVersionsAsync()).Skip(1).Select(v => v.GetProperty("id").GetGuid()).ToList();
         Assert.Equal(siblings[0], edited.GetProperty("version_id").GetGuid());
 
         var picked = await (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = siblings[1] })).JsonAsync();
@@ -128,7 +120,7 @@ public sealed class VariantTests
 
         // The next edit goes on from the pick.
         var next = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "make it darker" })).JsonAsync();
-        var last = (await VersionsAsync(client)).Single(v => v.GetProperty("id").GetGuid() == next.GetProperty("version_id").GetGuid());
+        var last = (await client.SessionVersionsAsync()).Single(v => v.GetProperty("id").GetGuid() == next.GetProperty("version_id").GetGuid());
         Assert.Equal(siblings[1], last.GetProperty("parent_id").GetGuid());
     }
 
@@ -153,7 +145,7 @@ public sealed class VariantTests
         }
         var jobs = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/");
         Assert.Equal(1, jobs.GetArrayLength()); // only the generate that started the session
-        Assert.Single(await VersionsAsync(client));
+        Assert.Single(await client.SessionVersionsAsync());
     }
 
     [Fact]
@@ -167,7 +159,7 @@ public sealed class VariantTests
         });
         var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
 
-        var job = await (await PostAsync(client, Edit, new { edit_prompt = "make it warmer", variants = 3 })).JsonAsync();
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "make it warmer", variants = 3 })).JsonAsync();
         var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
 
         var failed = Assert.Single(events, e => e.Name == "variant" && e.Data.GetProperty("error").ValueKind != JsonValueKind.Null).Data;
@@ -178,7 +170,7 @@ public sealed class VariantTests
         Assert.Equal(JsonValueKind.Null, failed.GetProperty("image_url").ValueKind);
         var succeeded = Assert.Single(events, e => e.Name == "succeeded").Data;
         Assert.Equal(2, succeeded.GetProperty("version_ids").GetArrayLength());
-        var versions = await VersionsAsync(client);
+        var versions = await client.SessionVersionsAsync();
         Assert.Equal(3, versions.Count);
         Assert.All(versions.Skip(1), v => Assert.Equal(generated.GetProperty("version_id").GetGuid(), v.GetProperty("parent_id").GetGuid()));
         var jobNow = await client.GetFromJsonAsync<JsonElement>(job.GetProperty("events_url").GetString()!.Replace("events/", ""));
@@ -201,7 +193,7 @@ public sealed class VariantTests
 
         await response.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, FailingVariantProvider.Refusal);
         Assert.Equal(before, await client.GetStringAsync($"{Session}/"));
-        Assert.Single(await VersionsAsync(client));
+        Assert.Single(await client.SessionVersionsAsync());
         Assert.Equal(2, engine.Calls);
     }
 
@@ -221,7 +213,7 @@ public sealed class VariantTests
         });
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
 
-        var siblings = (await VersionsAsync(client)).Skip(1).ToList();
+        var siblings = (await client.SessionVersionsAsync()).Skip(1).ToList();
         Assert.Equal(2, siblings.Count);
         Assert.Equal(await ShaOfAsync(client, siblings[0].GetProperty("mask_url").GetString()!),
             await ShaOfAsync(client, siblings[1].GetProperty("mask_url").GetString()!));

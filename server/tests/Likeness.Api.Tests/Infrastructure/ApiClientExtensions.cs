@@ -36,6 +36,18 @@ public static class ApiClientExtensions
         return admin.PostAsync($"/api/v1/admin/identities/{identityId}/reference-images/", form);
     }
 
+    /// <summary>POSTs <paramref name="body"/> with <c>Prefer: respond-async</c>: a generate or edit answers 202 with its job at once.</summary>
+    public static Task<HttpResponseMessage> PostAsJobAsync(this HttpClient client, string url, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Prefer", "respond-async");
+        return client.SendAsync(request);
+    }
+
+    /// <summary>The versions of the signed-in user's session, oldest first (<c>history/</c>'s <c>versions</c>).</summary>
+    public static async Task<List<JsonElement>> SessionVersionsAsync(this HttpClient client) =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/history/")).GetProperty("versions").EnumerateArray().ToList();
+
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>();
 
