@@ -7,6 +7,7 @@ public static class ImageGenerationServiceCollectionExtensions
     {
         services.AddScoped<ImageGenerationOrchestrator>();
         services.AddScoped<ImageMaker>();
+        services.AddScoped<ImageChatPaths>();
         services.AddScoped<ImageJobs>();
         services.AddScoped<ImageSessionLibrary>();
         services.AddScoped<ImageJobFinisher>();
