@@ -100,7 +100,7 @@ public sealed class ImageMaker(
         // orchestrator's context is for storing, one variant at a time.
         using var slots = new SemaphoreSlim(Math.Max(1, provider.MaxParallelVariants));
         using var storing = new SemaphoreSlim(1, 1);
-        var followers = new VariantFollowerProgress(run.Progress);
+        var notices = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
         var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, Exception>();
         var results = await Task.WhenAll(Enumerable.Range(0, variants).Select(async index =>
         {
@@ -111,7 +111,8 @@ public sealed class ImageMaker(
                 var engine = scope.ServiceProvider.GetRequiredService<IImageProvider>();
                 var stopwatch = Stopwatch.StartNew();
                 // The first variant's thoughts and drafts are the job's; the others report their stages only.
-                var made = await engine.MakeImage(request with { Variant = index }, cancellationToken, index == 0 ? run.Progress : followers);
+                var made = await engine.MakeImage(request with { Variant = index }, cancellationToken,
+                    new VariantProgress(run.Progress, notices, lead: index == 0));
                 made = finish?.Invoke(made) ?? made;
                 stopwatch.Stop();
                 StoredImage stored;
@@ -148,20 +149,27 @@ public sealed class ImageMaker(
         return madeVariants;
     }
 
-    /// <summary>What the second and later variants report: the job's stage (which only moves forward) and its notices, once.</summary>
-    private sealed class VariantFollowerProgress(IImageProgress job) : IImageProgress
+    /// <summary>
+    /// What one variant's call reports: every call moves the job's stage (which only goes forward); the first
+    /// (the lead) alone reports thoughts and drafts; a notice is told once, whichever call says it.
+    /// </summary>
+    private sealed class VariantProgress(IImageProgress job, System.Collections.Concurrent.ConcurrentDictionary<string, bool> notices, bool lead)
+        : IImageProgress
     {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _notices = new();
-
         public void Stage(ImageJobStage stage) => job.Stage(stage);
 
-        public void Thought(string text) { }
+        public void Thought(string text)
+        {
+            if (lead)
+                job.Thought(text);
+        }
 
-        public Task Preview(ProviderImage image, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task Preview(ProviderImage image, CancellationToken cancellationToken) =>
+            lead ? job.Preview(image, cancellationToken) : Task.CompletedTask;
 
         public void Notice(string message)
         {
-            if (_notices.TryAdd(message, true))
+            if (notices.TryAdd(message, true))
                 job.Notice(message);
         }
     }

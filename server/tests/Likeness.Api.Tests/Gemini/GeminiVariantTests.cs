@@ -112,4 +112,28 @@ public sealed class GeminiVariantTests : GeminiTestBase
         Assert.Equal(pickedSha, modelImage.Sha256);
         Assert.NotNull(modelImage.ThoughtSignature);
     }
+
+    [Fact]
+    public async Task A_notice_every_variant_has_is_told_once_and_only_the_first_variant_thinks_aloud()
+    {
+        await using var app = GeminiApiTests.CreateApp(Emulator);
+        var (client, _) = await app.CreateUserClientAsync();
+        using var admin = await app.CreateAdminClientAsync();
+        var identityId = await admin.CreateIdentityAsync(referenceCount: 14);
+        (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).EnsureSuccessStatusCode();
+        Emulator.Reset();
+
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "warmer", variants = 3 })).JsonAsync();
+        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+
+        Assert.Equal("succeeded", events[^1].Name);
+        Assert.Equal(3, Emulator.Calls.Count);
+        var notice = Assert.Single(events, e => e.Name == "notice");
+        Assert.Equal("Gemini 3 Pro Image takes at most 14 input images, so reference image 14 was left out of this request.",
+            notice.Data.GetProperty("message").GetString());
+        // Thoughts and drafts of one call, not three interleaved.
+        var oneCallsThoughts = events.Count(e => e.Name == "thought");
+        Assert.InRange(oneCallsThoughts, 1, Emulator.Calls[0].ChunksSent);
+        Assert.Equal(Emulator.Calls[0].ThoughtImages.Count, events.Count(e => e.Name == "preview"));
+    }
 }
