@@ -112,6 +112,7 @@ public sealed class ImageJobRunner(
             if (await Task.WhenAny(work, running.Stop.Task) == work || work.IsCompletedSuccessfully)
             {
                 await heartbeat.CancelAsync();
+                await using var endedWork = workScope; // the work is over: its scope goes when this branch ends
                 try
                 {
                     running.Result = await work; // succeeded: the version and the job's end were saved together
@@ -127,7 +128,6 @@ public sealed class ImageJobRunner(
                     await finisher.FinishAsync(job.Id, running.Token, ImageJobStatus.Failed, status, detail,
                         retryAfterSeconds: ExceptionProblems.RetryAfterSeconds(e));
                 }
-                await workScope.DisposeAsync();
             }
             else
             {

@@ -68,19 +68,11 @@ public sealed class LocalImageProvider : IImageProvider
     /// (<see cref="LocalImageCompositor.Compose"/>), an edit runs its instructions at another strength
     /// (<see cref="LocalVariants"/>). Variant 0 is the image a single request makes.
     /// </summary>
-    public async Task<ImageResult> MakeImage(ImageRequest request, CancellationToken cancellationToken = default, IImageProgress? progress = null)
-    {
-        if (request.PreviousImage is { } previous)
-        {
-            // Parse first: a prompt the engine does not understand fails fast, before any pixel work.
-            var instructions = LocalVariants.Vary(LocalEditInstructions.Parse(request.Prompt), request.Variant);
-            return new ImageResult(await Run(() => Edit(instructions, previous, cancellationToken), progress, cancellationToken));
-        }
-        var references = request.References.Select(r => r.Image).ToList();
-        var (width, height) = ImageFormats.PixelSize(request.AspectRatio, request.Resolution);
-        return new ImageResult(await Run(() => Generate(request.Prompt ?? "", references, width, height, cancellationToken, request.Variant),
-            progress, cancellationToken));
-    }
+    public async Task<ImageResult> MakeImage(ImageRequest request, CancellationToken cancellationToken = default, IImageProgress? progress = null) =>
+        new(await (request.PreviousImage is { } previous
+            ? Edit(request.Prompt, previous, request.Variant, cancellationToken, progress)
+            : Generate(request.Prompt, request.References.Select(r => r.Image).ToList(), request.AspectRatio, request.Resolution,
+                request.Variant, cancellationToken, progress)));
 
     public const string RegionCannotRotate = "A region edit cannot rotate the image; clear the mask to rotate the whole image.";
 
@@ -105,19 +97,8 @@ public sealed class LocalImageProvider : IImageProvider
         string aspectRatio,
         string resolution,
         CancellationToken cancellationToken = default,
-        IImageProgress? progress = null)
-    {
-        try
-        {
-            ArgumentNullException.ThrowIfNull(referenceImages);
-            var (width, height) = ImageFormats.PixelSize(aspectRatio, resolution);
-            return Run(() => Generate(prompt ?? "", referenceImages, width, height, cancellationToken), progress, cancellationToken);
-        }
-        catch (Exception e)
-        {
-            return Task.FromException<ProviderImage>(e);
-        }
-    }
+        IImageProgress? progress = null) =>
+        Generate(prompt, referenceImages, aspectRatio, resolution, variant: 0, cancellationToken, progress);
 
     public Task<ProviderImage> EditImage(
         string editPrompt,
@@ -126,13 +107,34 @@ public sealed class LocalImageProvider : IImageProvider
         string aspectRatio,
         string resolution,
         CancellationToken cancellationToken = default,
-        IImageProgress? progress = null)
+        IImageProgress? progress = null) =>
+        Edit(editPrompt, previousImage, variant: 0, cancellationToken, progress);
+
+    /// <summary>Generate, as variant <paramref name="variant"/> of the turn (<see cref="LocalVariants"/>; 0 is the plain image).</summary>
+    private Task<ProviderImage> Generate(
+        string prompt, IReadOnlyList<ProviderImage> referenceImages, string aspectRatio, string resolution, int variant,
+        CancellationToken cancellationToken, IImageProgress? progress)
+    {
+        try
+        {
+            ArgumentNullException.ThrowIfNull(referenceImages);
+            var (width, height) = ImageFormats.PixelSize(aspectRatio, resolution);
+            return Run(() => Generate(prompt ?? "", referenceImages, width, height, cancellationToken, variant), progress, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<ProviderImage>(e);
+        }
+    }
+
+    /// <summary>Edit, as variant <paramref name="variant"/> of the turn (<see cref="LocalVariants"/>; 0 is the plain edit).</summary>
+    private Task<ProviderImage> Edit(string editPrompt, ProviderImage previousImage, int variant, CancellationToken cancellationToken, IImageProgress? progress)
     {
         try
         {
             ArgumentNullException.ThrowIfNull(previousImage);
             // Parse first: a prompt the engine does not understand fails fast, before any pixel work.
-            var instructions = LocalEditInstructions.Parse(editPrompt);
+            var instructions = LocalVariants.Vary(LocalEditInstructions.Parse(editPrompt), variant);
             return Run(() => Edit(instructions, previousImage, cancellationToken), progress, cancellationToken);
         }
         catch (Exception e)
