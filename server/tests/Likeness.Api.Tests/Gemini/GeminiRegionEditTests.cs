@@ -19,7 +19,7 @@ public sealed class GeminiRegionEditTests : GeminiTestBase
     {
         await using var app = GeminiApiTests.CreateApp(Emulator);
         var (client, _, generated) = await app.StartSessionAsync(aspectRatio: "16:9");
-        var previousBytes = Convert.FromBase64String(generated.GetProperty("image_base64").GetString()!);
+        var previousBytes = Convert.FromBase64String(generated.ImageBase64!);
         using var before = TestImages.Decode(previousBytes);
         var rect = new SKRectI(200, 150, 600, 450);
         Emulator.Reset();

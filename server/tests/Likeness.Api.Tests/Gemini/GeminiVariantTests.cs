@@ -40,11 +40,11 @@ public sealed class GeminiVariantTests : GeminiTestBase
         var versions = await client.SessionVersionsAsync();
         Assert.Equal(3, versions.Count);
         Assert.Equal(calls.Select(c => c.ResponseImage!.Sha256).Order(),
-            (await Task.WhenAll(versions.Select(async v => Sha(await client.GetByteArrayAsync(v.GetProperty("image_url").GetString()!))))).Order());
+            (await Task.WhenAll(versions.Select(async v => Sha(await client.GetByteArrayAsync(v.ImageUrl!))))).Order());
         // Each one is a model call, with its own cost.
-        Assert.All(versions, v => Assert.True(v.GetProperty("estimated_cost_usd").GetDecimal() > 0));
+        Assert.All(versions, v => Assert.True(v.EstimatedCostUsd > 0));
         var status = await client.GetFromJsonAsync<JsonElement>($"{Session}/");
-        Assert.Equal(versions.Sum(v => v.GetProperty("estimated_cost_usd").GetDecimal()), status.GetProperty("estimated_cost_usd").GetDecimal());
+        Assert.Equal(versions.Sum(v => v.EstimatedCostUsd), status.GetProperty("estimated_cost_usd").GetDecimal());
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class GeminiVariantTests : GeminiTestBase
         Assert.Equal(2, events[^1].Data.GetProperty("version_ids").GetArrayLength());
         var versions = await client.SessionVersionsAsync();
         Assert.Equal(3, versions.Count);
-        Assert.All(versions.Skip(1), v => Assert.Equal(generated.GetProperty("version_id").GetGuid(), v.GetProperty("parent_id").GetGuid()));
+        Assert.All(versions.Skip(1), v => Assert.Equal(generated.VersionId, v.ParentId));
         // The current one is the first variant that was made.
         var made = variantEvents.Where(v => v.GetProperty("error").ValueKind == JsonValueKind.Null)
             .OrderBy(v => v.GetProperty("index").GetInt32()).First();
@@ -99,8 +99,8 @@ public sealed class GeminiVariantTests : GeminiTestBase
         await client.PostAsJsonAsync(Edit, new { edit_prompt = "make it warmer", variants = 2 });
         var siblings = (await client.SessionVersionsAsync()).Skip(1).ToList();
         var picked = siblings[1];
-        var pickedSha = Sha(await client.GetByteArrayAsync(picked.GetProperty("image_url").GetString()!));
-        (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = picked.GetProperty("id").GetGuid() })).EnsureSuccessStatusCode();
+        var pickedSha = Sha(await client.GetByteArrayAsync(picked.ImageUrl!));
+        (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = picked.Id })).EnsureSuccessStatusCode();
         Emulator.Reset();
 
         var next = await client.PostAsJsonAsync(Edit, new { edit_prompt = "add a red border" });

@@ -18,7 +18,7 @@ public sealed class ImageJobTests
     private static LikenessApiFactory WithScriptedProvider(out ScriptedImageProvider provider, IDictionary<string, string?>? settings = null) =>
         LikenessApiFactory.WithScriptedProvider(out provider, settings);
 
-    private static Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartAsync(LikenessApiFactory factory) =>
+    private static Task<(HttpClient Client, Guid IdentityId, ImageSessionResponse Generated)> StartAsync(LikenessApiFactory factory) =>
         factory.StartSessionAsync(aspectRatio: "1:1");
 
 
@@ -60,9 +60,9 @@ public sealed class ImageJobTests
         Assert.Equal("succeeded", finished.GetProperty("status").GetString());
         Assert.Equal(versionId, finished.GetProperty("version_id").GetGuid());
         Assert.NotEqual(JsonValueKind.Null, finished.GetProperty("finished_at").ValueKind);
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
-        Assert.Equal(generated.GetProperty("version_id").GetGuid(), history.GetProperty("versions")[1].GetProperty("parent_id").GetGuid());
-        Assert.Equal(versionId, history.GetProperty("current_version_id").GetGuid());
+        var history = await client.GetAsAsync<ImageSessionHistoryResponse>($"{Session}/history/");
+        Assert.Equal(generated.VersionId, history.Versions[1].ParentId);
+        Assert.Equal(versionId, history.CurrentVersionId);
 
         // The image travels by URL, once: it carries its content hash as ETag and revalidates with a 304.
         var image = await client.GetAsync(session.GetProperty("image_url").GetString());
@@ -186,7 +186,7 @@ public sealed class ImageJobTests
         var events = await client.ReadEventsAsync(running.GetProperty("events_url").GetString()!);
         Assert.Equal("succeeded", events[^1].Name);
         var after = await client.GetFromJsonAsync<JsonElement>($"{Session}/");
-        Assert.Equal(generated.GetProperty("version_id").GetGuid(),
+        Assert.Equal(generated.VersionId,
             (await client.GetFromJsonAsync<JsonElement>($"{Session}/history/")).GetProperty("versions")[1].GetProperty("parent_id").GetGuid());
         Assert.Equal((1024, 1024), (after.GetProperty("width").GetInt32(), after.GetProperty("height").GetInt32()));
         Assert.Equal(events[^1].Data.GetProperty("version_id").GetGuid(), after.GetProperty("version_id").GetGuid());
@@ -288,8 +288,8 @@ public sealed class ImageJobTests
         Assert.Equal(ServerStopped, ended.GetProperty("error").GetProperty("detail").GetString());
         var failed = (await secondClient.ReadEventsAsync(job.GetProperty("events_url").GetString()!))[^1];
         Assert.Equal(("failed", ServerStopped), (failed.Name, failed.Data.GetProperty("detail").GetString()));
-        var status = await secondClient.GetFromJsonAsync<JsonElement>($"{Session}/");
-        Assert.Equal(generated.GetProperty("version_id").GetGuid(), status.GetProperty("version_id").GetGuid());
+        var status = await secondClient.GetAsAsync<ImageSessionResponse>($"{Session}/");
+        Assert.Equal(generated.VersionId, status.VersionId);
         Assert.Equal(HttpStatusCode.OK, (await secondClient.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).StatusCode);
     }
 
@@ -335,7 +335,7 @@ public sealed class ImageJobTests
             {
                 Id = jobId, UserId = userId, Kind = ImageJobKind.Edit, Status = ImageJobStatus.Running, Request = "{}",
                 CreatedAt = now, StartedAt = now, ActiveUserId = userId, LeaseToken = token, LeaseUntil = now.AddSeconds(60),
-                SessionId = generated.GetProperty("session_id").GetGuid(),
+                SessionId = generated.SessionId,
             });
             await db.SaveChangesAsync();
             await db.ImageGenerationSessions.Where(s => s.UserId == userId).ExecuteUpdateAsync(s => s

@@ -27,9 +27,9 @@ public sealed class ImageOptionsTests : IClassFixture<LikenessApiFactory>
     public async Task A_Local_session_has_model_local_no_usage_and_no_cost()
     {
         var (client, _, generated) = await _app.StartSessionAsync();
-        Assert.Equal("local", generated.GetProperty("model").GetString());
-        Assert.Equal("single", generated.GetProperty("edit_mode").GetString());
-        Assert.Equal(JsonValueKind.Null, generated.GetProperty("estimated_cost_usd").ValueKind);
+        Assert.Equal("local", generated.Model);
+        Assert.Equal("single", generated.EditMode);
+        Assert.Null(generated.EstimatedCostUsd);
 
         var history = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/history/");
         var version = Assert.Single(history.GetProperty("versions").EnumerateArray());

@@ -59,7 +59,7 @@ public sealed class ImageSessionLibraryTests
         var second = await GenerateAsync(client, identityId, "second");
 
         var entry = Assert.Single((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
-        var sessionId = generated.GetProperty("session_id").GetGuid();
+        var sessionId = generated.SessionId;
         Assert.Equal(sessionId, entry.GetProperty("id").GetGuid());
         Assert.Equal(identityId, entry.GetProperty("identity_id").GetGuid());
         Assert.Equal("Ada", entry.GetProperty("identity_name").GetString());
@@ -86,7 +86,7 @@ public sealed class ImageSessionLibraryTests
         Assert.True(versions[1].GetProperty("is_current").GetBoolean());
         var first = await client.GetByteArrayAsync(versions[0].GetProperty("image_url").GetString());
         using var firstPixels = TestImages.Decode(first);
-        using var generatedPixels = TestImages.Decode(generated.GetProperty("image_base64").GetString()!);
+        using var generatedPixels = TestImages.Decode(generated.ImageBase64!);
         Assert.Equal(generatedPixels.GetPixel(10, 10), firstPixels.GetPixel(10, 10));
         using var editedPixels = TestImages.Decode(last);
         var (g, e) = (generatedPixels.GetPixel(10, 10), editedPixels.GetPixel(10, 10));
@@ -118,7 +118,7 @@ public sealed class ImageSessionLibraryTests
         var (client, identityId, generated) = await factory.StartSessionAsync("1:1");
         var edited = await EditAsync(client, "invert");
         var second = await GenerateAsync(client, identityId, "second");
-        var oldId = generated.GetProperty("session_id").GetGuid();
+        var oldId = generated.SessionId;
         var email = await EmailOf(client);
         factory.Clock.Advance(TimeSpan.FromDays(3));
         client = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
@@ -159,7 +159,7 @@ public sealed class ImageSessionLibraryTests
         await using var factory = LikenessApiFactory.WithScriptedProvider(out var provider);
         var (client, identityId, generated) = await factory.StartSessionAsync("1:1");
         var second = await GenerateAsync(client, identityId, "second");
-        var oldId = generated.GetProperty("session_id").GetGuid();
+        var oldId = generated.SessionId;
 
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = provider.Calls;
@@ -195,7 +195,7 @@ public sealed class ImageSessionLibraryTests
         await GenerateAsync(client, identityId, "second");
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LikenessDbContext>();
-        var old = await db.ImageGenerationSessions.AsNoTracking().SingleAsync(s => s.Id == generated.GetProperty("session_id").GetGuid());
+        var old = await db.ImageGenerationSessions.AsNoTracking().SingleAsync(s => s.Id == generated.SessionId);
         Assert.NotNull(old.ArchivedAt);
         Assert.Null(old.LeaseToken);
         Assert.Equal(1, await db.ImageGenerationSessions.CountAsync(s => s.ArchivedAt == null));
@@ -211,10 +211,10 @@ public sealed class ImageSessionLibraryTests
         // Bob's identical request makes the very same bytes as Alice's first image: one blob, two rows.
         var (bob, _) = await factory.CreateUserClientAsync();
         var bobs = await GenerateAsync(bob, identityId);
-        var shared = KeyOf(Convert.FromBase64String(generated.GetProperty("image_base64").GetString()!));
+        var shared = KeyOf(Convert.FromBase64String(generated.ImageBase64!));
         Assert.Equal(shared, KeyOf(Convert.FromBase64String(bobs.GetProperty("image_base64").GetString()!)));
         var aliceOnly = KeyOf(Convert.FromBase64String(edited.GetProperty("image_base64").GetString()!));
-        var oldId = generated.GetProperty("session_id").GetGuid();
+        var oldId = generated.SessionId;
 
         await (await bob.DeleteAsync($"{Library}{oldId}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
         await (await alice.DeleteAsync($"{Library}{(await alice.GetFromJsonAsync<JsonElement>(Status)).GetProperty("session_id").GetGuid()}/"))
@@ -279,7 +279,7 @@ public sealed class ImageSessionLibraryTests
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("identity_name").ValueKind);
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("identity_id").ValueKind);
         var image = await client.GetByteArrayAsync(entry.GetProperty("image_url").GetString());
-        Assert.Equal(generated.GetProperty("image_base64").GetString(), Convert.ToBase64String(image));
+        Assert.Equal(generated.ImageBase64, Convert.ToBase64String(image));
     }
 
     [Fact]
@@ -319,7 +319,7 @@ public sealed class ImageSessionLibraryTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var status = await response.JsonAsync();
         Assert.True(status.GetProperty("has_active_session").GetBoolean());
-        Assert.NotEqual(generated.GetProperty("session_id").GetGuid(), status.GetProperty("session_id").GetGuid());
+        Assert.NotEqual(generated.SessionId, status.GetProperty("session_id").GetGuid());
         Assert.Equal(identityId, status.GetProperty("session_identity_id").GetGuid());
         Assert.Equal(300, status.GetProperty("width").GetInt32());
         Assert.Equal(200, status.GetProperty("height").GetInt32());
@@ -335,7 +335,7 @@ public sealed class ImageSessionLibraryTests
 
         // The generated session went to the library, as with Generate New.
         var entry = Assert.Single((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
-        Assert.Equal(generated.GetProperty("session_id").GetGuid(), entry.GetProperty("id").GetGuid());
+        Assert.Equal(generated.SessionId, entry.GetProperty("id").GetGuid());
 
         // An edit goes on from the photo: inverted pixels, same size, and undo leads back to it.
         var edited = await EditAsync(client, "invert");

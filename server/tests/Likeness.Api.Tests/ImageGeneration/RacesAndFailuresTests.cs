@@ -77,7 +77,7 @@ public sealed class RacesAndFailuresTests
         });
         var (client, _, generated) = await factory.StartSessionAsync();
         var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).JsonAsync();
-        var original = generated.GetProperty("version_id").GetGuid();
+        var original = generated.VersionId;
 
         hold.Arm();
         var undo = client.PostAsync($"{Status}undo/", null);
@@ -119,7 +119,7 @@ public sealed class RacesAndFailuresTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, _, generated) = await factory.StartSessionAsync();
-        var key = FileSystemImageStore.KeyOf(Convert.FromBase64String(generated.GetProperty("image_base64").GetString()!));
+        var key = FileSystemImageStore.KeyOf(Convert.FromBase64String(generated.ImageBase64!));
         await factory.Services.GetRequiredService<IImageStore>().DeleteAsync(key);
         var before = await client.GetStringAsync(Status);
 
@@ -171,7 +171,7 @@ public sealed class RacesAndFailuresTests
         var (client, _, generated) = await factory.StartSessionAsync();
         failing.Fail = true;
 
-        var response = await client.GetAsync(generated.GetProperty("image_url").GetString());
+        var response = await client.GetAsync(generated.ImageUrl);
 
         await response.AssertProblemAsync(HttpStatusCode.InternalServerError, "Something went wrong on the server.");
         var body = await response.Content.ReadAsStringAsync();

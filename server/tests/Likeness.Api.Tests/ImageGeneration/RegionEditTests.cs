@@ -33,7 +33,7 @@ public sealed class RegionEditTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "16:9");
-        using var before = TestImages.Decode(generated.GetProperty("image_base64").GetString()!);
+        using var before = TestImages.Decode(generated.ImageBase64!);
         var rect = new SKRectI(300, 200, 700, 500);
 
         var edited = await (await client.PostAsJsonAsync(Edit, new
@@ -81,7 +81,7 @@ public sealed class RegionEditTests
 
         // Undo goes back to the unmasked image, as for any edit.
         var undone = await (await client.PostAsync($"{Session}/undo/", null)).JsonAsync();
-        Assert.Equal(generated.GetProperty("version_id").GetGuid(), undone.GetProperty("version_id").GetGuid());
+        Assert.Equal(generated.VersionId, undone.GetProperty("version_id").GetGuid());
     }
 
     public static TheoryData<string, string> BadMasks => new()
@@ -136,7 +136,7 @@ public sealed class RegionEditTests
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         var history = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
         Assert.NotEqual(JsonValueKind.Null, history.GetProperty("versions")[1].GetProperty("mask_url").ValueKind);
-        Assert.NotEqual(generated.GetProperty("version_id").GetGuid(), history.GetProperty("current_version_id").GetGuid());
+        Assert.NotEqual(generated.VersionId, history.GetProperty("current_version_id").GetGuid());
     }
 
     [Fact]

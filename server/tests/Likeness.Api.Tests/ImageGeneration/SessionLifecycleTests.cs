@@ -18,7 +18,7 @@ public sealed class SessionLifecycleTests
     private static LikenessApiFactory WithScriptedProvider(out ScriptedImageProvider provider) =>
         LikenessApiFactory.WithScriptedProvider(out provider);
 
-    private static Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartAsync(LikenessApiFactory factory) =>
+    private static Task<(HttpClient Client, Guid IdentityId, ImageSessionResponse Generated)> StartAsync(LikenessApiFactory factory) =>
         factory.StartSessionAsync();
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class SessionLifecycleTests
         var after = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" })).ReadAsAsync<ImageSessionResponse>();
         Assert.Equal(edited.VersionId,
             (await client.GetAsAsync<SessionHistory>($"{Status}history/")).Versions.Single(v => v.Id == after.VersionId).ParentId);
-        Assert.NotEqual(generated.GetProperty("version_id").GetGuid(), after.VersionId);
+        Assert.NotEqual(generated.VersionId, after.VersionId);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class SessionLifecycleTests
         provider.Gate.SetResult();
         provider.Gate = null;
         var firstBody = await (await first).ReadAsAsync<ImageSessionResponse>();
-        Assert.Equal(generated.GetProperty("version_id").GetGuid(), (await client.GetAsAsync<SessionHistory>($"{Status}history/")).Versions[1].ParentId);
+        Assert.Equal(generated.VersionId, (await client.GetAsAsync<SessionHistory>($"{Status}history/")).Versions[1].ParentId);
 
         // Once the first finished, the next edit builds on it.
         var second = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).ReadAsAsync<ImageSessionResponse>();
@@ -116,7 +116,7 @@ public sealed class SessionLifecycleTests
         Assert.Equal(calls + 1, provider.Calls);
         var history = await client.GetAsAsync<SessionHistory>($"{Status}history/");
         Assert.Equal(2, history.Versions.Count);
-        Assert.Equal(generated.GetProperty("version_id").GetGuid(), history.Versions[1].ParentId);
+        Assert.Equal(generated.VersionId, history.Versions[1].ParentId);
         Assert.Equal((await ran.ReadAsAsync<ImageSessionResponse>()).VersionId, history.CurrentVersionId);
     }
 
@@ -203,7 +203,7 @@ public sealed class SessionLifecycleTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, identityId, generated) = await StartAsync(factory);
-        Assert.False(generated.GetProperty("references_changed").GetBoolean());
+        Assert.False(generated.ReferencesChanged);
 
         using var admin = await factory.CreateAdminClientAsync();
         var upload = await admin.UploadReferenceImagesAsync(identityId, [("new.png", TestImages.Png(80, 80, SkiaSharp.SKColors.Teal), "image/png")]);

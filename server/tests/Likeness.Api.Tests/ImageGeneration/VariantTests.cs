@@ -36,21 +36,21 @@ public sealed class VariantTests
         var response = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", variants = 3 });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var generated = await response.JsonAsync();
+        var generated = await response.ReadAsAsync<ImageSessionResponse>();
         var versions = await client.SessionVersionsAsync();
         Assert.Equal(3, versions.Count);
-        Assert.All(versions, v => Assert.Equal(JsonValueKind.Null, v.GetProperty("parent_id").ValueKind));
-        Assert.Equal([true, false, false], versions.Select(v => v.GetProperty("is_current").GetBoolean()));
-        Assert.Equal(versions[0].GetProperty("id").GetGuid(), generated.GetProperty("version_id").GetGuid());
+        Assert.All(versions, v => Assert.Null(v.ParentId));
+        Assert.Equal([true, false, false], versions.Select(v => v.IsCurrent));
+        Assert.Equal(versions[0].Id, generated.VersionId);
         // The plan's answer carries the current (first) variant's image.
-        Assert.Equal(Convert.ToHexString(SHA256.HashData(Convert.FromBase64String(generated.GetProperty("image_base64").GetString()!))),
-            await ShaOfAsync(client, versions[0].GetProperty("image_url").GetString()!));
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(Convert.FromBase64String(generated.ImageBase64!))),
+            await ShaOfAsync(client, versions[0].ImageUrl!));
         // The Local engine lays each variant out differently.
         var images = new List<string>();
         foreach (var v in versions)
-            images.Add(await ShaOfAsync(client, v.GetProperty("image_url").GetString()!));
+            images.Add(await ShaOfAsync(client, v.ImageUrl!));
         Assert.Equal(3, images.Distinct().Count());
-        Assert.False(generated.GetProperty("can_undo").GetBoolean());
+        Assert.False(generated.CanUndo);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class VariantTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
-        var parentId = generated.GetProperty("version_id").GetGuid();
+        var parentId = generated.VersionId;
 
         var response = await client.PostAsJobAsync(Edit, new { edit_prompt = "make it brighter", variants = 3 });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -84,18 +84,18 @@ public sealed class VariantTests
         var versions = await client.SessionVersionsAsync();
         Assert.Equal(4, versions.Count);
         var siblings = versions.Skip(1).ToList();
-        Assert.Equal(variantIds, siblings.Select(v => v.GetProperty("id").GetGuid()));
-        Assert.All(siblings, v => Assert.Equal(parentId, v.GetProperty("parent_id").GetGuid()));
-        Assert.Equal([false, true, false, false], versions.Select(v => v.GetProperty("is_current").GetBoolean()));
+        Assert.Equal(variantIds, siblings.Select(v => v.Id));
+        Assert.All(siblings, v => Assert.Equal(parentId, v.ParentId));
+        Assert.Equal([false, true, false, false], versions.Select(v => v.IsCurrent));
         for (var i = 0; i < 3; i++)
-            Assert.Equal(await ShaOfAsync(client, siblings[i].GetProperty("image_url").GetString()!),
+            Assert.Equal(await ShaOfAsync(client, siblings[i].ImageUrl!),
                 await ShaOfAsync(client, variants[i].GetProperty("image_url").GetString()!));
 
         // "Brighter" at three strengths: variant 2 (1.5×) is brighter than the first (1×), which is brighter than variant 1 (0.6×).
         var brightness = new List<double>();
         foreach (var v in siblings)
         {
-            using var image = TestImages.Decode(await client.GetByteArrayAsync(v.GetProperty("image_url").GetString()!));
+            using var image = TestImages.Decode(await client.GetByteArrayAsync(v.ImageUrl!));
             brightness.Add(MeanLuma(image));
         }
         Assert.True(brightness[2] > brightness[0] && brightness[0] > brightness[1], string.Join(", ", brightness));
@@ -106,9 +106,9 @@ public sealed class VariantTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
-        var parentId = generated.GetProperty("version_id").GetGuid();
+        var parentId = generated.VersionId;
         var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "add a red border", variants = 3 })).JsonAsync();
-        var siblings = (await client.SessionVersionsAsync()).Skip(1).Select(v => v.GetProperty("id").GetGuid()).ToList();
+        var siblings = (await client.SessionVersionsAsync()).Skip(1).Select(v => v.Id).ToList();
         Assert.Equal(siblings[0], edited.GetProperty("version_id").GetGuid());
 
         var picked = await (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = siblings[1] })).JsonAsync();
@@ -120,8 +120,8 @@ public sealed class VariantTests
 
         // The next edit goes on from the pick.
         var next = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "make it darker" })).JsonAsync();
-        var last = (await client.SessionVersionsAsync()).Single(v => v.GetProperty("id").GetGuid() == next.GetProperty("version_id").GetGuid());
-        Assert.Equal(siblings[1], last.GetProperty("parent_id").GetGuid());
+        var last = (await client.SessionVersionsAsync()).Single(v => v.Id == next.GetProperty("version_id").GetGuid());
+        Assert.Equal(siblings[1], last.ParentId);
     }
 
     [Theory]
@@ -172,7 +172,7 @@ public sealed class VariantTests
         Assert.Equal(2, succeeded.GetProperty("version_ids").GetArrayLength());
         var versions = await client.SessionVersionsAsync();
         Assert.Equal(3, versions.Count);
-        Assert.All(versions.Skip(1), v => Assert.Equal(generated.GetProperty("version_id").GetGuid(), v.GetProperty("parent_id").GetGuid()));
+        Assert.All(versions.Skip(1), v => Assert.Equal(generated.VersionId, v.ParentId));
         var jobNow = await client.GetFromJsonAsync<JsonElement>(job.GetProperty("events_url").GetString()!.Replace("events/", ""));
         Assert.Equal("succeeded", jobNow.GetProperty("status").GetString());
     }
@@ -202,7 +202,7 @@ public sealed class VariantTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
-        using var before = TestImages.Decode(generated.GetProperty("image_base64").GetString()!);
+        using var before = TestImages.Decode(generated.ImageBase64!);
         var rect = new SKRectI(200, 200, 600, 600);
 
         var edited = await client.PostAsJsonAsync(Edit, new
@@ -215,10 +215,10 @@ public sealed class VariantTests
 
         var siblings = (await client.SessionVersionsAsync()).Skip(1).ToList();
         Assert.Equal(2, siblings.Count);
-        Assert.Equal(await ShaOfAsync(client, siblings[0].GetProperty("mask_url").GetString()!),
-            await ShaOfAsync(client, siblings[1].GetProperty("mask_url").GetString()!));
-        using var first = TestImages.Decode(await client.GetByteArrayAsync(siblings[0].GetProperty("image_url").GetString()!));
-        using var second = TestImages.Decode(await client.GetByteArrayAsync(siblings[1].GetProperty("image_url").GetString()!));
+        Assert.Equal(await ShaOfAsync(client, siblings[0].MaskUrl!),
+            await ShaOfAsync(client, siblings[1].MaskUrl!));
+        using var first = TestImages.Decode(await client.GetByteArrayAsync(siblings[0].ImageUrl!));
+        using var second = TestImages.Decode(await client.GetByteArrayAsync(siblings[1].ImageUrl!));
         // Inside: fully grey in the first, partly (60 %) in the second; outside the feather: the previous image.
         var centre = second.GetPixel(400, 400);
         Assert.True(first.GetPixel(400, 400) is var grey && grey.Red == grey.Green && grey.Green == grey.Blue);

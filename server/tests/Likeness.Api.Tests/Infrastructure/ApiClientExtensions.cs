@@ -11,7 +11,7 @@ public static class ApiClientExtensions
     {
         var response = await admin.PostAsJsonAsync("/api/v1/admin/identities/", new { name, description = "A test identity" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var id = (await response.ReadAsAsync<IdentityResponse>()).Id;
         if (referenceCount > 0)
         {
             SKColor[] colours = [SKColors.OrangeRed, SKColors.SeaGreen, SKColors.RoyalBlue, SKColors.Gold, SKColors.Purple];
@@ -45,8 +45,8 @@ public static class ApiClientExtensions
     }
 
     /// <summary>The versions of the signed-in user's session, oldest first (<c>history/</c>'s <c>versions</c>).</summary>
-    public static async Task<List<JsonElement>> SessionVersionsAsync(this HttpClient client) =>
-        (await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/history/")).GetProperty("versions").EnumerateArray().ToList();
+    public static async Task<List<ImageVersionResponse>> SessionVersionsAsync(this HttpClient client) =>
+        [.. (await client.GetAsAsync<ImageSessionHistoryResponse>("/api/v1/identities/image-session/history/")).Versions];
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -53,7 +53,7 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A new user with a generated 1K image of a new identity: their client, the identity and the answer.</summary>
-    public async Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartSessionAsync(string aspectRatio = "16:9")
+    public async Task<(HttpClient Client, Guid IdentityId, ImageSessionResponse Generated)> StartSessionAsync(string aspectRatio = "16:9")
     {
         var (client, _) = await CreateUserClientAsync();
         using var admin = await CreateAdminClientAsync();
@@ -62,7 +62,7 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
             new { identity_id = identityId, resolution = "1K", aspect_ratio = aspectRatio });
         Assert.True(generated.StatusCode == HttpStatusCode.OK,
             $"generate answered {(int)generated.StatusCode}: {await generated.Content.ReadAsStringAsync()}\n{ProblemLogs()}");
-        return (client, identityId, await generated.JsonAsync());
+        return (client, identityId, await generated.ReadAsAsync<ImageSessionResponse>());
     }
 
     /// <summary>
@@ -207,7 +207,7 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         var email = $"user-{Guid.NewGuid():N}@test.local";
         var response = await admin.PostAsJsonAsync("/api/v1/admin/users/", new { email, password = UserPassword, is_admin = isAdmin });
         response.EnsureSuccessStatusCode();
-        return ((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), email);
+        return ((await response.ReadAsAsync<ManagedUserResponse>()).Id, email);
     }
 
     /// <summary>What the app logged at Warning and above (a 5xx answer's cause), for a failure message.</summary>

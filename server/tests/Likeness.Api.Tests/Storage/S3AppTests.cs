@@ -151,14 +151,14 @@ public sealed class S3AppTests : IAsyncLifetime
         var edited = await client.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" });
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
 
-        foreach (var body in new[] { generated, await edited.JsonAsync() })
+        foreach (var body in new[] { generated, await edited.ReadAsAsync<ImageSessionResponse>() })
         {
-            var bytes = Convert.FromBase64String(body.GetProperty("image_base64").GetString()!);
+            var bytes = Convert.FromBase64String(body.ImageBase64!);
             using var stored = await s3.Client.GetObjectAsync(s3.Bucket, ObjectName(KeyOf(bytes)));
             using var read = new MemoryStream();
             await stored.ResponseStream.CopyToAsync(read);
             Assert.Equal(bytes, read.ToArray());
-            var served = await client.GetAsync(body.GetProperty("image_url").GetString());
+            var served = await client.GetAsync(body.ImageUrl);
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
             Assert.Equal(bytes, await served.Content.ReadAsByteArrayAsync());
         }
