@@ -5,7 +5,11 @@ namespace Likeness.Api.Tests.Infrastructure;
 /// <summary>Reads a job's event stream the way a browser's EventSource does.</summary>
 public static class ServerSentEvents
 {
-    public sealed record Event(string Id, string Name, JsonElement Data);
+    public sealed record Event(string Id, string Name, JsonElement Data)
+    {
+        /// <summary>The event's data as <typeparamref name="T"/>, read with the app's JSON settings.</summary>
+        public T DataAs<T>() => Data.Deserialize<T>(ApiJson.Options) ?? throw new JsonException($"{Name} event {Id} has null data.");
+    }
 
     /// <summary>Every event until the server ends the stream (after a terminal event).</summary>
     public static async Task<List<Event>> ReadEventsAsync(this HttpClient client, string url, string? lastEventId = null)
