@@ -85,16 +85,9 @@ export async function createIdentity(request: APIRequestContext, name: string, h
   return { id, name, references: hues.length };
 }
 
-/** As the client names a download (src/lib/download.ts, slugify). */
-export function slugify(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/g, '');
+/** The random tag `unique()` put at the end of a name ("Ada Lovelace 3fa2c1" → "3fa2c1"). */
+export function tagOf(name: string): string {
+  return name.slice(name.lastIndexOf(' ') + 1);
 }
 
 export const sha = (text: string | null) => createHash('sha256').update(text ?? '').digest('hex').slice(0, 16);

@@ -14,8 +14,8 @@ import {
   seedSession,
   sessionOfThree,
   shot,
-  slugify,
   status,
+  tagOf,
   test,
   toast,
   waitIdle,
@@ -173,7 +173,7 @@ test('download the current image as a PNG with a meaningful name', async ({ page
   await sessionOfThree(page, identity);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);
   const name = download.suggestedFilename();
-  expect(name).toMatch(new RegExp(`^likeness-${slugify(identity.name)}-v3-edit-\\d{8}-\\d{4}\\.png$`));
+  expect(name).toMatch(new RegExp(`^likeness-ada-lovelace-${tagOf(identity.name)}-v3-edit-\\d{8}-\\d{4}\\.png$`));
   const bytes = readFileSync(await download.path());
   expect(bytes.subarray(0, 8).equals(PNG_SIGNATURE), 'the download is a PNG').toBe(true);
   const { image_url } = await status(page);

@@ -11,8 +11,8 @@ import {
   seedSession,
   shot,
   signIn,
-  slugify,
   status,
+  tagOf,
   test,
   toast,
   unique,
@@ -115,7 +115,7 @@ test('Generate New keeps the old session in the library; it can be viewed, downl
   await expectLoaded(page.getByTestId('library-image'), 'the version image loads');
   await versions.first().click();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download version 1' }).click()]);
-  expect(download.suggestedFilename()).toMatch(new RegExp(`^likeness-${slugify(identity.name)}-v1-generate-\\d{8}-\\d{4}\\.png$`));
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^likeness-ada-lovelace-${tagOf(identity.name)}-v1-generate-\\d{8}-\\d{4}\\.png$`));
   expect(readFileSync(await download.path()).subarray(0, 8).equals(PNG_SIGNATURE), 'the download is a PNG').toBe(true);
   await page.getByLabel('Compare with').selectOption({ index: 1 });
   await expect(page.getByTestId('compare')).toBeVisible();
