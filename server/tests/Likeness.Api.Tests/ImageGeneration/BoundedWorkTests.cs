@@ -31,8 +31,8 @@ public sealed class BoundedWorkTests
         var sixty = string.Join(", then ", Enumerable.Repeat("blur", 60));
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = sixty })).AssertProblemAsync(HttpStatusCode.BadRequest,
             "An edit may hold at most 20 instructions; this one has 60. Split it into several edits.");
-        var jobs = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/jobs/");
-        Assert.Equal(2, jobs.GetArrayLength()); // the generate and the 20-blur edit; the refused one made no job
+        var jobs = await client.GetAsAsync<List<ImageJobResponse>>("/api/v1/identities/image-session/jobs/");
+        Assert.Equal(2, jobs.Count); // the generate and the 20-blur edit; the refused one made no job
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class BoundedWorkTests
         var heavy = string.Join(", ", Enumerable.Repeat("blur a lot", 20));
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = heavy })).AssertProblemContainsAsync(HttpStatusCode.BadRequest,
             "This edit is too much work for one request on a 4096×2304 image", "Split it into several edits.");
-        Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/jobs/")).GetArrayLength());
+        Assert.Single(await client.GetAsAsync<List<ImageJobResponse>>("/api/v1/identities/image-session/jobs/"));
         // An ordinary edit of the same image is well within the budget.
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "blur, sharpen, black and white" })).StatusCode);
     }
@@ -87,8 +87,8 @@ public sealed class BoundedWorkTests
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/")).StatusCode);
         provider.Gate.SetResult();
         await (await generating).AssertProblemAsync(HttpStatusCode.NotFound, "Identity not found.");
-        var status = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/");
-        Assert.False(status.GetProperty("has_active_session").GetBoolean());
+        var status = await client.GetAsAsync<ImageSessionResponse>("/api/v1/identities/image-session/");
+        Assert.False(status.HasActiveSession);
     }
 
     [Fact]
@@ -97,11 +97,12 @@ public sealed class BoundedWorkTests
         await using var factory = new LikenessApiFactory();
         var (client, identityId) = await StartAsync(factory);
         using var admin = await factory.CreateAdminClientAsync();
-        var references = await (await admin.GetAsync($"/api/v1/admin/identities/{identityId}/reference-images/")).JsonAsync();
+        var references = await admin.GetAsAsync<List<ReferenceImageResponse>>($"/api/v1/admin/identities/{identityId}/reference-images/");
         // The reference bytes are gone from the store (it would be the plan's 400 if the edit read them).
-        foreach (var reference in references.EnumerateArray())
+        Assert.NotEmpty(references);
+        foreach (var reference in references)
         {
-            var key = reference.GetProperty("sha256").GetString()!;
+            var key = reference.Sha256;
             File.Delete(Path.Combine(factory.ImagesDirectory, key[..2], key));
         }
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" })).StatusCode);

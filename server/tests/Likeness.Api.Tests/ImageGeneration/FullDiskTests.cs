@@ -42,7 +42,7 @@ public sealed class FullDiskTests : IAsyncLifetime
         using var admin = await _factory.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync();
         var generated = await (await client.PostAsJsonAsync("/api/v1/identities/generate-image/",
-            new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).JsonAsync();
+            new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).ReadAsAsync<ImageSessionResponse>();
         var before = await client.GetStringAsync("/api/v1/identities/image-session/history/");
 
         // Fill the disk but for a few kilobytes: the next image cannot be written.
@@ -73,10 +73,12 @@ public sealed class FullDiskTests : IAsyncLifetime
 
         // Space again: the session was not left locked, and the next edit builds on the generated image.
         File.Delete(filler);
-        var edited = await (await client.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "rotate 90" })).JsonAsync();
-        var history = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/history/");
-        Assert.Equal(generated.GetProperty("version_id").GetGuid(), history.GetProperty("versions")[1].GetProperty("parent_id").GetGuid());
-        Assert.Equal(edited.GetProperty("version_id").GetGuid(), history.GetProperty("current_version_id").GetGuid());
+        var edited = await (await client.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "rotate 90" })).ReadAsAsync<ImageSessionResponse>();
+        var history = await client.GetAsAsync<ImageSessionHistoryResponse>("/api/v1/identities/image-session/history/");
+        Assert.NotNull(generated.VersionId);
+        Assert.Equal(generated.VersionId, history.Versions[1].ParentId);
+        Assert.NotNull(edited.VersionId);
+        Assert.Equal(edited.VersionId, history.CurrentVersionId);
     }
 
     [Fact]

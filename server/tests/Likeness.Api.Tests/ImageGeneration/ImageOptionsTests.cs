@@ -11,16 +11,16 @@ public sealed class ImageOptionsTests : IClassFixture<LikenessApiFactory>
     public async Task The_Local_engine_is_one_model_with_single_edits()
     {
         var (client, _) = await _app.CreateUserClientAsync();
-        var options = await client.GetFromJsonAsync<JsonElement>("/api/v1/image-options");
+        var options = await client.GetAsAsync<ImageOptionsResponse>("/api/v1/image-options");
 
-        var model = Assert.Single(options.GetProperty("models").EnumerateArray());
-        Assert.Equal("local", model.GetProperty("id").GetString());
-        Assert.Equal("local", model.GetProperty("engine").GetString());
-        Assert.Equal("Offline engine", model.GetProperty("label").GetString());
-        Assert.True(model.GetProperty("is_default").GetBoolean());
-        Assert.Equal(JsonValueKind.Null, model.GetProperty("price_per_image_usd").ValueKind);
-        Assert.Equal(["single"], options.GetProperty("edit_modes").EnumerateArray().Select(m => m.GetString()));
-        Assert.Equal("single", options.GetProperty("default_edit_mode").GetString());
+        var model = Assert.Single(options.Models);
+        Assert.Equal("local", model.Id);
+        Assert.Equal("local", model.Engine);
+        Assert.Equal("Offline engine", model.Label);
+        Assert.True(model.IsDefault);
+        Assert.Null(model.PricePerImageUsd);
+        Assert.Equal(["single"], options.EditModes);
+        Assert.Equal("single", options.DefaultEditMode);
     }
 
     [Fact]
@@ -31,11 +31,11 @@ public sealed class ImageOptionsTests : IClassFixture<LikenessApiFactory>
         Assert.Equal("single", generated.EditMode);
         Assert.Null(generated.EstimatedCostUsd);
 
-        var history = await client.GetFromJsonAsync<JsonElement>("/api/v1/identities/image-session/history/");
-        var version = Assert.Single(history.GetProperty("versions").EnumerateArray());
-        Assert.Equal("local", version.GetProperty("model").GetString());
-        Assert.Equal(JsonValueKind.Null, version.GetProperty("usage").ValueKind);
-        Assert.Equal(JsonValueKind.Null, version.GetProperty("estimated_cost_usd").ValueKind);
+        var history = await client.GetAsAsync<ImageSessionHistoryResponse>("/api/v1/identities/image-session/history/");
+        var version = Assert.Single(history.Versions);
+        Assert.Equal("local", version.Model);
+        Assert.Null(version.Usage);
+        Assert.Null(version.EstimatedCostUsd);
 
         using var admin = await _app.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync();

@@ -23,20 +23,23 @@ public sealed class ImageSessionLibraryTests
 
     private static string KeyOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static async Task<JsonElement> GenerateAsync(HttpClient client, Guid identityId, string prompt = "", string aspectRatio = "1:1")
+    private static async Task<ImageSessionResponse> GenerateAsync(HttpClient client, Guid identityId, string prompt = "", string aspectRatio = "1:1")
     {
         var response = await client.PostAsJsonAsync(Generate,
             new { identity_id = identityId, resolution = "1K", aspect_ratio = aspectRatio, additional_prompt = prompt });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return await response.JsonAsync();
+        return await response.ReadAsAsync<ImageSessionResponse>();
     }
 
-    private static async Task<JsonElement> EditAsync(HttpClient client, string prompt)
+    private static async Task<ImageSessionResponse> EditAsync(HttpClient client, string prompt)
     {
         var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = prompt });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return await response.JsonAsync();
+        return await response.ReadAsAsync<ImageSessionResponse>();
     }
+
+    private static Task<List<LibrarySessionResponse>> LibraryAsync(HttpClient client, string url = Library) =>
+        client.GetAsAsync<List<LibrarySessionResponse>>(url);
+
+    private static Task<ImageSessionResponse> StatusAsync(HttpClient client) => client.GetAsAsync<ImageSessionResponse>(Status);
 
     private static MultipartFormDataContent UploadForm(Guid identityId, byte[] image, string contentType = "image/png", string fileName = "me.png")
     {
@@ -54,37 +57,37 @@ public sealed class ImageSessionLibraryTests
         var (client, identityId, generated) = await factory.StartSessionAsync("1:1");
         var edited = await EditAsync(client, "invert");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Library)).StatusCode);
-        Assert.Empty((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
+        Assert.Empty(await LibraryAsync(client));
 
         var second = await GenerateAsync(client, identityId, "second");
 
-        var entry = Assert.Single((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
+        var entry = Assert.Single(await LibraryAsync(client));
         var sessionId = generated.SessionId;
-        Assert.Equal(sessionId, entry.GetProperty("id").GetGuid());
-        Assert.Equal(identityId, entry.GetProperty("identity_id").GetGuid());
-        Assert.Equal("Ada", entry.GetProperty("identity_name").GetString());
-        Assert.False(entry.GetProperty("identity_deleted").GetBoolean());
-        Assert.Equal(2, entry.GetProperty("version_count").GetInt32());
-        Assert.Equal(edited.GetProperty("version_id").GetGuid(), entry.GetProperty("current_version_id").GetGuid());
-        Assert.True(entry.GetProperty("archived_at").GetDateTime() >= entry.GetProperty("created_at").GetDateTime());
-        Assert.InRange(entry.GetProperty("expires_at").GetDateTime() - DateTime.UtcNow, TimeSpan.FromDays(6.9), TimeSpan.FromDays(7.1));
+        Assert.Equal(sessionId, entry.Id);
+        Assert.Equal(identityId, entry.IdentityId);
+        Assert.Equal("Ada", entry.IdentityName);
+        Assert.False(entry.IdentityDeleted);
+        Assert.Equal(2, entry.VersionCount);
+        Assert.Equal(edited.VersionId, entry.CurrentVersionId);
+        Assert.True(entry.ArchivedAt >= entry.CreatedAt);
+        Assert.InRange(entry.ExpiresAt - DateTime.UtcNow, TimeSpan.FromDays(6.9), TimeSpan.FromDays(7.1));
         var prefix = $"{Library}{sessionId}";
-        Assert.Equal($"{prefix}/versions/{edited.GetProperty("version_id").GetGuid()}/thumbnail/", entry.GetProperty("thumbnail_url").GetString());
-        Assert.Equal($"{prefix}/", entry.GetProperty("history_url").GetString());
+        Assert.Equal($"{prefix}/versions/{edited.VersionId}/thumbnail/", entry.ThumbnailUrl);
+        Assert.Equal($"{prefix}/", entry.HistoryUrl);
 
         // The last image and its thumbnail, as the cards show them.
-        var last = await client.GetByteArrayAsync(entry.GetProperty("image_url").GetString());
-        Assert.Equal(edited.GetProperty("image_base64").GetString(), Convert.ToBase64String(last));
-        using var thumbnail = TestImages.Decode(await client.GetByteArrayAsync(entry.GetProperty("thumbnail_url").GetString()));
+        var last = await client.GetByteArrayAsync(entry.ImageUrl);
+        Assert.Equal(edited.ImageBase64, Convert.ToBase64String(last));
+        using var thumbnail = TestImages.Decode(await client.GetByteArrayAsync(entry.ThumbnailUrl));
         Assert.Equal(256, Math.Max(thumbnail.Width, thumbnail.Height));
 
         // Every version, with its own URLs; the generated one decodes to the very pixels it had.
-        var history = await client.GetFromJsonAsync<JsonElement>($"{prefix}/");
-        Assert.Equal(sessionId, history.GetProperty("session_id").GetGuid());
-        var versions = history.GetProperty("versions").EnumerateArray().ToList();
-        Assert.Equal(["generate", "edit"], versions.Select(v => v.GetProperty("kind").GetString()));
-        Assert.True(versions[1].GetProperty("is_current").GetBoolean());
-        var first = await client.GetByteArrayAsync(versions[0].GetProperty("image_url").GetString());
+        var history = await client.GetAsAsync<ImageSessionHistoryResponse>($"{prefix}/");
+        Assert.Equal(sessionId, history.SessionId);
+        var versions = history.Versions;
+        Assert.Equal(["generate", "edit"], versions.Select(v => v.Kind));
+        Assert.True(versions[1].IsCurrent);
+        var first = await client.GetByteArrayAsync(versions[0].ImageUrl);
         using var firstPixels = TestImages.Decode(first);
         using var generatedPixels = TestImages.Decode(generated.ImageBase64!);
         Assert.Equal(generatedPixels.GetPixel(10, 10), firstPixels.GetPixel(10, 10));
@@ -93,21 +96,21 @@ public sealed class ImageSessionLibraryTests
         Assert.Equal((byte)(255 - g.Red), e.Red); // the edit was an invert
 
         // Read-only: the active session is the new one, and undo cannot reach the old one.
-        var status = await client.GetFromJsonAsync<JsonElement>(Status);
-        Assert.Equal(second.GetProperty("session_id").GetGuid(), status.GetProperty("session_id").GetGuid());
+        var status = await StatusAsync(client);
+        Assert.Equal(second.SessionId, status.SessionId);
         await (await client.PostAsync($"{Status}undo/", null)).AssertProblemAsync(HttpStatusCode.BadRequest, "Nothing to undo.");
-        await (await client.PostAsJsonAsync($"{Status}select/", new { version_id = versions[0].GetProperty("id").GetGuid() }))
+        await (await client.PostAsJsonAsync($"{Status}select/", new { version_id = versions[0].Id }))
             .AssertProblemAsync(HttpStatusCode.NotFound, "Image version not found.");
 
         // Another user finds nothing of it; a version of another session is not this session's.
         var (stranger, _) = await factory.CreateUserClientAsync();
-        Assert.Empty((await stranger.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
+        Assert.Empty(await LibraryAsync(stranger));
         await (await stranger.GetAsync($"{prefix}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
-        await (await stranger.GetAsync(versions[0].GetProperty("image_url").GetString()))
+        await (await stranger.GetAsync(versions[0].ImageUrl))
             .AssertProblemAsync(HttpStatusCode.NotFound, "Image version not found.");
-        await (await client.GetAsync($"{prefix}/versions/{second.GetProperty("version_id").GetGuid()}/image/"))
+        await (await client.GetAsync($"{prefix}/versions/{second.VersionId}/image/"))
             .AssertProblemAsync(HttpStatusCode.NotFound, "Image version not found.");
-        await (await client.GetAsync($"{Library}{second.GetProperty("session_id").GetGuid()}/"))
+        await (await client.GetAsync($"{Library}{second.SessionId}/"))
             .AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
     }
 
@@ -125,26 +128,25 @@ public sealed class ImageSessionLibraryTests
 
         var reopened = await client.PostAsync($"{Library}{oldId}/reopen/", null);
         Assert.Equal(HttpStatusCode.OK, reopened.StatusCode);
-        var status = await reopened.JsonAsync();
-        Assert.True(status.GetProperty("has_active_session").GetBoolean());
-        Assert.Equal(oldId, status.GetProperty("session_id").GetGuid());
-        Assert.Equal(edited.GetProperty("version_id").GetGuid(), status.GetProperty("version_id").GetGuid());
-        Assert.True(status.GetProperty("can_undo").GetBoolean());
-        Assert.Equal($"{Status}versions/{edited.GetProperty("version_id").GetGuid()}/image/", status.GetProperty("image_url").GetString());
+        var status = await reopened.ReadAsAsync<ImageSessionResponse>();
+        Assert.True(status.HasActiveSession);
+        Assert.Equal(oldId, status.SessionId);
+        Assert.Equal(edited.VersionId, status.VersionId);
+        Assert.True(status.CanUndo);
+        Assert.Equal($"{Status}versions/{edited.VersionId}/image/", status.ImageUrl);
         // Its idle time starts over.
-        Assert.InRange(status.GetProperty("expires_at").GetDateTime() - factory.Clock.GetUtcNow().UtcDateTime,
+        Assert.InRange(status.ExpiresAt!.Value - factory.Clock.GetUtcNow().UtcDateTime,
             TimeSpan.FromDays(6.9), TimeSpan.FromDays(7.1));
 
-        var entry = Assert.Single((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
-        Assert.Equal(second.GetProperty("session_id").GetGuid(), entry.GetProperty("id").GetGuid());
+        var entry = Assert.Single(await LibraryAsync(client));
+        Assert.Equal(second.SessionId, entry.Id);
 
         // Edits go on from where it stood, and undo walks its history.
         var next = await EditAsync(client, "rotate 90");
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
-        Assert.Equal(3, history.GetProperty("versions").GetArrayLength());
-        Assert.Equal(edited.GetProperty("version_id").GetGuid(),
-            history.GetProperty("versions")[2].GetProperty("parent_id").GetGuid());
-        Assert.Equal(next.GetProperty("version_id").GetGuid(), history.GetProperty("current_version_id").GetGuid());
+        var history = await client.GetAsAsync<ImageSessionHistoryResponse>($"{Status}history/");
+        Assert.Equal(3, history.Versions.Count);
+        Assert.Equal(edited.VersionId, history.Versions[2].ParentId);
+        Assert.Equal(next.VersionId, history.CurrentVersionId);
 
         // Reopening what is not in the library is a 404 (the active session, an unknown id).
         await (await client.PostAsync($"{Library}{oldId}/reopen/", null))
@@ -173,18 +175,18 @@ public sealed class ImageSessionLibraryTests
         provider.Gate = null;
         var edited = await edit;
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
-        var status = await client.GetFromJsonAsync<JsonElement>(Status);
-        Assert.Equal(second.GetProperty("session_id").GetGuid(), status.GetProperty("session_id").GetGuid());
-        Assert.Equal((await edited.JsonAsync()).GetProperty("version_id").GetGuid(), status.GetProperty("version_id").GetGuid());
-        var entry = Assert.Single((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
-        Assert.Equal(oldId, entry.GetProperty("id").GetGuid());
-        Assert.Equal(1, entry.GetProperty("version_count").GetInt32());
+        var status = await StatusAsync(client);
+        Assert.Equal(second.SessionId, status.SessionId);
+        Assert.Equal((await edited.ReadAsAsync<ImageSessionResponse>()).VersionId, status.VersionId);
+        var entry = Assert.Single(await LibraryAsync(client));
+        Assert.Equal(oldId, entry.Id);
+        Assert.Equal(1, entry.VersionCount);
 
         // Once the edit is done, the reopen goes through, and the edited session goes to the library whole.
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"{Library}{oldId}/reopen/", null)).StatusCode);
-        entry = Assert.Single((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
-        Assert.Equal(second.GetProperty("session_id").GetGuid(), entry.GetProperty("id").GetGuid());
-        Assert.Equal(2, entry.GetProperty("version_count").GetInt32());
+        entry = Assert.Single(await LibraryAsync(client));
+        Assert.Equal(second.SessionId, entry.Id);
+        Assert.Equal(2, entry.VersionCount);
     }
 
     [Fact]
@@ -212,23 +214,23 @@ public sealed class ImageSessionLibraryTests
         var (bob, _) = await factory.CreateUserClientAsync();
         var bobs = await GenerateAsync(bob, identityId);
         var shared = KeyOf(Convert.FromBase64String(generated.ImageBase64!));
-        Assert.Equal(shared, KeyOf(Convert.FromBase64String(bobs.GetProperty("image_base64").GetString()!)));
-        var aliceOnly = KeyOf(Convert.FromBase64String(edited.GetProperty("image_base64").GetString()!));
+        Assert.Equal(shared, KeyOf(Convert.FromBase64String(bobs.ImageBase64!)));
+        var aliceOnly = KeyOf(Convert.FromBase64String(edited.ImageBase64!));
         var oldId = generated.SessionId;
 
         await (await bob.DeleteAsync($"{Library}{oldId}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
-        await (await alice.DeleteAsync($"{Library}{(await alice.GetFromJsonAsync<JsonElement>(Status)).GetProperty("session_id").GetGuid()}/"))
+        await (await alice.DeleteAsync($"{Library}{(await StatusAsync(alice)).SessionId}/"))
             .AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found."); // the active one is not the library's
 
         Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync($"{Library}{oldId}/")).StatusCode);
-        Assert.Empty((await alice.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
+        Assert.Empty(await LibraryAsync(alice));
         await (await alice.DeleteAsync($"{Library}{oldId}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
 
         var store = factory.Services.GetRequiredService<IImageStore>();
         Assert.Null(await store.GetAsync(aliceOnly));
         Assert.NotNull(await store.GetAsync(shared));
-        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync(bobs.GetProperty("image_url").GetString())).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync((await alice.GetFromJsonAsync<JsonElement>(Status)).GetProperty("image_url").GetString())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync(bobs.ImageUrl)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync((await StatusAsync(alice)).ImageUrl)).StatusCode);
     }
 
     [Fact]
@@ -248,12 +250,12 @@ public sealed class ImageSessionLibraryTests
         // The library session was last used 5 days ago: 2 more days and it is gone; the active one stays.
         factory.Clock.Advance(TimeSpan.FromDays(2.1));
         client = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
-        Assert.Empty((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
-        await (await client.GetAsync($"{Library}{first.GetProperty("session_id").GetGuid()}/"))
+        Assert.Empty(await LibraryAsync(client));
+        await (await client.GetAsync($"{Library}{first.SessionId}/"))
             .AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
-        await (await client.PostAsync($"{Library}{first.GetProperty("session_id").GetGuid()}/reopen/", null))
+        await (await client.PostAsync($"{Library}{first.SessionId}/reopen/", null))
             .AssertProblemAsync(HttpStatusCode.NotFound, "Library session not found.");
-        Assert.True((await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("has_active_session").GetBoolean());
+        Assert.True((await StatusAsync(client)).HasActiveSession);
 
         await using var scope = factory.Services.CreateAsyncScope();
         Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<ExpiredSessionCleaner>().RunOnceAsync());
@@ -261,7 +263,7 @@ public sealed class ImageSessionLibraryTests
         Assert.Equal(1, await db.ImageGenerationSessions.CountAsync());
         Assert.Equal(1, await db.ImageVersions.CountAsync());
         var store = factory.Services.GetRequiredService<IImageStore>();
-        Assert.Null(await store.GetAsync(KeyOf(Convert.FromBase64String(edited.GetProperty("image_base64").GetString()!))));
+        Assert.Null(await store.GetAsync(KeyOf(Convert.FromBase64String(edited.ImageBase64!))));
     }
 
     [Fact]
@@ -274,11 +276,11 @@ public sealed class ImageSessionLibraryTests
         await GenerateAsync(client, other);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/")).StatusCode);
 
-        var entry = Assert.Single((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
-        Assert.True(entry.GetProperty("identity_deleted").GetBoolean());
-        Assert.Equal(JsonValueKind.Null, entry.GetProperty("identity_name").ValueKind);
-        Assert.Equal(JsonValueKind.Null, entry.GetProperty("identity_id").ValueKind);
-        var image = await client.GetByteArrayAsync(entry.GetProperty("image_url").GetString());
+        var entry = Assert.Single(await LibraryAsync(client));
+        Assert.True(entry.IdentityDeleted);
+        Assert.Null(entry.IdentityName);
+        Assert.Null(entry.IdentityId);
+        var image = await client.GetByteArrayAsync(entry.ImageUrl);
         Assert.Equal(generated.ImageBase64, Convert.ToBase64String(image));
     }
 
@@ -291,19 +293,18 @@ public sealed class ImageSessionLibraryTests
         var (userId, _) = await factory.CreateUserAsync();
         var prefix = $"/api/v1/admin/users/{userId}/image-session";
         var first = await (await admin.PostAsJsonAsync("/api/v1/admin/identities/generate-image/",
-            new { user_id = userId, identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).JsonAsync();
+            new { user_id = userId, identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).ReadAsAsync<ImageSessionResponse>();
         await admin.PostAsJsonAsync("/api/v1/admin/identities/generate-image/",
             new { user_id = userId, identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", additional_prompt = "again" });
 
-        var entry = Assert.Single((await admin.GetFromJsonAsync<JsonElement>($"{prefix}/library/")).EnumerateArray());
-        var sessionId = first.GetProperty("session_id").GetGuid();
-        Assert.Equal($"{prefix}/library/{sessionId}/versions/{first.GetProperty("version_id").GetGuid()}/image/",
-            entry.GetProperty("image_url").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(entry.GetProperty("image_url").GetString())).StatusCode);
-        var history = await admin.GetFromJsonAsync<JsonElement>($"{prefix}/library/{sessionId}/");
-        Assert.StartsWith($"{prefix}/library/", history.GetProperty("versions")[0].GetProperty("thumbnail_url").GetString());
-        var reopened = await (await admin.PostAsync($"{prefix}/library/{sessionId}/reopen/", null)).JsonAsync();
-        Assert.Equal(sessionId, reopened.GetProperty("session_id").GetGuid());
+        var entry = Assert.Single(await LibraryAsync(admin, $"{prefix}/library/"));
+        var sessionId = first.SessionId;
+        Assert.Equal($"{prefix}/library/{sessionId}/versions/{first.VersionId}/image/", entry.ImageUrl);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(entry.ImageUrl)).StatusCode);
+        var history = await admin.GetAsAsync<ImageSessionHistoryResponse>($"{prefix}/library/{sessionId}/");
+        Assert.StartsWith($"{prefix}/library/", history.Versions[0].ThumbnailUrl);
+        var reopened = await (await admin.PostAsync($"{prefix}/library/{sessionId}/reopen/", null)).ReadAsAsync<ImageSessionResponse>();
+        Assert.Equal(sessionId, reopened.SessionId);
         await (await admin.GetAsync($"/api/v1/admin/users/{Guid.NewGuid()}/image-session/library/"))
             .AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
     }
@@ -317,44 +318,43 @@ public sealed class ImageSessionLibraryTests
 
         var response = await client.PostAsync(Upload, UploadForm(identityId, photo));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var status = await response.JsonAsync();
-        Assert.True(status.GetProperty("has_active_session").GetBoolean());
-        Assert.NotEqual(generated.SessionId, status.GetProperty("session_id").GetGuid());
-        Assert.Equal(identityId, status.GetProperty("session_identity_id").GetGuid());
-        Assert.Equal(300, status.GetProperty("width").GetInt32());
-        Assert.Equal(200, status.GetProperty("height").GetInt32());
-        Assert.Equal("3:2", status.GetProperty("aspect_ratio").GetString());
-        Assert.Equal("upload", status.GetProperty("provider").GetString());
-        Assert.False(status.GetProperty("can_undo").GetBoolean());
-        Assert.False(status.TryGetProperty("image_base64", out _));
-        Assert.Equal(photo, await client.GetByteArrayAsync(status.GetProperty("image_url").GetString()));
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
-        var root = Assert.Single(history.GetProperty("versions").EnumerateArray());
-        Assert.Equal("upload", root.GetProperty("kind").GetString());
-        Assert.Equal(JsonValueKind.Null, root.GetProperty("parent_id").ValueKind);
+        var status = await response.ReadWithoutImageBase64Async();
+        Assert.True(status.HasActiveSession);
+        Assert.NotEqual(generated.SessionId, status.SessionId);
+        Assert.Equal(identityId, status.SessionIdentityId);
+        Assert.Equal(300, status.Width);
+        Assert.Equal(200, status.Height);
+        Assert.Equal("3:2", status.AspectRatio);
+        Assert.Equal("upload", status.Provider);
+        Assert.False(status.CanUndo);
+        Assert.Equal(photo, await client.GetByteArrayAsync(status.ImageUrl));
+        var history = await client.GetAsAsync<ImageSessionHistoryResponse>($"{Status}history/");
+        var root = Assert.Single(history.Versions);
+        Assert.Equal("upload", root.Kind);
+        Assert.Null(root.ParentId);
 
         // The generated session went to the library, as with Generate New.
-        var entry = Assert.Single((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
-        Assert.Equal(generated.SessionId, entry.GetProperty("id").GetGuid());
+        var entry = Assert.Single(await LibraryAsync(client));
+        Assert.Equal(generated.SessionId, entry.Id);
 
         // An edit goes on from the photo: inverted pixels, same size, and undo leads back to it.
         var edited = await EditAsync(client, "invert");
         using var before = TestImages.Decode(photo);
-        using var after = TestImages.Decode(edited.GetProperty("image_base64").GetString()!);
+        using var after = TestImages.Decode(edited.ImageBase64!);
         Assert.Equal((before.Width, before.Height), (after.Width, after.Height));
         var (b, a) = (before.GetPixel(10, 10), after.GetPixel(10, 10));
         Assert.Equal((255 - b.Red, 255 - b.Green, 255 - b.Blue), (a.Red, a.Green, a.Blue));
-        var undone = await (await client.PostAsync($"{Status}undo/", null)).JsonAsync();
-        Assert.Equal(root.GetProperty("id").GetGuid(), undone.GetProperty("version_id").GetGuid());
+        var undone = await (await client.PostAsync($"{Status}undo/", null)).ReadAsAsync<ImageSessionResponse>();
+        Assert.Equal(root.Id, undone.VersionId);
 
         // A JPEG and a WebP are taken too; the upload replaced the photo session in turn.
         foreach (var (bytes, type) in new[] { (TestImages.Jpeg(64, 64, SKColors.Teal), "image/jpeg"), (TestImages.Webp(90, 160, SKColors.Gold), "image/webp") })
         {
-            var again = await (await client.PostAsync(Upload, UploadForm(identityId, bytes, type, "me.img"))).JsonAsync();
-            Assert.Equal(type, again.GetProperty("mime_type").GetString());
+            var again = await (await client.PostAsync(Upload, UploadForm(identityId, bytes, type, "me.img"))).ReadAsAsync<ImageSessionResponse>();
+            Assert.Equal(type, again.MimeType);
         }
-        Assert.Equal(3, (await client.GetFromJsonAsync<JsonElement>(Library)).GetArrayLength());
-        Assert.Equal("9:16", (await client.GetFromJsonAsync<JsonElement>(Status)).GetProperty("aspect_ratio").GetString());
+        Assert.Equal(3, (await LibraryAsync(client)).Count);
+        Assert.Equal("9:16", (await StatusAsync(client)).AspectRatio);
     }
 
     [Fact]
@@ -385,9 +385,9 @@ public sealed class ImageSessionLibraryTests
             .AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "Send the request body as multipart/form-data.");
 
         Assert.Equal(before, await client.GetStringAsync(Status));
-        Assert.Empty((await client.GetFromJsonAsync<JsonElement>(Library)).EnumerateArray());
+        Assert.Empty(await LibraryAsync(client));
     }
 
     private static async Task<string> EmailOf(HttpClient client) =>
-        (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("email").GetString()!;
+        (await client.GetAsAsync<UserResponse>("/api/v1/auth/me")).Email;
 }

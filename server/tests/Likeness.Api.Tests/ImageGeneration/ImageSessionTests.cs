@@ -44,10 +44,10 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         Assert.Equal("black and white", grey.LastPrompt);
 
         // The status endpoint restores exactly this image after a reload: by URL, never as base64 (the raw JSON, on purpose).
-        var status = await client.GetFromJsonAsync<JsonElement>(Status);
-        Assert.Equal(grey.VersionId, status.GetProperty("version_id").GetGuid());
-        Assert.False(status.TryGetProperty("image_base64", out _));
-        var bytes = await client.GetByteArrayAsync(status.GetProperty("image_url").GetString());
+        var status = await (await client.GetAsync(Status)).ReadWithoutImageBase64Async();
+        Assert.NotNull(status.VersionId);
+        Assert.Equal(grey.VersionId, status.VersionId);
+        var bytes = await client.GetByteArrayAsync(status.ImageUrl);
         Assert.Equal(grey.ImageBase64, Convert.ToBase64String(bytes));
     }
 
@@ -70,11 +70,11 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         Assert.False(second.CanUndo);
         Assert.Equal("1:1", second.AspectRatio);
 
-        var history = await client.GetAsAsync<SessionHistory>("/api/v1/identities/image-session/history/");
+        var history = await client.GetAsAsync<ImageSessionHistoryResponse>("/api/v1/identities/image-session/history/");
         Assert.Single(history.Versions);
         // The old session's versions are no longer the session's; they are in the library, images and all.
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(edited.ImageUrl)).StatusCode);
-        var library = await client.GetAsAsync<List<LibraryItem>>("/api/v1/identities/image-session/library/");
+        var library = await client.GetAsAsync<List<LibrarySessionResponse>>("/api/v1/identities/image-session/library/");
         var old = Assert.Single(library);
         Assert.Equal(first.SessionId, old.Id);
         Assert.Equal(2, old.VersionCount);
@@ -90,11 +90,10 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" });
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "No active image session. Please generate an image first.");
 
-        var status = await client.GetFromJsonAsync<JsonElement>(Status);
-        Assert.False(status.GetProperty("has_active_session").GetBoolean());
-        Assert.Equal(JsonValueKind.Null, status.GetProperty("session_identity_id").ValueKind);
-        Assert.False(status.TryGetProperty("image_base64", out _));
-        Assert.Equal(JsonValueKind.Null, status.GetProperty("image_url").ValueKind);
+        var status = await (await client.GetAsync(Status)).ReadWithoutImageBase64Async();
+        Assert.False(status.HasActiveSession);
+        Assert.Null(status.SessionIdentityId);
+        Assert.Null(status.ImageUrl);
     }
 
     [Theory]

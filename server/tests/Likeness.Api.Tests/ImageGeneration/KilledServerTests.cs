@@ -22,11 +22,11 @@ public sealed class KilledServerTests
         await using var emulator = await GeminiEmulator.Start(new LocalImageProvider());
         await using var factory = new LikenessApiFactory();
         var (client, _) = await factory.CreateUserClientAsync();
-        var email = (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("email").GetString()!;
+        var email = (await client.GetAsAsync<UserResponse>("/api/v1/auth/me")).Email;
         using var admin = await factory.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync();
         var generated = await (await client.PostAsJsonAsync("/api/v1/identities/generate-image/",
-            new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).JsonAsync();
+            new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).ReadAsAsync<ImageSessionResponse>();
 
         // The second server: the real app in its own process, its engine (the Gemini emulator) slow to answer.
         emulator.Inject(GeminiFault.Slow(TimeSpan.FromMinutes(5)));
@@ -41,7 +41,7 @@ public sealed class KilledServerTests
         using var second = await server.SignInAsync(email, LikenessApiFactory.UserPassword);
         var started = await second.PostAsJobAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var jobId = (await started.JsonAsync()).GetProperty("id").GetGuid();
+        var jobId = (await started.ReadAsAsync<ImageJobResponse>()).Id;
         await Wait.UntilAsync(() => emulator.CallCount > 0, "the second server to call its engine", TimeSpan.FromSeconds(60), () => server.Output);
 
         server.Kill(); // SIGKILL: no shutdown, no lease release
@@ -51,17 +51,22 @@ public sealed class KilledServerTests
         factory.Clock.Advance(TimeSpan.FromSeconds(31)); // the killed server's lease has run out
         var edit = await client.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" });
         Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
-        var dead = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/{jobId}/");
-        Assert.Equal("failed", dead.GetProperty("status").GetString());
-        Assert.Equal(500, dead.GetProperty("error").GetProperty("status").GetInt32());
-        Assert.Equal(ServerStopped, dead.GetProperty("error").GetProperty("detail").GetString());
-        var events = await client.ReadEventsAsync(dead.GetProperty("events_url").GetString()!);
-        Assert.Equal(("failed", ServerStopped), (events[^1].Name, events[^1].Data.GetProperty("detail").GetString()));
+        var dead = await client.GetAsAsync<ImageJobResponse>($"{Session}/jobs/{jobId}/");
+        Assert.Equal(ImageJobStatus.Failed, dead.Status);
+        Assert.NotNull(dead.Error);
+        Assert.Equal(500, dead.Error.Status);
+        Assert.Equal(ServerStopped, dead.Error.Detail);
+        var events = await client.ReadEventsAsync(dead.EventsUrl);
+        Assert.Equal(("failed", ServerStopped), (events[^1].Name, events[^1].DataAs<ImageJobError>().Detail));
         // The killed job left the session as it was: the new edit's parent is the generated version.
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
-        Assert.Equal(2, history.GetProperty("versions").GetArrayLength());
-        Assert.Equal(generated.GetProperty("version_id").GetGuid(), history.GetProperty("versions")[1].GetProperty("parent_id").GetGuid());
+        var versions = await client.SessionVersionsAsync();
+        Assert.Equal(2, versions.Count);
+        Assert.NotNull(generated.VersionId);
+        Assert.Equal(generated.VersionId, versions[1].ParentId);
     }
+
+    /// <summary>The part of the login answer the second server's client needs.</summary>
+    private sealed record LoginAnswer(string AccessToken);
 
     /// <summary>The API as a separate OS process with the factory's database and data folder.</summary>
     private sealed class ChildServer : IDisposable
@@ -122,7 +127,7 @@ public sealed class KilledServerTests
             var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
             var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
             login.EnsureSuccessStatusCode();
-            var token = (await login.JsonAsync()).GetProperty("access_token").GetString();
+            var token = (await login.ReadAsAsync<LoginAnswer>()).AccessToken;
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             return client;
         }

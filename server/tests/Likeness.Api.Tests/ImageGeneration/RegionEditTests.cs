@@ -40,9 +40,9 @@ public sealed class RegionEditTests
         {
             edit_prompt = "black and white",
             mask_png_base64 = MaskPng(before.Width, before.Height, rect),
-        })).JsonAsync();
+        })).ReadAsAsync<ImageSessionResponse>();
 
-        using var after = TestImages.Decode(edited.GetProperty("image_base64").GetString()!);
+        using var after = TestImages.Decode(edited.ImageBase64!);
         Assert.Equal((before.Width, before.Height), (after.Width, after.Height));
         int changedInside = 0, outside = 0;
         for (var y = 0; y < after.Height; y++)
@@ -65,11 +65,10 @@ public sealed class RegionEditTests
         Assert.True(outside > 400_000, $"only {outside} pixels outside"); // of 589,824
 
         // The version keeps its mask; history links it, and the mask is the painted region.
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
-        var versions = history.GetProperty("versions").EnumerateArray().ToList();
-        Assert.Equal(JsonValueKind.Null, versions[0].GetProperty("mask_url").ValueKind);
-        var maskUrl = versions[1].GetProperty("mask_url").GetString()!;
-        Assert.Equal($"{Session}/versions/{edited.GetProperty("version_id").GetGuid()}/mask/", maskUrl);
+        var versions = await client.SessionVersionsAsync();
+        Assert.Null(versions[0].MaskUrl);
+        var maskUrl = versions[1].MaskUrl!;
+        Assert.Equal($"{Session}/versions/{edited.VersionId}/mask/", maskUrl);
         var mask = await client.GetAsync(maskUrl);
         Assert.Equal("image/png", mask.Content.Headers.ContentType?.MediaType);
         using var stored = SKBitmap.Decode(await mask.Content.ReadAsByteArrayAsync());
@@ -77,11 +76,11 @@ public sealed class RegionEditTests
         Assert.Equal(SKColors.White, stored.GetPixel(500, 350));
         Assert.Equal(SKColors.Black, stored.GetPixel(100, 100));
         Assert.Equal(HttpStatusCode.NotFound,
-            (await client.GetAsync($"{Session}/versions/{versions[0].GetProperty("id").GetGuid()}/mask/")).StatusCode);
+            (await client.GetAsync($"{Session}/versions/{versions[0].Id}/mask/")).StatusCode);
 
         // Undo goes back to the unmasked image, as for any edit.
-        var undone = await (await client.PostAsync($"{Session}/undo/", null)).JsonAsync();
-        Assert.Equal(generated.VersionId, undone.GetProperty("version_id").GetGuid());
+        var undone = await (await client.PostAsync($"{Session}/undo/", null)).ReadAsAsync<ImageSessionResponse>();
+        Assert.Equal(generated.VersionId, undone.VersionId);
     }
 
     public static TheoryData<string, string> BadMasks => new()
@@ -113,7 +112,7 @@ public sealed class RegionEditTests
             .AssertProblemAsync(HttpStatusCode.BadRequest, detail);
 
         Assert.Equal(before, await client.GetStringAsync($"{Session}/"));
-        Assert.Single((await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/")).EnumerateArray()); // the generate only
+        Assert.Single(await client.GetAsAsync<List<ImageJobResponse>>($"{Session}/jobs/")); // the generate only
     }
 
     [Fact]
@@ -128,15 +127,16 @@ public sealed class RegionEditTests
 
         var started = await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "edit", edit_prompt = "invert", mask_png_base64 = mask });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var job = await started.JsonAsync();
+        var job = await started.ReadAsAsync<ImageJobResponse>();
         var jobUrl = started.Headers.Location!.ToString();
-        if (job.GetProperty("status").GetString() is "queued" or "running")
-            job = await Wait.ForAsync(() => client.GetFromJsonAsync<JsonElement>(jobUrl),
-                j => j.GetProperty("status").GetString() is not ("queued" or "running"), "the region edit job to finish");
-        Assert.Equal("succeeded", job.GetProperty("status").GetString());
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
-        Assert.NotEqual(JsonValueKind.Null, history.GetProperty("versions")[1].GetProperty("mask_url").ValueKind);
-        Assert.NotEqual(generated.VersionId, history.GetProperty("current_version_id").GetGuid());
+        if (job.Status is ImageJobStatus.Queued or ImageJobStatus.Running)
+            job = await Wait.ForAsync(() => client.GetAsAsync<ImageJobResponse>(jobUrl),
+                j => j.Status is not (ImageJobStatus.Queued or ImageJobStatus.Running), "the region edit job to finish");
+        Assert.Equal(ImageJobStatus.Succeeded, job.Status);
+        var history = await client.GetAsAsync<ImageSessionHistoryResponse>($"{Session}/history/");
+        Assert.NotNull(history.Versions[1].MaskUrl);
+        Assert.NotNull(history.CurrentVersionId);
+        Assert.NotEqual(generated.VersionId, history.CurrentVersionId);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class SessionLifecycleTests
         provider.Failure = null;
         var after = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "rotate 90" })).ReadAsAsync<ImageSessionResponse>();
         Assert.Equal(edited.VersionId,
-            (await client.GetAsAsync<SessionHistory>($"{Status}history/")).Versions.Single(v => v.Id == after.VersionId).ParentId);
+            (await client.GetAsAsync<ImageSessionHistoryResponse>($"{Status}history/")).Versions.Single(v => v.Id == after.VersionId).ParentId);
         Assert.NotEqual(generated.VersionId, after.VersionId);
     }
 
@@ -82,11 +82,11 @@ public sealed class SessionLifecycleTests
         provider.Gate.SetResult();
         provider.Gate = null;
         var firstBody = await (await first).ReadAsAsync<ImageSessionResponse>();
-        Assert.Equal(generated.VersionId, (await client.GetAsAsync<SessionHistory>($"{Status}history/")).Versions[1].ParentId);
+        Assert.Equal(generated.VersionId, (await client.GetAsAsync<ImageSessionHistoryResponse>($"{Status}history/")).Versions[1].ParentId);
 
         // Once the first finished, the next edit builds on it.
         var second = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).ReadAsAsync<ImageSessionResponse>();
-        var history = await client.GetAsAsync<SessionHistory>($"{Status}history/");
+        var history = await client.GetAsAsync<ImageSessionHistoryResponse>($"{Status}history/");
         Assert.Equal(3, history.Versions.Count);
         Assert.Equal(firstBody.VersionId, history.Versions[2].ParentId);
         Assert.Equal(second.VersionId, history.CurrentVersionId);
@@ -114,7 +114,7 @@ public sealed class SessionLifecycleTests
         var ran = await Wait.ForAsync(requests.Single(r => !refused.Contains(r)), "the edit in the provider to answer");
         Assert.Equal(HttpStatusCode.OK, ran.StatusCode);
         Assert.Equal(calls + 1, provider.Calls);
-        var history = await client.GetAsAsync<SessionHistory>($"{Status}history/");
+        var history = await client.GetAsAsync<ImageSessionHistoryResponse>($"{Status}history/");
         Assert.Equal(2, history.Versions.Count);
         Assert.Equal(generated.VersionId, history.Versions[1].ParentId);
         Assert.Equal((await ran.ReadAsAsync<ImageSessionResponse>()).VersionId, history.CurrentVersionId);
@@ -215,7 +215,7 @@ public sealed class SessionLifecycleTests
         Assert.True((await edited.ReadAsAsync<ImageSessionResponse>()).ReferencesChanged);
 
         // Removing it again restores the hash the session started with.
-        var imageId = (await upload.ReadAsAsync<List<Created>>())[0].Id;
+        var imageId = (await upload.ReadAsAsync<List<ReferenceImageResponse>>())[0].Id;
         await admin.DeleteAsync($"/api/v1/admin/identities/{identityId}/reference-images/{imageId}/");
         Assert.False((await client.GetAsAsync<ImageSessionResponse>(Status)).ReferencesChanged);
 

@@ -38,8 +38,8 @@ public sealed class StoreRaceTests
         var (bob, _) = await factory.CreateUserClientAsync();
 
         // Alice's image; the offline engine makes the very same bytes for Bob's identical request.
-        var first = await (await alice.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).JsonAsync();
-        var shared = KeyOf(Convert.FromBase64String(first.GetProperty("image_base64").GetString()!));
+        var first = await (await alice.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).ReadAsAsync<ImageSessionResponse>();
+        var shared = KeyOf(Convert.FromBase64String(first.ImageBase64!));
 
         // Bob's generate has written the shared image and not yet committed its version.
         var gate = store().HoldAfterPut(shared);
@@ -51,13 +51,13 @@ public sealed class StoreRaceTests
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var library = "/api/v1/identities/image-session/library/";
         Assert.Equal(HttpStatusCode.NoContent,
-            (await alice.DeleteAsync($"{library}{first.GetProperty("session_id").GetGuid()}/")).StatusCode);
-        Assert.Empty((await alice.GetFromJsonAsync<JsonElement>(library)).EnumerateArray());
+            (await alice.DeleteAsync($"{library}{first.SessionId}/")).StatusCode);
+        Assert.Empty(await alice.GetAsAsync<List<LibrarySessionResponse>>(library));
         Assert.NotNull(await store().GetAsync(shared));
 
         gate.Release.SetResult();
-        var bobsImage = await (await bobs).JsonAsync();
-        var image = await bob.GetAsync(bobsImage.GetProperty("image_url").GetString());
+        var bobsImage = await (await bobs).ReadAsAsync<ImageSessionResponse>();
+        var image = await bob.GetAsync(bobsImage.ImageUrl);
         Assert.Equal(HttpStatusCode.OK, image.StatusCode);
         Assert.Equal(shared, KeyOf(await image.Content.ReadAsByteArrayAsync()));
         Assert.Equal(HttpStatusCode.OK, (await bob.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" })).StatusCode);
