@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Likeness.Api.Providers;
 using Likeness.Api.Providers.Gemini;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
@@ -73,7 +74,8 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
 
     private LikenessApiFactory App(params (string Key, string? Value)[] settings) => CreateApp(Emulator, settings);
 
-    private static async Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartSession(
+    /// <returns>The generate's answer, and its body as sent (for tests of what the wire carries).</returns>
+    private static async Task<(HttpClient Client, Guid IdentityId, ImageSessionResponse Generated, string GeneratedBody)> StartSession(
         LikenessApiFactory app, int references = 2, string? editMode = null)
     {
         var (client, _) = await app.CreateUserClientAsync();
@@ -81,7 +83,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         var identityId = await admin.CreateIdentityAsync(references);
         var response = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, aspect_ratio = "16:9", resolution = "1K", edit_mode = editMode });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (client, identityId, await response.JsonAsync());
+        return (client, identityId, await response.ReadAsAsync<ImageSessionResponse>(), await response.Content.ReadAsStringAsync());
     }
 
     private static string Sha(string base64) => Convert.ToHexString(SHA256.HashData(Convert.FromBase64String(base64)));
@@ -90,16 +92,16 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     public async Task Generate_then_edit_then_edit_goes_through_Gemini()
     {
         var app = SharedApp;
-        var (client, identityId, generated) = await StartSession(app, references: 3, editMode: "single"); // the plan's stateless edits
+        var (client, identityId, generated, _) = await StartSession(app, references: 3, editMode: "single"); // the plan's stateless edits
 
-        var first = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "warmer" })).JsonAsync();
-        var second = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "add a red border" })).JsonAsync();
+        var first = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "warmer" })).ReadAsAsync<ImageSessionResponse>();
+        var second = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "add a red border" })).ReadAsAsync<ImageSessionResponse>();
 
-        Assert.Equal("gemini", generated.GetProperty("provider").GetString());
-        Assert.True(generated.GetProperty("has_active_session").GetBoolean());
-        Assert.Equal(identityId, generated.GetProperty("session_identity_id").GetGuid());
-        Assert.Equal("gemini", second.GetProperty("provider").GetString());
-        Assert.True(second.GetProperty("can_undo").GetBoolean());
+        Assert.Equal("gemini", generated.Provider);
+        Assert.True(generated.HasActiveSession);
+        Assert.Equal(identityId, generated.SessionIdentityId);
+        Assert.Equal("gemini", second.Provider);
+        Assert.True(second.CanUndo);
 
         var calls = Emulator.Calls;
         Assert.Equal(3, calls.Count);
@@ -110,22 +112,21 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         Assert.StartsWith("An image of Ada.", calls[0].Parts[0].Text);
         Assert.Equal("text, image, image, image, image", calls[1].Shape);
         Assert.Equal("warmer", calls[1].Parts[0].Text);
-        Assert.Equal(Sha(generated.GetProperty("image_base64").GetString()!), calls[1].Parts[1].Sha256);
+        Assert.Equal(Sha(generated.ImageBase64!), calls[1].Parts[1].Sha256);
         Assert.Equal(calls[0].Images.Select(i => i.Sha256), calls[1].Images.Skip(1).Select(i => i.Sha256));
         Assert.Equal("add a red border", calls[2].Parts[0].Text);
-        Assert.Equal(Sha(first.GetProperty("image_base64").GetString()!), calls[2].Parts[1].Sha256);
-        Assert.Equal(calls[2].ResponseImage!.Sha256, Sha(second.GetProperty("image_base64").GetString()!));
+        Assert.Equal(Sha(first.ImageBase64!), calls[2].Parts[1].Sha256);
+        Assert.Equal(calls[2].ResponseImage!.Sha256, Sha(second.ImageBase64!));
         Assert.All(calls, c => Assert.Equal(("16:9", "1K"), (c.AspectRatio, c.ImageSize)));
 
         // The Local engine behind the emulator really applied each edit to the previous image.
-        Assert.NotEqual(Sha(generated.GetProperty("image_base64").GetString()!), Sha(first.GetProperty("image_base64").GetString()!));
-        using var bordered = TestImages.Decode(second.GetProperty("image_base64").GetString()!);
+        Assert.NotEqual(Sha(generated.ImageBase64!), Sha(first.ImageBase64!));
+        using var bordered = TestImages.Decode(second.ImageBase64!);
         var corner = bordered.GetPixel(2, 2);
         Assert.True(corner.Red > 150 && corner.Green < 100 && corner.Blue < 100, $"corner is {corner}, not red");
         Assert.Equal((1376, 768), (bordered.Width, bordered.Height)); // Gemini 3 Pro Image's 16:9 1K
 
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
-        Assert.Equal(["generate", "edit", "edit"], history.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("kind").GetString()));
+        Assert.Equal(["generate", "edit", "edit"], (await client.SessionVersionsAsync()).Select(v => v.Kind));
         Assert.Equal(3, SharedLogs.Split('\n').Count(l => l.Contains("usage: model gemini-3-pro-image,")));
     }
 
@@ -163,7 +164,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         string name, GeminiFault fault, int times, HttpStatusCode status, string detail)
     {
         var app = SharedApp;
-        var (client, identityId, _) = await StartSession(app);
+        var (client, identityId, _, _) = await StartSession(app);
         var before = await client.GetStringAsync(Status);
         var callsBefore = Emulator.CallCount;
 
@@ -188,7 +189,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     public async Task A_429_then_success_takes_two_attempts_and_succeeds()
     {
         var app = SharedApp;
-        var (client, _, _) = await StartSession(app);
+        var (client, _, _, _) = await StartSession(app);
         Emulator.Reset(); // count only the calls from here on
         Emulator.Inject(GeminiFault.TooManyRequests(1));
 
@@ -205,7 +206,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     {
         // Long enough for the set-up generate on a busy machine, short enough to keep the test quick.
         await using var app = App(("Gemini:TimeoutSeconds", "3"), ("Gemini:MaxAttempts", "2"));
-        var (client, _, _) = await StartSession(app);
+        var (client, _, _, _) = await StartSession(app);
         var before = await client.GetStringAsync(Status);
         Emulator.Reset(); // count only the calls from here on
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(30)), times: 2);
@@ -221,8 +222,8 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     public async Task A_client_that_goes_away_does_not_cancel_but_DELETE_cancels_the_Gemini_call()
     {
         var app = SharedApp;
-        var (client, _, _) = await StartSession(app);
-        var before = await client.GetFromJsonAsync<JsonElement>(Status);
+        var (client, _, _, _) = await StartSession(app);
+        var before = await client.GetAsAsync<ImageSessionResponse>(Status);
         Emulator.Reset(); // count only the calls from here on
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(30)));
         using var cts = new CancellationTokenSource();
@@ -234,75 +235,77 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
 
         // The job outlives the client that started it: Gemini is still working.
         var call = Assert.Single(Emulator.Calls);
-        var running = (await client.GetFromJsonAsync<JsonElement>($"{Status}jobs/?status=running")).EnumerateArray().ToList();
+        var running = await client.GetAsAsync<List<ImageJobResponse>>($"{Status}jobs/?status=running");
         var job = Assert.Single(running);
         Assert.False(call.ClientAborted);
 
         // DELETE cancels it: the HTTP call to Gemini is aborted, not retried, and the session is as it was.
-        var cancelled = await client.DeleteAsync(job.GetProperty("id").GetString() is { } id ? $"{Status}jobs/{id}/" : "");
+        var cancelled = await client.DeleteAsync($"{Status}jobs/{job.Id}/");
         Assert.Equal(HttpStatusCode.NoContent, cancelled.StatusCode);
         await Wait.UntilAsync(() => call.ClientAborted, "the emulator to see the app abort the call");
         Assert.Single(Emulator.Calls);
-        var after = await client.GetFromJsonAsync<JsonElement>(Status);
-        Assert.Equal(before.GetProperty("version_id").GetGuid(), after.GetProperty("version_id").GetGuid());
-        Assert.Equal(JsonValueKind.Null, after.GetProperty("running_job").ValueKind);
-        var ended = await client.GetFromJsonAsync<JsonElement>($"{Status}jobs/{job.GetProperty("id").GetString()}/");
-        Assert.Equal("cancelled", ended.GetProperty("status").GetString());
+        var after = await client.GetAsAsync<ImageSessionResponse>(Status);
+        Assert.NotNull(before.VersionId);
+        Assert.Equal(before.VersionId, after.VersionId);
+        Assert.Null(after.RunningJob);
+        var ended = await client.GetAsAsync<ImageJobResponse>($"{Status}jobs/{job.Id}/");
+        Assert.Equal(ImageJobStatus.Cancelled, ended.Status);
     }
 
-    private static async Task<JsonElement> StartJob(HttpClient client, string url, object body)
+    private static async Task<ImageJobResponse> StartJob(HttpClient client, string url, object body)
     {
         var response = await client.PostAsJobAsync(url, body);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return await response.JsonAsync();
+        return await response.ReadAsAsync<ImageJobResponse>();
     }
 
     [Fact]
     public async Task A_Gemini_job_streams_thoughts_and_previews_before_the_signed_final_image()
     {
-        var (client, _, _) = await StartSession(SharedApp);
+        var (client, _, _, _) = await StartSession(SharedApp);
         Emulator.Reset();
         var job = await StartJob(client, Edit, new { edit_prompt = "warmer" });
-        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        var events = await client.ReadEventsAsync(job.EventsUrl);
 
         var names = events.Select(e => e.Name).ToList();
         Assert.Equal("succeeded", names[^1]);
         Assert.Contains("thought", names);
-        var previews = events.Where(e => e.Name == "preview").ToList();
+        var previews = events.Where(e => e.Name == "preview").Select(e => e.DataAs<PreviewEvent>()).ToList();
         Assert.Equal(2, previews.Count);
         Assert.True(names.IndexOf("thought") < names.IndexOf("preview"));
-        Assert.Equal(["preparing", "sending", "thinking", "drawing", "storing"],
-            events.Where(e => e.Name == "stage").Select(e => e.Data.GetProperty("stage").GetString()));
-        Assert.False(string.IsNullOrWhiteSpace(events.First(e => e.Name == "thought").Data.GetProperty("text").GetString()));
+        Assert.Equal([ImageJobStage.Preparing, ImageJobStage.Sending, ImageJobStage.Thinking, ImageJobStage.Drawing, ImageJobStage.Storing],
+            events.Where(e => e.Name == "stage").Select(e => e.DataAs<StageEvent>().Stage));
+        Assert.False(string.IsNullOrWhiteSpace(events.First(e => e.Name == "thought").DataAs<ThoughtEvent>().Text));
 
         // Each interim image is served by its URL, and is not the result.
         foreach (var preview in previews)
         {
-            var bytes = await client.GetByteArrayAsync(preview.Data.GetProperty("image_url").GetString());
+            var bytes = await client.GetByteArrayAsync(preview.ImageUrl);
             using var image = SKBitmap.Decode(bytes);
-            Assert.Equal((preview.Data.GetProperty("width").GetInt32(), preview.Data.GetProperty("height").GetInt32()), (image.Width, image.Height));
+            Assert.Equal((preview.Width, preview.Height), (image.Width, image.Height));
         }
         // The result is the final, signed, non-thought image: Google's 16:9 1K size, the previews smaller.
-        var session = events[^1].Data.GetProperty("session");
-        Assert.Equal((1376, 768), (session.GetProperty("width").GetInt32(), session.GetProperty("height").GetInt32()));
-        Assert.All(previews, p => Assert.True(p.Data.GetProperty("width").GetInt32() < 1376));
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
-        Assert.Equal(events[^1].Data.GetProperty("version_id").GetGuid(), history.GetProperty("current_version_id").GetGuid());
+        var succeeded = events[^1].DataAs<SucceededEvent>();
+        Assert.Equal((1376, 768), (succeeded.Session.Width, succeeded.Session.Height));
+        Assert.All(previews, p => Assert.True(p.Width < 1376));
+        var history = await client.GetAsAsync<ImageSessionHistoryResponse>($"{Status}history/");
+        Assert.Equal(succeeded.VersionId, history.CurrentVersionId);
     }
 
     [Fact]
     public async Task A_Gemini_answer_with_only_thought_images_gives_the_last_one()
     {
-        var (client, _, generated) = await StartSession(SharedApp);
+        var (client, _, generated, _) = await StartSession(SharedApp);
         Emulator.Inject(GeminiFault.OnlyThoughtImages);
         var job = await StartJob(client, Edit, new { edit_prompt = "warmer" });
-        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        var events = await client.ReadEventsAsync(job.EventsUrl);
         Assert.Equal("succeeded", events[^1].Name);
-        var version = events[^1].Data.GetProperty("version_id").GetGuid();
-        Assert.NotEqual(generated.GetProperty("version_id").GetGuid(), version);
+        var succeeded = events[^1].DataAs<SucceededEvent>();
+        Assert.NotNull(generated.VersionId);
+        Assert.NotEqual(generated.VersionId, succeeded.VersionId);
         var last = events.Last(e => e.Name == "preview");
-        var lastPreview = await client.GetByteArrayAsync(last.Data.GetProperty("image_url").GetString());
-        var result = await client.GetByteArrayAsync(events[^1].Data.GetProperty("session").GetProperty("image_url").GetString());
+        var lastPreview = await client.GetByteArrayAsync(last.DataAs<PreviewEvent>().ImageUrl);
+        var result = await client.GetByteArrayAsync(succeeded.Session.ImageUrl);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(lastPreview)), Convert.ToHexString(SHA256.HashData(result)));
     }
 
@@ -340,8 +343,9 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     public async Task The_key_never_appears_in_logs_or_responses()
     {
         var app = SharedApp;
-        var (client, identityId, generated) = await StartSession(app);
-        var bodies = new List<string> { generated.GetRawText() };
+        var (client, _, _, generatedBody) = await StartSession(app);
+        var bodies = new List<string> { generatedBody };
+
         Emulator.Inject(GeminiFault.Status(400));
         Emulator.Inject(GeminiFault.Finish("IMAGE_SAFETY"));
         Emulator.Inject(GeminiFault.Status(503), times: 3);

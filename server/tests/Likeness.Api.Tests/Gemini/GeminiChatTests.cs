@@ -26,7 +26,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         Emulator.Reset();
     }
 
-    private static async Task<(HttpClient Client, Guid IdentityId, JsonElement Generated)> StartSession(
+    private static async Task<(HttpClient Client, Guid IdentityId, ImageSessionResponse Generated)> StartSession(
         LikenessApiFactory app, int references = 2, object? body = null)
     {
         var (client, _) = await app.CreateUserClientAsync();
@@ -35,18 +35,18 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         var response = await client.PostAsJsonAsync(Generate,
             body ?? new { identity_id = identityId, aspect_ratio = "16:9", resolution = "1K" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (client, identityId, await response.JsonAsync());
+        return (client, identityId, await response.ReadAsAsync<ImageSessionResponse>());
     }
 
-    private static async Task<JsonElement> EditOk(HttpClient client, string prompt)
+    private static async Task<ImageSessionResponse> EditOk(HttpClient client, string prompt)
     {
         var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = prompt });
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return await response.JsonAsync();
+        return await response.ReadAsAsync<ImageSessionResponse>();
     }
 
-    private static string Sha(JsonElement answer) =>
-        Convert.ToHexString(SHA256.HashData(Convert.FromBase64String(answer.GetProperty("image_base64").GetString()!)));
+    private static string Sha(ImageSessionResponse answer) =>
+        Convert.ToHexString(SHA256.HashData(Convert.FromBase64String(answer.ImageBase64!)));
 
     private static string Texts(ContentSummary content) =>
         string.Join(" | ", content.Parts.Where(p => p.Kind == "text" && !p.Thought).Select(p => p.Text));
@@ -55,8 +55,8 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     public async Task Chat_edits_send_the_whole_signed_conversation()
     {
         var (client, _, generated) = await StartSession(SharedApp);
-        Assert.Equal("chat", generated.GetProperty("edit_mode").GetString());
-        Assert.Equal("gemini-3-pro-image", generated.GetProperty("model").GetString());
+        Assert.Equal("chat", generated.EditMode);
+        Assert.Equal("gemini-3-pro-image", generated.Model);
 
         var first = await EditOk(client, "warmer");
         var second = await EditOk(client, "add a red border");
@@ -85,7 +85,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         // The turn the model edited is the latest one; the answer is what it made.
         Assert.Equal([EmulatorMode.Generate, EmulatorMode.Edit, EmulatorMode.Edit], calls.Select(c => c.Mode));
         Assert.Equal(calls[2].ResponseImage!.Sha256, Sha(second));
-        using var bordered = TestImages.Decode(second.GetProperty("image_base64").GetString()!);
+        using var bordered = TestImages.Decode(second.ImageBase64!);
         var corner = bordered.GetPixel(2, 2);
         Assert.True(corner.Red > 150 && corner.Green < 100 && corner.Blue < 100, $"corner is {corner}, not red");
     }
@@ -108,7 +108,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         Assert.DoesNotContain(call.Parts, p => p.Text == "add a red border"); // the undone turn is not sent
 
         // Selecting the root and editing sends only the generation turn.
-        var root = generated.GetProperty("version_id").GetGuid();
+        var root = generated.VersionId!.Value;
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"{Status}select/", new { version_id = root })).StatusCode);
         await EditOk(client, "sepia");
         Assert.Equal(["user", "model", "user"], Emulator.Calls[^1].Contents.Select(c => c.Role));
@@ -147,7 +147,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         await using (var scope = SharedApp.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<LikenessDbContext>();
-            var id = generated.GetProperty("version_id").GetGuid();
+            var id = generated.VersionId!.Value;
             await db.ImageVersions.Where(v => v.Id == id).ExecuteUpdateAsync(s => s.SetProperty(v => v.ModelAnswer, (string?)null));
         }
 
@@ -165,34 +165,34 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     {
         var (client, identityId, _) = await StartSession(SharedApp);
         var generated = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", edit_mode = "single" });
-        Assert.Equal("single", (await generated.JsonAsync()).GetProperty("edit_mode").GetString());
+        Assert.Equal("single", (await generated.ReadAsAsync<ImageSessionResponse>()).EditMode);
         await EditOk(client, "warmer");
         Assert.Equal(["user"], Emulator.Calls[^1].Contents.Select(c => c.Role));
-        var status = await client.GetFromJsonAsync<JsonElement>(Status);
-        Assert.Equal("single", status.GetProperty("edit_mode").GetString());
+        var status = await client.GetAsAsync<ImageSessionResponse>(Status);
+        Assert.Equal("single", status.EditMode);
     }
 
     [Fact]
     public async Task Image_options_list_the_enabled_models()
     {
         var (client, _) = await SharedApp.CreateUserClientAsync();
-        var options = await client.GetFromJsonAsync<JsonElement>("/api/v1/image-options");
+        var options = await client.GetAsAsync<ImageOptionsResponse>("/api/v1/image-options");
 
-        var models = options.GetProperty("models").EnumerateArray().ToList();
+        var models = options.Models;
         Assert.Equal(["gemini-3-pro-image", "gemini-3-pro-image-preview", "gemini-3.1-flash-image", "gemini-2.5-flash-image"],
-            models.Select(m => m.GetProperty("id").GetString()));
+            models.Select(m => m.Id));
         var pro = models[0];
-        Assert.Equal("gemini", pro.GetProperty("engine").GetString());
-        Assert.Equal("Gemini 3 Pro Image", pro.GetProperty("label").GetString());
-        Assert.True(pro.GetProperty("is_default").GetBoolean());
-        Assert.Equal(14, pro.GetProperty("max_input_images").GetInt32());
-        Assert.Equal(["1K", "2K", "4K"], pro.GetProperty("resolutions").EnumerateArray().Select(r => r.GetString()));
-        Assert.Equal(0.24m, pro.GetProperty("price_per_image_usd").GetProperty("4K").GetDecimal());
-        Assert.Contains("8:1", models[2].GetProperty("aspect_ratios").EnumerateArray().Select(r => r.GetString()));
-        Assert.Equal(["512", "1K", "2K", "4K"], models[2].GetProperty("resolutions").EnumerateArray().Select(r => r.GetString()));
-        Assert.Equal(3, models[3].GetProperty("max_input_images").GetInt32());
-        Assert.Equal(["chat", "single"], options.GetProperty("edit_modes").EnumerateArray().Select(m => m.GetString()));
-        Assert.Equal("chat", options.GetProperty("default_edit_mode").GetString());
+        Assert.Equal("gemini", pro.Engine);
+        Assert.Equal("Gemini 3 Pro Image", pro.Label);
+        Assert.True(pro.IsDefault);
+        Assert.Equal(14, pro.MaxInputImages);
+        Assert.Equal(["1K", "2K", "4K"], pro.Resolutions);
+        Assert.Equal(0.24m, pro.PricePerImageUsd!["4K"]);
+        Assert.Contains("8:1", models[2].AspectRatios);
+        Assert.Equal(["512", "1K", "2K", "4K"], models[2].Resolutions);
+        Assert.Equal(3, models[3].MaxInputImages);
+        Assert.Equal(["chat", "single"], options.EditModes);
+        Assert.Equal("chat", options.DefaultEditMode);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await SharedApp.CreateClient().GetAsync("/api/v1/image-options")).StatusCode);
     }
@@ -204,9 +204,8 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
             ("Gemini:EnabledModels:0", "gemini-3.1-flash-image"), ("Gemini:EnabledModels:1", "gemini-2.5-flash-image"),
             ("Gemini:DefaultModel", "gemini-3.1-flash-image"));
         var (client, _) = await app.CreateUserClientAsync();
-        var options = await client.GetFromJsonAsync<JsonElement>("/api/v1/image-options");
-        Assert.Equal(["gemini-3.1-flash-image:True", "gemini-2.5-flash-image:False"],
-            options.GetProperty("models").EnumerateArray().Select(m => $"{m.GetProperty("id").GetString()}:{m.GetProperty("is_default").GetBoolean()}"));
+        var options = await client.GetAsAsync<ImageOptionsResponse>("/api/v1/image-options");
+        Assert.Equal(["gemini-3.1-flash-image:True", "gemini-2.5-flash-image:False"], options.Models.Select(m => $"{m.Id}:{m.IsDefault}"));
 
         using var admin = await app.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync();
@@ -245,15 +244,14 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         var response = await client.PostAsJsonAsync(Generate,
             new { identity_id = identityId, model = "gemini-3.1-flash-image", resolution = "512", aspect_ratio = "1:8" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var generated = await response.JsonAsync();
+        var generated = await response.ReadAsAsync<ImageSessionResponse>();
         var edited = await EditOk(client, "warmer");
 
-        Assert.Equal("gemini-3.1-flash-image", generated.GetProperty("model").GetString());
-        Assert.Equal((192, 1536), (edited.GetProperty("width").GetInt32(), edited.GetProperty("height").GetInt32()));
+        Assert.Equal("gemini-3.1-flash-image", generated.Model);
+        Assert.Equal((192, 1536), (edited.Width, edited.Height));
         Assert.All(Emulator.Calls, c => Assert.Equal(("/v1beta/models/gemini-3.1-flash-image:streamGenerateContent", "512", "1:8"),
             (c.Path, c.ImageSize, c.AspectRatio)));
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
-        Assert.All(history.GetProperty("versions").EnumerateArray(), v => Assert.Equal("gemini-3.1-flash-image", v.GetProperty("model").GetString()));
+        Assert.All(await client.SessionVersionsAsync(), v => Assert.Equal("gemini-3.1-flash-image", v.Model));
     }
 
     [Fact]
@@ -266,7 +264,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         var response = await client25.PostAsJsonAsync(Generate,
             new { identity_id = identityId, model = "gemini-2.5-flash-image", aspect_ratio = "16:9" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("1K", (await response.JsonAsync()).GetProperty("resolution").GetString());
+        Assert.Equal("1K", (await response.ReadAsAsync<ImageSessionResponse>()).Resolution);
         await EditOk(client25, "warmer");
         await EditOk(client25, "add a red border");
 
@@ -284,14 +282,14 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     public async Task Left_out_references_are_a_notice_event()
     {
         var (client, _, _) = await StartSession(SharedApp, references: 14);
-        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "warmer" })).JsonAsync();
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "warmer" })).ReadAsAsync<ImageJobResponse>();
 
-        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        var events = await client.ReadEventsAsync(job.EventsUrl);
 
         Assert.Equal("succeeded", events[^1].Name);
         var notice = Assert.Single(events, e => e.Name == "notice");
         Assert.Equal("Gemini 3 Pro Image takes at most 14 input images, so reference image 14 was left out of this request.",
-            notice.Data.GetProperty("message").GetString());
+            notice.DataAs<NoticeEvent>().Message);
         Assert.Equal(14, Emulator.Calls[^1].Images.Count());
     }
 
@@ -347,26 +345,27 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         var (client, _, generated) = await StartSession(SharedApp);
         await EditOk(client, "warmer");
 
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
-        var versions = history.GetProperty("versions").EnumerateArray().ToList();
+        var versions = await client.SessionVersionsAsync();
         decimal total = 0;
         foreach (var (version, call) in versions.Zip(Emulator.Calls))
         {
-            Assert.Equal("gemini-3-pro-image", version.GetProperty("model").GetString());
-            var usage = version.GetProperty("usage");
-            var prompt = usage.GetProperty("prompt_tokens").GetInt32();
+            Assert.Equal("gemini-3-pro-image", version.Model);
+            var usage = version.Usage;
+            Assert.NotNull(usage);
+            var prompt = usage.PromptTokens;
             Assert.Equal(call.Parts.Where(p => p.Kind == "text").Sum(p => Math.Max(1, p.Bytes / 4)) + 560 * call.Images.Count(), prompt);
-            Assert.Equal(1132, usage.GetProperty("output_tokens").GetInt32()); // 1120 for the 1K image, 12 of text
-            Assert.Equal(180, usage.GetProperty("thoughts_tokens").GetInt32());
-            Assert.Equal(prompt + 1132 + 180, usage.GetProperty("total_tokens").GetInt32());
-            var cost = version.GetProperty("estimated_cost_usd").GetDecimal();
+            Assert.Equal(1132, usage.OutputTokens); // 1120 for the 1K image, 12 of text
+            Assert.Equal(180, usage.ThoughtsTokens);
+            Assert.Equal(prompt + 1132 + 180, usage.TotalTokens);
+            var cost = version.EstimatedCostUsd;
+            Assert.NotNull(cost);
             Assert.Equal(Math.Round(0.134m + prompt * 2m / 1_000_000m, 6), cost); // one 1K image, input at $2 per million
-            total += cost;
+            total += cost.Value;
         }
-        var status = await client.GetFromJsonAsync<JsonElement>(Status);
-        Assert.Equal(total, status.GetProperty("estimated_cost_usd").GetDecimal());
-        Assert.Equal("gemini-3-pro-image", status.GetProperty("model").GetString());
-        Assert.Equal(versions[0].GetProperty("id").GetGuid(), generated.GetProperty("version_id").GetGuid());
+        var status = await client.GetAsAsync<ImageSessionResponse>(Status);
+        Assert.Equal(total, status.EstimatedCostUsd);
+        Assert.Equal("gemini-3-pro-image", status.Model);
+        Assert.Equal(versions[0].Id, generated.VersionId);
     }
 
     [Fact]
@@ -384,15 +383,16 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         Assert.Equal(calls, Emulator.CallCount);
 
         using var admin = await app.CreateAdminClientAsync();
-        var usage = await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/usage/?days=30");
-        var day = Assert.Single(usage.GetProperty("days").EnumerateArray());
-        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd"), day.GetProperty("date").GetString());
-        Assert.Equal(2, day.GetProperty("images").GetInt32());
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Status}history/");
-        var versions = history.GetProperty("versions").EnumerateArray().ToList();
-        Assert.Equal(versions.Sum(v => v.GetProperty("estimated_cost_usd").GetDecimal()), day.GetProperty("estimated_cost_usd").GetDecimal());
-        Assert.Equal(versions.Sum(v => v.GetProperty("usage").GetProperty("total_tokens").GetInt64()), day.GetProperty("total_tokens").GetInt64());
-        Assert.EndsWith("@test.local", day.GetProperty("email").GetString());
+        var usage = await admin.GetAsAsync<UsageResponse>("/api/v1/admin/usage/?days=30");
+        var day = Assert.Single(usage.Days);
+        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd"), day.Date);
+        Assert.Equal(2, day.Images);
+        var versions = await client.SessionVersionsAsync();
+        Assert.All(versions, v => Assert.NotNull(v.EstimatedCostUsd));
+        Assert.Equal(versions.Sum(v => v.EstimatedCostUsd), day.EstimatedCostUsd);
+        Assert.Equal(versions.Sum(v => (long)v.Usage!.TotalTokens), day.TotalTokens);
+        Assert.EndsWith("@test.local", day.Email);
+
 
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/admin/usage/")).StatusCode);
         await (await admin.GetAsync("/api/v1/admin/usage/?days=0")).AssertProblemAsync(HttpStatusCode.BadRequest, "days must be a whole number from 1 to 366.");

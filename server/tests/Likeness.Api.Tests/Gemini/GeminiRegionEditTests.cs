@@ -29,7 +29,7 @@ public sealed class GeminiRegionEditTests : GeminiTestBase
             edit_prompt = "black and white",
             mask_png_base64 = RegionEditTests.MaskPng(before.Width, before.Height, rect),
         });
-        var edited = await response.JsonAsync();
+        var edited = await response.ReadAsAsync<ImageSessionResponse>();
 
         // One stateless turn (even in chat mode): the prompt, the previous image in its own bytes, the overlay, the references.
         var call = Assert.Single(Emulator.Calls);
@@ -42,8 +42,8 @@ public sealed class GeminiRegionEditTests : GeminiTestBase
         Assert.Equal(2 + 2, images.Count); // and the identity's two references
 
         // The emulator turned the whole picture grey; the stored version is grey only inside the region.
-        using var after = TestImages.Decode(edited.GetProperty("image_base64").GetString()!);
-        Assert.NotEqual(call.ResponseImage!.Sha256, Sha(Convert.FromBase64String(edited.GetProperty("image_base64").GetString()!)));
+        using var after = TestImages.Decode(edited.ImageBase64!);
+        Assert.NotEqual(call.ResponseImage!.Sha256, Sha(Convert.FromBase64String(edited.ImageBase64!)));
         for (var y = 0; y < after.Height; y++)
             for (var x = 0; x < after.Width; x++)
                 if (rect.Contains(x, y))

@@ -43,8 +43,8 @@ public sealed class GeminiVariantTests : GeminiTestBase
             (await Task.WhenAll(versions.Select(async v => Sha(await client.GetByteArrayAsync(v.ImageUrl!))))).Order());
         // Each one is a model call, with its own cost.
         Assert.All(versions, v => Assert.True(v.EstimatedCostUsd > 0));
-        var status = await client.GetFromJsonAsync<JsonElement>($"{Session}/");
-        Assert.Equal(versions.Sum(v => v.EstimatedCostUsd), status.GetProperty("estimated_cost_usd").GetDecimal());
+        var status = await client.GetAsAsync<ImageSessionResponse>($"{Session}/");
+        Assert.Equal(versions.Sum(v => v.EstimatedCostUsd), status.EstimatedCostUsd);
     }
 
     [Fact]
@@ -71,24 +71,24 @@ public sealed class GeminiVariantTests : GeminiTestBase
         Emulator.Reset();
         Emulator.Inject(GeminiFault.PromptBlocked());
 
-        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "make it warmer", variants = 3 })).JsonAsync();
-        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "make it warmer", variants = 3 })).ReadAsAsync<ImageJobResponse>();
+        var events = await client.ReadEventsAsync(job.EventsUrl);
 
         Assert.Equal(3, Emulator.Calls.Count);
-        var variantEvents = events.Where(e => e.Name == "variant").Select(e => e.Data).ToList();
-        Assert.Equal([0, 1, 2], variantEvents.Select(v => v.GetProperty("index").GetInt32()).Order());
-        var failed = Assert.Single(variantEvents, v => v.GetProperty("error").ValueKind != JsonValueKind.Null);
-        Assert.Equal(422, failed.GetProperty("error").GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrWhiteSpace(failed.GetProperty("error").GetProperty("detail").GetString()));
+        var variantEvents = events.Where(e => e.Name == "variant").Select(e => e.DataAs<VariantEvent>()).ToList();
+        Assert.Equal([0, 1, 2], variantEvents.Select(v => v.Index).Order());
+        var failed = Assert.Single(variantEvents, v => v.Error is not null);
+        Assert.Equal(422, failed.Error!.Status);
+        Assert.False(string.IsNullOrWhiteSpace(failed.Error.Detail));
         Assert.Equal("succeeded", events[^1].Name);
-        Assert.Equal(2, events[^1].Data.GetProperty("version_ids").GetArrayLength());
+        var succeeded = events[^1].DataAs<SucceededEvent>();
+        Assert.Equal(2, succeeded.VersionIds.Count);
         var versions = await client.SessionVersionsAsync();
         Assert.Equal(3, versions.Count);
         Assert.All(versions.Skip(1), v => Assert.Equal(generated.VersionId, v.ParentId));
         // The current one is the first variant that was made.
-        var made = variantEvents.Where(v => v.GetProperty("error").ValueKind == JsonValueKind.Null)
-            .OrderBy(v => v.GetProperty("index").GetInt32()).First();
-        Assert.Equal(made.GetProperty("version_id").GetGuid(), events[^1].Data.GetProperty("version_id").GetGuid());
+        var made = variantEvents.Where(v => v.Error is null).OrderBy(v => v.Index).First();
+        Assert.Equal(made.VersionId, succeeded.VersionId);
     }
 
     [Fact]
@@ -123,14 +123,15 @@ public sealed class GeminiVariantTests : GeminiTestBase
         (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).EnsureSuccessStatusCode();
         Emulator.Reset();
 
-        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "warmer", variants = 3 })).JsonAsync();
-        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "warmer", variants = 3 })).ReadAsAsync<ImageJobResponse>();
+        var events = await client.ReadEventsAsync(job.EventsUrl);
 
         Assert.Equal("succeeded", events[^1].Name);
         Assert.Equal(3, Emulator.Calls.Count);
         var notice = Assert.Single(events, e => e.Name == "notice");
         Assert.Equal("Gemini 3 Pro Image takes at most 14 input images, so reference image 14 was left out of this request.",
-            notice.Data.GetProperty("message").GetString());
+            notice.DataAs<NoticeEvent>().Message);
+
         // Thoughts and drafts of one call, not three interleaved.
         var oneCallsThoughts = events.Count(e => e.Name == "thought");
         Assert.InRange(oneCallsThoughts, 1, Emulator.Calls[0].ChunksSent);

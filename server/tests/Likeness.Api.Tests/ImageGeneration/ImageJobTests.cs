@@ -33,39 +33,41 @@ public sealed class ImageJobTests
         var response = await client.PostAsJobAsync(Edit, new { edit_prompt = "rotate 90" });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("respond-async", response.Headers.GetValues("Preference-Applied").Single());
-        var job = await response.JsonAsync();
-        var jobId = job.GetProperty("id").GetGuid();
+        var job = await response.ReadAsAsync<ImageJobResponse>();
+        var jobId = job.Id;
         Assert.Equal($"{Session}/jobs/{jobId}/", response.Headers.Location?.OriginalString);
-        Assert.Equal("edit", job.GetProperty("kind").GetString());
-        Assert.Contains(job.GetProperty("status").GetString(), new[] { "queued", "running" });
-        Assert.Equal($"{Session}/jobs/{jobId}/events/", job.GetProperty("events_url").GetString());
-        Assert.Equal(JsonValueKind.Null, job.GetProperty("error").ValueKind);
+        Assert.Equal(ImageJobKind.Edit, job.Kind);
+        Assert.Contains(job.Status, new[] { ImageJobStatus.Queued, ImageJobStatus.Running });
+        Assert.Equal($"{Session}/jobs/{jobId}/events/", job.EventsUrl);
+        Assert.Null(job.Error);
 
-        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        var events = await client.ReadEventsAsync(job.EventsUrl);
         Assert.Equal(["stage", "stage", "stage", "stage", "succeeded"], events.Select(e => e.Name));
-        Assert.Equal(["preparing", "sending", "drawing", "storing"], events.Take(4).Select(e => e.Data.GetProperty("stage").GetString()));
+        Assert.Equal([ImageJobStage.Preparing, ImageJobStage.Sending, ImageJobStage.Drawing, ImageJobStage.Storing],
+            events.Take(4).Select(e => e.DataAs<StageEvent>().Stage));
         var ids = events.Select(e => long.Parse(e.Id)).ToList();
         Assert.Equal(ids.Order(), ids);
         Assert.Equal(ids.Count, ids.Distinct().Count());
 
-        var succeeded = events[^1].Data;
-        var versionId = succeeded.GetProperty("version_id").GetGuid();
-        var session = succeeded.GetProperty("session");
-        Assert.Equal(versionId, session.GetProperty("version_id").GetGuid());
-        Assert.False(session.TryGetProperty("image_base64", out _));
-        Assert.Equal((1024, 1024), (session.GetProperty("width").GetInt32(), session.GetProperty("height").GetInt32()));
-        Assert.Equal(JsonValueKind.Null, session.GetProperty("running_job").ValueKind);
+        var succeeded = events[^1].DataAs<SucceededEvent>();
+        var versionId = succeeded.VersionId;
+        var session = succeeded.Session;
+        Assert.Equal(versionId, session.VersionId);
+        // The wire shape: the event's session has no image_base64 at all (a record cannot tell absent from null).
+        Assert.False(events[^1].Data.GetProperty("session").TryGetProperty("image_base64", out _));
+        Assert.Equal((1024, 1024), (session.Width, session.Height));
+        Assert.Null(session.RunningJob);
 
-        var finished = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/{jobId}/");
-        Assert.Equal("succeeded", finished.GetProperty("status").GetString());
-        Assert.Equal(versionId, finished.GetProperty("version_id").GetGuid());
-        Assert.NotEqual(JsonValueKind.Null, finished.GetProperty("finished_at").ValueKind);
+        var finished = await client.GetAsAsync<ImageJobResponse>($"{Session}/jobs/{jobId}/");
+        Assert.Equal(ImageJobStatus.Succeeded, finished.Status);
+        Assert.Equal(versionId, finished.VersionId);
+        Assert.NotNull(finished.FinishedAt);
         var history = await client.GetAsAsync<ImageSessionHistoryResponse>($"{Session}/history/");
         Assert.Equal(generated.VersionId, history.Versions[1].ParentId);
         Assert.Equal(versionId, history.CurrentVersionId);
 
         // The image travels by URL, once: it carries its content hash as ETag and revalidates with a 304.
-        var image = await client.GetAsync(session.GetProperty("image_url").GetString());
+        var image = await client.GetAsync(session.ImageUrl);
         Assert.Equal(HttpStatusCode.OK, image.StatusCode);
         var cache = image.Headers.CacheControl!;
         Assert.True(cache.Private);
@@ -75,7 +77,7 @@ public sealed class ImageJobTests
         var etag = image.Headers.ETag!;
         using (var decoded = TestImages.Decode(Convert.ToBase64String(await image.Content.ReadAsByteArrayAsync())))
             Assert.Equal((1024, 1024), (decoded.Width, decoded.Height));
-        using var revalidate = new HttpRequestMessage(HttpMethod.Get, session.GetProperty("image_url").GetString());
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, session.ImageUrl);
         revalidate.Headers.IfNoneMatch.Add(etag);
         var notModified = await client.SendAsync(revalidate);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
@@ -84,11 +86,11 @@ public sealed class ImageJobTests
         // A generate job too, through the owner's jobs route.
         var generate = await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "generate", identity_id = identityId, resolution = "1K" });
         Assert.Equal(HttpStatusCode.Accepted, generate.StatusCode);
-        var generateEvents = await client.ReadEventsAsync((await generate.JsonAsync()).GetProperty("events_url").GetString()!);
+        var generateEvents = await client.ReadEventsAsync((await generate.ReadAsAsync<ImageJobResponse>()).EventsUrl);
         Assert.Equal("succeeded", generateEvents[^1].Name);
-        var jobs = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/");
-        Assert.Equal(["generate", "edit", "generate"], jobs.EnumerateArray().Select(j => j.GetProperty("kind").GetString()));
-        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/?status=running")).EnumerateArray());
+        var jobs = await client.GetAsAsync<List<ImageJobResponse>>($"{Session}/jobs/");
+        Assert.Equal([ImageJobKind.Generate, ImageJobKind.Edit, ImageJobKind.Generate], jobs.Select(j => j.Kind));
+        Assert.Empty(await client.GetAsAsync<List<ImageJobResponse>>($"{Session}/jobs/?status=running"));
         await (await client.GetAsync($"{Session}/jobs/?status=sleeping"))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "status must be one of queued, running, succeeded, failed, cancelled.");
     }
@@ -98,8 +100,8 @@ public sealed class ImageJobTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, _, _) = await StartAsync(factory);
-        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "invert" })).JsonAsync();
-        var url = job.GetProperty("events_url").GetString()!;
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "invert" })).ReadAsAsync<ImageJobResponse>();
+        var url = job.EventsUrl;
         var all = await client.ReadEventsAsync(url);
 
         // After the job ended: the same events again, in the same order with the same ids.
@@ -124,25 +126,22 @@ public sealed class ImageJobTests
         // A refusal: the Local engine does not know the instruction (422).
         var waited = await client.PostAsJsonAsync(Edit, new { edit_prompt = "make the jacket red" });
         var refusal = await waited.AssertProblemContainsAsync(HttpStatusCode.UnprocessableEntity, "make the jacket red");
-        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "make the jacket red" })).JsonAsync();
-        var failed = (await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!))[^1];
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "make the jacket red" })).ReadAsAsync<ImageJobResponse>();
+        var failed = (await client.ReadEventsAsync(job.EventsUrl))[^1];
         Assert.Equal("failed", failed.Name);
-        Assert.Equal(422, failed.Data.GetProperty("status").GetInt32());
-        Assert.Equal(refusal, failed.Data.GetProperty("detail").GetString());
-        var ended = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/{job.GetProperty("id").GetGuid()}/");
-        Assert.Equal("failed", ended.GetProperty("status").GetString());
-        Assert.Equal(422, ended.GetProperty("error").GetProperty("status").GetInt32());
-        Assert.Equal(refusal, ended.GetProperty("error").GetProperty("detail").GetString());
+        Assert.Equal(new ImageJobError(422, refusal), failed.DataAs<ImageJobError>());
+        var ended = await client.GetAsAsync<ImageJobResponse>($"{Session}/jobs/{job.Id}/");
+        Assert.Equal(ImageJobStatus.Failed, ended.Status);
+        Assert.Equal(new ImageJobError(422, refusal), ended.Error);
 
         // An outage: the engine fails (the plan's 500), in both forms.
         provider.Failure = new ImageProviderFailedException("the engine is down");
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" }))
             .AssertProblemAsync(HttpStatusCode.InternalServerError, "Image generation failed. Please try again.");
-        job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "invert" })).JsonAsync();
-        failed = (await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!))[^1];
+        job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "invert" })).ReadAsAsync<ImageJobResponse>();
+        failed = (await client.ReadEventsAsync(job.EventsUrl))[^1];
         Assert.Equal("failed", failed.Name);
-        Assert.Equal(500, failed.Data.GetProperty("status").GetInt32());
-        Assert.Equal("Image generation failed. Please try again.", failed.Data.GetProperty("detail").GetString());
+        Assert.Equal(new ImageJobError(500, "Image generation failed. Please try again."), failed.DataAs<ImageJobError>());
 
         // None of it changed the session.
         Assert.Equal(before, await client.GetStringAsync($"{Session}/"));
@@ -163,7 +162,7 @@ public sealed class ImageJobTests
             "Reference images are required for image generation.");
         await (await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "paint" }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "kind must be generate or edit.");
-        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/")).EnumerateArray());
+        Assert.Empty(await client.GetAsAsync<List<ImageJobResponse>>($"{Session}/jobs/"));
     }
 
     [Fact]
@@ -179,17 +178,16 @@ public sealed class ImageJobTests
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => edit);
 
-        var running = Assert.Single((await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/?status=running")).EnumerateArray());
-        var status = await client.GetFromJsonAsync<JsonElement>($"{Session}/");
-        Assert.Equal(running.GetProperty("id").GetGuid(), status.GetProperty("running_job").GetProperty("id").GetGuid());
+        var running = Assert.Single(await client.GetAsAsync<List<ImageJobResponse>>($"{Session}/jobs/?status=running"));
+        var status = await client.GetAsAsync<ImageSessionResponse>($"{Session}/");
+        Assert.Equal(running.Id, status.RunningJob?.Id);
         provider.Gate.SetResult();
-        var events = await client.ReadEventsAsync(running.GetProperty("events_url").GetString()!);
+        var events = await client.ReadEventsAsync(running.EventsUrl);
         Assert.Equal("succeeded", events[^1].Name);
-        var after = await client.GetFromJsonAsync<JsonElement>($"{Session}/");
-        Assert.Equal(generated.VersionId,
-            (await client.GetFromJsonAsync<JsonElement>($"{Session}/history/")).GetProperty("versions")[1].GetProperty("parent_id").GetGuid());
-        Assert.Equal((1024, 1024), (after.GetProperty("width").GetInt32(), after.GetProperty("height").GetInt32()));
-        Assert.Equal(events[^1].Data.GetProperty("version_id").GetGuid(), after.GetProperty("version_id").GetGuid());
+        var after = await client.GetAsAsync<ImageSessionResponse>($"{Session}/");
+        Assert.Equal(generated.VersionId, (await client.SessionVersionsAsync())[1].ParentId);
+        Assert.Equal((1024, 1024), (after.Width, after.Height));
+        Assert.Equal(events[^1].DataAs<SucceededEvent>().VersionId, after.VersionId);
     }
 
     [Fact]
@@ -197,21 +195,21 @@ public sealed class ImageJobTests
     {
         await using var factory = WithScriptedProvider(out var provider);
         var (client, _, _) = await StartAsync(factory);
-        var before = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
+        var before = await client.GetStringAsync($"{Session}/history/");
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = provider.Calls;
-        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
-        var jobUrl = $"{Session}/jobs/{job.GetProperty("id").GetGuid()}/";
-        var events = client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "rotate 90" })).ReadAsAsync<ImageJobResponse>();
+        var jobUrl = $"{Session}/jobs/{job.Id}/";
+        var events = client.ReadEventsAsync(job.EventsUrl);
         await WaitForCalls(provider, calls + 1);
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync(jobUrl)).StatusCode);
         var seen = await events;
         Assert.Equal("cancelled", seen[^1].Name);
-        Assert.Equal("cancelled", (await client.GetFromJsonAsync<JsonElement>(jobUrl)).GetProperty("status").GetString());
+        Assert.Equal(ImageJobStatus.Cancelled, (await client.GetAsAsync<ImageJobResponse>(jobUrl)).Status);
         // The engine finishing afterwards changes nothing.
         provider.Gate.SetResult();
-        Assert.Equal(before.ToString(), (await client.GetFromJsonAsync<JsonElement>($"{Session}/history/")).ToString());
+        Assert.Equal(before, await client.GetStringAsync($"{Session}/history/"));
         await (await client.DeleteAsync(jobUrl)).AssertProblemAsync(HttpStatusCode.Conflict, "This image job has already finished.");
         await (await client.DeleteAsync($"{Session}/jobs/{Guid.NewGuid()}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Image job not found.");
 
@@ -240,7 +238,7 @@ public sealed class ImageJobTests
         provider.Gate.SetResult();
         Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
         Assert.Equal(calls + 1, provider.Calls);
-        Assert.Equal(2, (await client.GetFromJsonAsync<JsonElement>($"{Session}/history/")).GetProperty("versions").GetArrayLength());
+        Assert.Equal(2, (await client.SessionVersionsAsync()).Count);
     }
 
     [Fact]
@@ -250,22 +248,22 @@ public sealed class ImageJobTests
         var (client, _, _) = await StartAsync(first);
         await using var second = LikenessApiFactory.SharingDataWith(first);
         using var admin = await second.CreateAdminClientAsync();
-        var userId = (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("id").GetGuid();
+        var userId = (await Me(client)).Id;
 
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
-        var adminEvents = $"/api/v1/admin/users/{userId}/image-session/jobs/{job.GetProperty("id").GetGuid()}/events/";
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "rotate 90" })).ReadAsAsync<ImageJobResponse>();
+        var adminEvents = $"/api/v1/admin/users/{userId}/image-session/jobs/{job.Id}/events/";
         var followed = admin.ReadEventsAsync(adminEvents);
         await WaitForCalls(provider, 2);
         provider.Gate.SetResult();
 
         var events = await followed;
         Assert.Equal("succeeded", events[^1].Name);
-        Assert.Equal("preparing", events[0].Data.GetProperty("stage").GetString());
+        Assert.Equal(ImageJobStage.Preparing, events[0].DataAs<StageEvent>().Stage);
         // The admin's copy of the session carries the admin's URLs.
-        Assert.StartsWith($"/api/v1/admin/users/{userId}/image-session/versions/",
-            events[^1].Data.GetProperty("session").GetProperty("image_url").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(events[^1].Data.GetProperty("session").GetProperty("image_url").GetString())).StatusCode);
+        var session = events[^1].DataAs<SucceededEvent>().Session;
+        Assert.StartsWith($"/api/v1/admin/users/{userId}/image-session/versions/", session.ImageUrl);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(session.ImageUrl)).StatusCode);
     }
 
     [Fact]
@@ -276,32 +274,31 @@ public sealed class ImageJobTests
         await using var second = LikenessApiFactory.SharingDataWith(first);
 
         provider.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "rotate 90" })).JsonAsync();
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "rotate 90" })).ReadAsAsync<ImageJobResponse>();
         await WaitForCalls(provider, 2);
         // The first server shuts down (gracefully) while its job is inside the engine.
         await first.Services.GetRequiredService<ImageJobRunner>().StopAsync(CancellationToken.None);
 
-        var secondClient = await second.CreateSignedInClientAsync(await EmailOf(client), LikenessApiFactory.UserPassword);
-        var ended = await secondClient.GetFromJsonAsync<JsonElement>($"{Session}/jobs/{job.GetProperty("id").GetGuid()}/");
-        Assert.Equal("failed", ended.GetProperty("status").GetString());
-        Assert.Equal(500, ended.GetProperty("error").GetProperty("status").GetInt32());
-        Assert.Equal(ServerStopped, ended.GetProperty("error").GetProperty("detail").GetString());
-        var failed = (await secondClient.ReadEventsAsync(job.GetProperty("events_url").GetString()!))[^1];
-        Assert.Equal(("failed", ServerStopped), (failed.Name, failed.Data.GetProperty("detail").GetString()));
+        var secondClient = await second.CreateSignedInClientAsync((await Me(client)).Email, LikenessApiFactory.UserPassword);
+        var ended = await secondClient.GetAsAsync<ImageJobResponse>($"{Session}/jobs/{job.Id}/");
+        Assert.Equal(ImageJobStatus.Failed, ended.Status);
+        Assert.Equal(500, ended.Error?.Status);
+        Assert.Equal(ServerStopped, ended.Error?.Detail);
+        var failed = (await secondClient.ReadEventsAsync(job.EventsUrl))[^1];
+        Assert.Equal(("failed", ServerStopped), (failed.Name, failed.DataAs<ImageJobError>().Detail));
         var status = await secondClient.GetAsAsync<ImageSessionResponse>($"{Session}/");
         Assert.Equal(generated.VersionId, status.VersionId);
         Assert.Equal(HttpStatusCode.OK, (await secondClient.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).StatusCode);
     }
 
-    private static async Task<string> EmailOf(HttpClient client) =>
-        (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("email").GetString()!;
+    private static Task<UserResponse> Me(HttpClient client) => client.GetAsAsync<UserResponse>("/api/v1/auth/me");
 
     [Fact]
     public async Task A_job_that_ends_before_its_request_waits_for_it_still_answers_with_its_image()
     {
         await using var factory = new LikenessApiFactory();
         var (client, _, _) = await StartAsync(factory);
-        var userId = (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("id").GetGuid();
+        var userId = (await Me(client)).Id;
         await using var scope = factory.Services.CreateAsyncScope();
         var jobs = scope.ServiceProvider.GetRequiredService<ImageJobs>();
         var runner = scope.ServiceProvider.GetRequiredService<ImageJobRunner>();
@@ -323,7 +320,7 @@ public sealed class ImageJobTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, _, generated) = await StartAsync(factory);
-        var userId = (await client.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("id").GetGuid();
+        var userId = (await Me(client)).Id;
         // A process died holding a job and the session: its rows are there, nobody renews them.
         var jobId = Guid.NewGuid();
         var token = Guid.NewGuid();
@@ -346,9 +343,9 @@ public sealed class ImageJobTests
 
         factory.Clock.Advance(TimeSpan.FromSeconds(61)); // the lease ran out
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).StatusCode);
-        var dead = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/{jobId}/");
-        Assert.Equal("failed", dead.GetProperty("status").GetString());
-        Assert.Equal(ServerStopped, dead.GetProperty("error").GetProperty("detail").GetString());
+        var dead = await client.GetAsAsync<ImageJobResponse>($"{Session}/jobs/{jobId}/");
+        Assert.Equal(ImageJobStatus.Failed, dead.Status);
+        Assert.Equal(ServerStopped, dead.Error?.Detail);
     }
 
     [Fact]
@@ -363,7 +360,8 @@ public sealed class ImageJobTests
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" })).StatusCode); // 2
         var job = await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "edit", edit_prompt = "invert" }); // 3
         Assert.Equal(HttpStatusCode.Accepted, job.StatusCode);
-        await client.ReadEventsAsync((await job.JsonAsync()).GetProperty("events_url").GetString()!);
+        await client.ReadEventsAsync((await job.ReadAsAsync<ImageJobResponse>()).EventsUrl);
+
 
         var refused = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);

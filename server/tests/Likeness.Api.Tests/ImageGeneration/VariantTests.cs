@@ -62,23 +62,25 @@ public sealed class VariantTests
 
         var response = await client.PostAsJobAsync(Edit, new { edit_prompt = "make it brighter", variants = 3 });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var job = await response.JsonAsync();
-        Assert.Equal(3, job.GetProperty("variants").GetInt32());
-        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        var job = await response.ReadAsAsync<ImageJobResponse>();
+        Assert.Equal(3, job.Variants);
+        var events = await client.ReadEventsAsync(job.EventsUrl);
 
-        var variants = events.Where(e => e.Name == "variant").Select(e => e.Data).OrderBy(d => d.GetProperty("index").GetInt32()).ToList();
-        Assert.Equal([0, 1, 2], variants.Select(v => v.GetProperty("index").GetInt32()));
+        var variantEvents = events.Where(e => e.Name == "variant").ToList();
+        AssertCarriesEveryVariantField(variantEvents);
+        var variants = variantEvents.Select(e => e.DataAs<VariantEvent>()).OrderBy(v => v.Index).ToList();
+        Assert.Equal([0, 1, 2], variants.Select(v => v.Index));
         Assert.All(variants, v =>
         {
-            Assert.Equal(3, v.GetProperty("variants").GetInt32());
-            Assert.Equal(JsonValueKind.Null, v.GetProperty("error").ValueKind);
-            Assert.Equal(1024, v.GetProperty("width").GetInt32());
+            Assert.Equal(3, v.Variants);
+            Assert.Null(v.Error);
+            Assert.Equal(1024, v.Width);
         });
-        var succeeded = Assert.Single(events, e => e.Name == "succeeded").Data;
+        var succeeded = Assert.Single(events, e => e.Name == "succeeded").DataAs<SucceededEvent>();
         Assert.True(events.FindIndex(e => e.Name == "succeeded") > events.FindLastIndex(e => e.Name == "variant"));
-        var variantIds = variants.Select(v => v.GetProperty("version_id").GetGuid()).ToList();
-        Assert.Equal(variantIds, succeeded.GetProperty("version_ids").EnumerateArray().Select(i => i.GetGuid()));
-        Assert.Equal(variantIds[0], succeeded.GetProperty("version_id").GetGuid());
+        var variantIds = variants.Select(v => v.VersionId!.Value).ToList();
+        Assert.Equal(variantIds, succeeded.VersionIds);
+        Assert.Equal(variantIds[0], succeeded.VersionId);
 
         // Each variant's image URL (served from the job) is the image its version keeps.
         var versions = await client.SessionVersionsAsync();
@@ -89,7 +91,7 @@ public sealed class VariantTests
         Assert.Equal([false, true, false, false], versions.Select(v => v.IsCurrent));
         for (var i = 0; i < 3; i++)
             Assert.Equal(await ShaOfAsync(client, siblings[i].ImageUrl!),
-                await ShaOfAsync(client, variants[i].GetProperty("image_url").GetString()!));
+                await ShaOfAsync(client, variants[i].ImageUrl!));
 
         // "Brighter" at three strengths: variant 2 (1.5×) is brighter than the first (1×), which is brighter than variant 1 (0.6×).
         var brightness = new List<double>();
@@ -107,20 +109,20 @@ public sealed class VariantTests
         await using var factory = new LikenessApiFactory();
         var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
         var parentId = generated.VersionId;
-        var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "add a red border", variants = 3 })).JsonAsync();
+        var edited = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "add a red border", variants = 3 })).ReadAsAsync<ImageSessionResponse>();
         var siblings = (await client.SessionVersionsAsync()).Skip(1).Select(v => v.Id).ToList();
-        Assert.Equal(siblings[0], edited.GetProperty("version_id").GetGuid());
+        Assert.Equal(siblings[0], edited.VersionId);
 
-        var picked = await (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = siblings[1] })).JsonAsync();
-        Assert.Equal(siblings[1], picked.GetProperty("version_id").GetGuid());
-        var undone = await (await client.PostAsync($"{Session}/undo/", null)).JsonAsync();
-        Assert.Equal(parentId, undone.GetProperty("version_id").GetGuid());
-        var redone = await (await client.PostAsync($"{Session}/redo/", null)).JsonAsync();
-        Assert.Equal(siblings[1], redone.GetProperty("version_id").GetGuid());
+        var picked = await (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = siblings[1] })).ReadAsAsync<ImageSessionResponse>();
+        Assert.Equal(siblings[1], picked.VersionId);
+        var undone = await (await client.PostAsync($"{Session}/undo/", null)).ReadAsAsync<ImageSessionResponse>();
+        Assert.Equal(parentId, undone.VersionId);
+        var redone = await (await client.PostAsync($"{Session}/redo/", null)).ReadAsAsync<ImageSessionResponse>();
+        Assert.Equal(siblings[1], redone.VersionId);
 
         // The next edit goes on from the pick.
-        var next = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "make it darker" })).JsonAsync();
-        var last = (await client.SessionVersionsAsync()).Single(v => v.Id == next.GetProperty("version_id").GetGuid());
+        var next = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "make it darker" })).ReadAsAsync<ImageSessionResponse>();
+        var last = (await client.SessionVersionsAsync()).Single(v => v.Id == next.VersionId);
         Assert.Equal(siblings[1], last.ParentId);
     }
 
@@ -143,8 +145,8 @@ public sealed class VariantTests
             var problem = await response.JsonAsync();
             Assert.Equal("variants must be between 1 and 4.", problem.GetProperty("errors").GetProperty("variants")[0].GetString());
         }
-        var jobs = await client.GetFromJsonAsync<JsonElement>($"{Session}/jobs/");
-        Assert.Equal(1, jobs.GetArrayLength()); // only the generate that started the session
+        var jobs = await client.GetAsAsync<List<ImageJobResponse>>($"{Session}/jobs/");
+        Assert.Single(jobs); // only the generate that started the session
         Assert.Single(await client.SessionVersionsAsync());
     }
 
@@ -159,22 +161,24 @@ public sealed class VariantTests
         });
         var (client, _, generated) = await factory.StartSessionAsync(aspectRatio: "1:1");
 
-        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "make it warmer", variants = 3 })).JsonAsync();
-        var events = await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!);
+        var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "make it warmer", variants = 3 })).ReadAsAsync<ImageJobResponse>();
+        var events = await client.ReadEventsAsync(job.EventsUrl);
 
-        var failed = Assert.Single(events, e => e.Name == "variant" && e.Data.GetProperty("error").ValueKind != JsonValueKind.Null).Data;
-        Assert.Equal(1, failed.GetProperty("index").GetInt32());
-        Assert.Equal(422, failed.GetProperty("error").GetProperty("status").GetInt32());
-        Assert.Equal(FailingVariantProvider.Refusal, failed.GetProperty("error").GetProperty("detail").GetString());
-        Assert.Equal(JsonValueKind.Null, failed.GetProperty("version_id").ValueKind);
-        Assert.Equal(JsonValueKind.Null, failed.GetProperty("image_url").ValueKind);
-        var succeeded = Assert.Single(events, e => e.Name == "succeeded").Data;
-        Assert.Equal(2, succeeded.GetProperty("version_ids").GetArrayLength());
+        var variantEvents = events.Where(e => e.Name == "variant").ToList();
+        AssertCarriesEveryVariantField(variantEvents); // a failed one too: its nulls are there
+        var failed = Assert.Single(variantEvents.Select(e => e.DataAs<VariantEvent>()), v => v.Error is not null);
+        Assert.Equal(1, failed.Index);
+        Assert.Equal(422, failed.Error!.Status);
+        Assert.Equal(FailingVariantProvider.Refusal, failed.Error.Detail);
+        Assert.Null(failed.VersionId);
+        Assert.Null(failed.ImageUrl);
+        var succeeded = Assert.Single(events, e => e.Name == "succeeded").DataAs<SucceededEvent>();
+        Assert.Equal(2, succeeded.VersionIds.Count);
         var versions = await client.SessionVersionsAsync();
         Assert.Equal(3, versions.Count);
         Assert.All(versions.Skip(1), v => Assert.Equal(generated.VersionId, v.ParentId));
-        var jobNow = await client.GetFromJsonAsync<JsonElement>(job.GetProperty("events_url").GetString()!.Replace("events/", ""));
-        Assert.Equal("succeeded", jobNow.GetProperty("status").GetString());
+        var jobNow = await client.GetAsAsync<ImageJobResponse>(job.EventsUrl.Replace("events/", ""));
+        Assert.Equal(ImageJobStatus.Succeeded, jobNow.Status);
     }
 
     [Fact]
@@ -232,7 +236,15 @@ public sealed class VariantTests
                 }
     }
 
+    /// <summary>The wire shape docs/API.md gives: a variant event carries every field, nulls included (a record cannot tell absent from null).</summary>
+    private static void AssertCarriesEveryVariantField(List<ServerSentEvents.Event> variantEvents)
+    {
+        Assert.NotEmpty(variantEvents);
+        Assert.All(variantEvents, e => Assert.All(VariantEvent.Fields, name => Assert.True(e.Data.TryGetProperty(name, out _), $"variant event {e.Id} has no {name}: {e.Data}")));
+    }
+
     private static double MeanLuma(SKBitmap image)
+
     {
         double sum = 0;
         var count = 0;

@@ -19,22 +19,20 @@ public sealed class LocalEngineApiTests(LikenessApiFactory factory) : IClassFixt
         return client;
     }
 
-    private static Guid VersionOf(JsonElement body) => body.GetProperty("version_id").GetGuid();
-
     [Fact]
     public async Task The_vocabulary_is_served_from_the_parsers_own_list_to_any_signed_in_user()
     {
         var (client, _) = await factory.CreateUserClientAsync();
-        var body = await client.GetFromJsonAsync<JsonElement>("/api/v1/local-engine/instructions/");
-        var instructions = body.GetProperty("instructions").EnumerateArray().ToList();
+        var body = await client.GetAsAsync<LocalEngineInstructionsResponse>("/api/v1/local-engine/instructions/");
+        var instructions = body.Instructions;
         Assert.Equal(LocalEditInstructions.Vocabulary.Count, instructions.Count);
         for (var i = 0; i < instructions.Count; i++)
         {
-            Assert.Equal(LocalEditInstructions.Vocabulary[i].Name, instructions[i].GetProperty("name").GetString());
-            Assert.Equal(LocalEditInstructions.Vocabulary[i].Description, instructions[i].GetProperty("description").GetString());
-            Assert.Equal(LocalEditInstructions.Vocabulary[i].Examples, instructions[i].GetProperty("examples").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(LocalEditInstructions.Vocabulary[i].Name, instructions[i].Name);
+            Assert.Equal(LocalEditInstructions.Vocabulary[i].Description, instructions[i].Description);
+            Assert.Equal(LocalEditInstructions.Vocabulary[i].Examples, instructions[i].Examples);
         }
-        Assert.Contains("undo that", body.GetProperty("version_commands").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("undo that", body.VersionCommands);
 
         using var anonymous = factory.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/local-engine/instructions/")).StatusCode);
@@ -57,26 +55,24 @@ public sealed class LocalEngineApiTests(LikenessApiFactory factory) : IClassFixt
     public async Task Undo_and_redo_typed_as_an_edit_move_the_version(string undo, string redo)
     {
         var client = await StartAsync();
-        var root = VersionOf(await client.GetFromJsonAsync<JsonElement>($"{Session}/"));
+        var root = (await client.GetAsAsync<ImageSessionResponse>($"{Session}/")).VersionId!.Value;
         var edit = await client.PostAsJsonAsync(Edit, new { edit_prompt = "invert" });
-        Assert.True(edit.IsSuccessStatusCode, await edit.Content.ReadAsStringAsync());
-        var edited = await edit.JsonAsync();
+        var edited = await edit.ReadAsAsync<ImageSessionResponse>();
 
         var undone = await client.PostAsJsonAsync(Edit, new { edit_prompt = undo });
         Assert.Equal(HttpStatusCode.OK, undone.StatusCode);
-        var undoneBody = await undone.JsonAsync();
-        Assert.Equal(root, VersionOf(undoneBody));
-        Assert.True(undoneBody.GetProperty("can_redo").GetBoolean());
-        Assert.Equal(Convert.ToBase64String(await client.GetByteArrayAsync(undoneBody.GetProperty("image_url").GetString())),
-            undoneBody.GetProperty("image_base64").GetString());
+        var undoneBody = await undone.ReadAsAsync<ImageSessionResponse>();
+        Assert.Equal(root, undoneBody.VersionId);
+        Assert.True(undoneBody.CanRedo);
+        Assert.Equal(Convert.ToBase64String(await client.GetByteArrayAsync(undoneBody.ImageUrl)), undoneBody.ImageBase64);
 
         // The jobs route answers the move at once too (nothing to wait for).
         var redone = await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "edit", edit_prompt = redo });
         Assert.True(redone.StatusCode == HttpStatusCode.OK, await redone.Content.ReadAsStringAsync());
-        Assert.Equal(VersionOf(edited), VersionOf(await redone.JsonAsync()));
+        Assert.Equal(edited.VersionId, (await redone.ReadAsAsync<ImageSessionResponse>()).VersionId);
 
-        var history = await client.GetFromJsonAsync<JsonElement>($"{Session}/history/");
-        Assert.Equal(2, history.GetProperty("versions").GetArrayLength()); // no version was drawn for the words
+        Assert.Equal(2, (await client.SessionVersionsAsync()).Count); // no version was drawn for the words
+
         await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "redo" }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "Nothing to redo.");
     }
