@@ -13,24 +13,25 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
         var response = await admin.PostAsJsonAsync(Identities, new { name = "  Grace Hopper  ", description = "Rear admiral" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.JsonAsync();
-        var id = body.GetProperty("id").GetGuid();
+        var body = await response.ReadAsAsync<IdentityResponse>();
+        var id = body.Id;
         Assert.NotEqual(Guid.Empty, id);
         Assert.Equal($"/api/v1/admin/identities/{id}/", response.Headers.Location?.OriginalString);
-        Assert.Equal("Grace Hopper", body.GetProperty("name").GetString());
-        Assert.Equal("Rear admiral", body.GetProperty("description").GetString());
-        Assert.Equal(JsonValueKind.Array, body.GetProperty("reference_images").ValueKind);
-        Assert.Equal(0, body.GetProperty("reference_images").GetArrayLength());
-        var created = body.GetProperty("created_at").GetDateTime();
-        Assert.Equal(created, body.GetProperty("updated_at").GetDateTime());
-        Assert.True(Math.Abs((factory.Clock.GetUtcNow().UtcDateTime - created).TotalMinutes) < 5);
-        foreach (var property in body.EnumerateObject())
+        Assert.Equal("Grace Hopper", body.Name);
+        Assert.Equal("Rear admiral", body.Description);
+        Assert.Empty(body.ReferenceImages);
+        Assert.Equal(body.CreatedAt, body.UpdatedAt);
+        Assert.True(Math.Abs((factory.Clock.GetUtcNow().UtcDateTime - body.CreatedAt).TotalMinutes) < 5);
+        // The wire names themselves: raw JSON, since a typed read cannot see them.
+        var wire = await response.JsonAsync();
+        Assert.Equal(JsonValueKind.Array, wire.GetProperty("reference_images").ValueKind);
+        foreach (var property in wire.EnumerateObject())
             Assert.Equal(property.Name.ToLowerInvariant(), property.Name);
 
         // The Location answers with the same identity.
         var read = await admin.GetAsync(response.Headers.Location);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-        Assert.Equal(id, (await read.JsonAsync()).GetProperty("id").GetGuid());
+        Assert.Equal(id, (await read.ReadAsAsync<IdentityResponse>()).Id);
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
         var response = await admin.PostAsJsonAsync(Identities, new { name = "No description" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal("", (await response.JsonAsync()).GetProperty("description").GetString());
+        Assert.Equal("", (await response.ReadAsAsync<IdentityResponse>()).Description);
     }
 
     [Theory]
@@ -104,7 +105,7 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
         var response = await admin.PostAsJsonAsync(Identities, new { name = "Lines", description = "first line\nsecond\tline" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal("first line\nsecond\tline", (await response.JsonAsync()).GetProperty("description").GetString());
+        Assert.Equal("first line\nsecond\tline", (await response.ReadAsAsync<IdentityResponse>()).Description);
     }
 
     [Fact]
@@ -118,14 +119,14 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
         var response = await admin.GetAsync(Identities);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var list = (await response.JsonAsync()).EnumerateArray().ToList();
-        var ids = list.Select(i => i.GetProperty("id").GetGuid()).ToList();
+        var list = await response.ReadAsAsync<List<IdentityResponse>>();
+        var ids = list.Select(i => i.Id).ToList();
         Assert.Contains(first, ids);
         Assert.True(ids.IndexOf(second) < ids.IndexOf(first), "The newer identity must come first.");
-        var newer = list.Single(i => i.GetProperty("id").GetGuid() == second);
-        Assert.Equal("Newer", newer.GetProperty("name").GetString());
-        Assert.Equal(1, newer.GetProperty("reference_images").GetArrayLength());
-        var dates = list.Select(i => i.GetProperty("created_at").GetDateTime()).ToList();
+        var newer = list.Single(i => i.Id == second);
+        Assert.Equal("Newer", newer.Name);
+        Assert.Single(newer.ReferenceImages);
+        var dates = list.Select(i => i.CreatedAt).ToList();
         Assert.Equal(dates.OrderByDescending(d => d), dates);
     }
 
@@ -140,9 +141,9 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
         var response = await user.GetAsync("/api/v1/identities/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var identity = (await response.JsonAsync()).EnumerateArray().Single(i => i.GetProperty("id").GetGuid() == id);
-        Assert.Equal("Visible to users", identity.GetProperty("name").GetString());
-        Assert.Equal(1, identity.GetProperty("reference_images").GetArrayLength());
+        var identity = (await response.ReadAsAsync<List<IdentityResponse>>()).Single(i => i.Id == id);
+        Assert.Equal("Visible to users", identity.Name);
+        Assert.Single(identity.ReferenceImages);
     }
 
     [Fact]
@@ -154,13 +155,12 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
         var response = await admin.GetAsync($"{Identities}{id}/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.JsonAsync();
-        Assert.Equal(id, body.GetProperty("id").GetGuid());
-        Assert.Equal("Ada", body.GetProperty("name").GetString());
-        Assert.Equal("A test identity", body.GetProperty("description").GetString());
-        var images = body.GetProperty("reference_images").EnumerateArray().ToList();
-        Assert.Equal([0, 1], images.Select(i => i.GetProperty("order").GetInt32()));
-        Assert.All(images, i => Assert.Equal(id, i.GetProperty("identity_id").GetGuid()));
+        var body = await response.ReadAsAsync<IdentityResponse>();
+        Assert.Equal(id, body.Id);
+        Assert.Equal("Ada", body.Name);
+        Assert.Equal("A test identity", body.Description);
+        Assert.Equal([0, 1], body.ReferenceImages.Select(i => i.Order));
+        Assert.All(body.ReferenceImages, i => Assert.Equal(id, i.IdentityId));
     }
 
     [Fact]
@@ -178,28 +178,28 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
     {
         using var admin = await factory.CreateAdminClientAsync();
         var id = await admin.CreateIdentityAsync(referenceCount: 1, name: "Before");
-        var created = (await (await admin.GetAsync($"{Identities}{id}/")).JsonAsync()).GetProperty("created_at").GetDateTime();
+        var created = (await admin.GetAsAsync<IdentityResponse>($"{Identities}{id}/")).CreatedAt;
 
         var renamed = await admin.PatchAsJsonAsync($"{Identities}{id}/", new { name = "After" });
 
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
-        var body = await renamed.JsonAsync();
-        Assert.Equal("After", body.GetProperty("name").GetString());
-        Assert.Equal("A test identity", body.GetProperty("description").GetString());
-        Assert.Equal(1, body.GetProperty("reference_images").GetArrayLength());
-        Assert.True(body.GetProperty("updated_at").GetDateTime() >= created);
+        var body = await renamed.ReadAsAsync<IdentityResponse>();
+        Assert.Equal("After", body.Name);
+        Assert.Equal("A test identity", body.Description);
+        Assert.Single(body.ReferenceImages);
+        Assert.True(body.UpdatedAt >= created);
 
         var redescribed = await admin.PatchAsJsonAsync($"{Identities}{id}/", new { description = "New words" });
 
         Assert.Equal(HttpStatusCode.OK, redescribed.StatusCode);
-        body = await redescribed.JsonAsync();
-        Assert.Equal("After", body.GetProperty("name").GetString());
-        Assert.Equal("New words", body.GetProperty("description").GetString());
+        body = await redescribed.ReadAsAsync<IdentityResponse>();
+        Assert.Equal("After", body.Name);
+        Assert.Equal("New words", body.Description);
 
-        var read = await (await admin.GetAsync($"{Identities}{id}/")).JsonAsync();
-        Assert.Equal("After", read.GetProperty("name").GetString());
-        Assert.Equal("New words", read.GetProperty("description").GetString());
-        Assert.Equal(created, read.GetProperty("created_at").GetDateTime());
+        var read = await admin.GetAsAsync<IdentityResponse>($"{Identities}{id}/");
+        Assert.Equal("After", read.Name);
+        Assert.Equal("New words", read.Description);
+        Assert.Equal(created, read.CreatedAt);
     }
 
     [Fact]
@@ -208,12 +208,12 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
         await using var fresh = new LikenessApiFactory();
         using var admin = await fresh.CreateAdminClientAsync();
         var id = await admin.CreateIdentityAsync(referenceCount: 0);
-        var before = (await (await admin.GetAsync($"{Identities}{id}/")).JsonAsync()).GetProperty("updated_at").GetDateTime();
+        var before = (await admin.GetAsAsync<IdentityResponse>($"{Identities}{id}/")).UpdatedAt;
         fresh.Clock.Advance(TimeSpan.FromMinutes(3));
 
-        var body = await (await admin.PatchAsJsonAsync($"{Identities}{id}/", new { description = "later" })).JsonAsync();
+        var body = await (await admin.PatchAsJsonAsync($"{Identities}{id}/", new { description = "later" })).ReadAsAsync<IdentityResponse>();
 
-        Assert.True(body.GetProperty("updated_at").GetDateTime() - before >= TimeSpan.FromMinutes(3));
+        Assert.True(body.UpdatedAt - before >= TimeSpan.FromMinutes(3));
     }
 
     [Fact]
@@ -226,8 +226,7 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Name is required.");
         Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("name", out _));
-        var read = await (await admin.GetAsync($"{Identities}{id}/")).JsonAsync();
-        Assert.Equal("Keeps its name", read.GetProperty("name").GetString());
+        Assert.Equal("Keeps its name", (await admin.GetAsAsync<IdentityResponse>($"{Identities}{id}/")).Name);
     }
 
     [Fact]
@@ -240,8 +239,8 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         await (await admin.GetAsync($"{Identities}{id}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Identity not found.");
-        var list = (await (await admin.GetAsync(Identities)).JsonAsync()).EnumerateArray();
-        Assert.DoesNotContain(list, i => i.GetProperty("id").GetGuid() == id);
+        var list = await admin.GetAsAsync<List<IdentityResponse>>(Identities);
+        Assert.DoesNotContain(list, i => i.Id == id);
         await (await admin.DeleteAsync($"{Identities}{id}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Identity not found.");
     }
 

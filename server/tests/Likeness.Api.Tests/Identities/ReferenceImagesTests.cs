@@ -18,23 +18,23 @@ public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<Li
             [("face.png", png, "image/png"), ("side.jpg", jpeg, "image/jpeg"), ("back.webp", webp, "image/webp")]);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var images = (await response.JsonAsync()).EnumerateArray().ToList();
+        var images = await response.ReadAsAsync<List<ReferenceImageResponse>>();
         Assert.Equal(3, images.Count);
         (string Mime, int Width, int Height, byte[] Bytes)[] expected =
             [("image/png", 40, 30, png), ("image/jpeg", 50, 20, jpeg), ("image/webp", 16, 64, webp)];
         for (var i = 0; i < expected.Length; i++)
         {
             var image = images[i];
-            var imageId = image.GetProperty("id").GetGuid();
-            Assert.Equal(id, image.GetProperty("identity_id").GetGuid());
-            Assert.Equal(expected[i].Mime, image.GetProperty("mime_type").GetString());
-            Assert.Equal(expected[i].Width, image.GetProperty("width").GetInt32());
-            Assert.Equal(expected[i].Height, image.GetProperty("height").GetInt32());
-            Assert.Equal(expected[i].Bytes.Length, image.GetProperty("size_bytes").GetInt64());
-            Assert.Equal(ImageFiles.Sha256(expected[i].Bytes), image.GetProperty("sha256").GetString());
-            Assert.Equal(i, image.GetProperty("order").GetInt32());
-            Assert.Equal($"/api/v1/identities/{id}/reference-images/{imageId}/", image.GetProperty("url").GetString());
-            Assert.True(image.TryGetProperty("created_at", out _));
+            var imageId = image.Id;
+            Assert.Equal(id, image.IdentityId);
+            Assert.Equal(expected[i].Mime, image.MimeType);
+            Assert.Equal(expected[i].Width, image.Width);
+            Assert.Equal(expected[i].Height, image.Height);
+            Assert.Equal(expected[i].Bytes.Length, image.SizeBytes);
+            Assert.Equal(ImageFiles.Sha256(expected[i].Bytes), image.Sha256);
+            Assert.Equal(i, image.Order);
+            Assert.Equal($"/api/v1/identities/{id}/reference-images/{imageId}/", image.Url);
+            Assert.NotEqual(default, image.CreatedAt); // present (an absent created_at would read as the default)
             Assert.True(File.Exists(ImageFiles.StoredPath(factory.ImagesDirectory, expected[i].Bytes)));
         }
     }
@@ -49,9 +49,9 @@ public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<Li
         var response = await admin.UploadReferenceImagesAsync(id, [("photo.png", jpeg, "application/octet-stream")]);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var image = (await response.JsonAsync())[0];
-        Assert.Equal("image/jpeg", image.GetProperty("mime_type").GetString());
-        var download = await admin.GetAsync($"{ImagesOf(id)}{image.GetProperty("id").GetGuid()}/");
+        var image = Assert.Single(await response.ReadAsAsync<List<ReferenceImageResponse>>());
+        Assert.Equal("image/jpeg", image.MimeType);
+        var download = await admin.GetAsync($"{ImagesOf(id)}{image.Id}/");
         Assert.Equal("image/jpeg", download.Content.Headers.ContentType?.MediaType);
     }
 
@@ -65,7 +65,7 @@ public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<Li
         var response = await admin.UploadReferenceImagesAsync(id, [(name, ImageFiles.UniquePng(), "image/png")]);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var stored = (await response.JsonAsync())[0].GetProperty("file_name").GetString()!;
+        var stored = Assert.Single(await response.ReadAsAsync<List<ReferenceImageResponse>>()).FileName!;
         Assert.True(stored.Length <= 255, $"file_name is {stored.Length} characters.");
         Assert.EndsWith(".png", stored);
     }
@@ -89,7 +89,7 @@ public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<Li
         var response = await admin.PostAsync(ImagesOf(id), content);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal("face.png", (await response.JsonAsync())[0].GetProperty("file_name").GetString());
+        Assert.Equal("face.png", Assert.Single(await response.ReadAsAsync<List<ReferenceImageResponse>>()).FileName);
     }
 
     [Fact]
@@ -103,13 +103,13 @@ public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<Li
         var response = await admin.GetAsync(ImagesOf(id));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var list = (await response.JsonAsync()).EnumerateArray().ToList();
-        Assert.Equal(first.Concat(second), list.Select(i => i.GetProperty("id").GetGuid()));
-        Assert.Equal([0, 1, 2], list.Select(i => i.GetProperty("order").GetInt32()));
+        var list = await response.ReadAsAsync<List<ReferenceImageResponse>>();
+        Assert.Equal(first.Concat(second), list.Select(i => i.Id));
+        Assert.Equal([0, 1, 2], list.Select(i => i.Order));
 
         // The identity shows the same images in the same order.
-        var identity = await (await admin.GetAsync($"/api/v1/admin/identities/{id}/")).JsonAsync();
-        Assert.Equal(first.Concat(second), identity.GetProperty("reference_images").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+        var identity = await admin.GetAsAsync<IdentityResponse>($"/api/v1/admin/identities/{id}/");
+        Assert.Equal(first.Concat(second), identity.ReferenceImages.Select(i => i.Id));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<Li
 
         var added = await UploadAsync(admin, id, ImageFiles.UniquePng());
 
-        var list = (await (await admin.GetAsync(ImagesOf(id))).JsonAsync()).EnumerateArray().Select(i => i.GetProperty("id").GetGuid());
+        var list = (await admin.ReferenceImagesAsync(id)).Select(i => i.Id);
         Assert.Equal([ids[1], added[0]], list);
     }
 
@@ -135,14 +135,14 @@ public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<Li
         var png = ImageFiles.UniquePng();
         var webp = TestImages.Webp(20, 20, ImageFiles.RandomColour());
         var upload = await admin.UploadReferenceImagesAsync(id, [("a.png", png, "image/png"), ("b.webp", webp, "image/webp")]);
-        var images = (await upload.JsonAsync()).EnumerateArray().ToList();
+        var images = await upload.ReadAsAsync<List<ReferenceImageResponse>>();
         var (user, _) = await factory.CreateUserClientAsync();
         using var _user = user;
 
         foreach (var (image, bytes, mime) in new[] { (images[0], png, "image/png"), (images[1], webp, "image/webp") })
         {
-            var imageId = image.GetProperty("id").GetGuid();
-            var url = image.GetProperty("url").GetString()!;
+            var imageId = image.Id;
+            var url = image.Url;
 
             var byAdmin = await admin.GetAsync($"{ImagesOf(id)}{imageId}/");
             Assert.Equal(HttpStatusCode.OK, byAdmin.StatusCode);
@@ -211,7 +211,7 @@ public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<Li
         Assert.False(File.Exists(ImageFiles.StoredPath(factory.ImagesDirectory, deleted)));
         Assert.True(File.Exists(ImageFiles.StoredPath(factory.ImagesDirectory, kept)));
         await (await admin.GetAsync($"{ImagesOf(id)}{ids[1]}/")).AssertProblemAsync(HttpStatusCode.NotFound, "Reference image not found.");
-        var list = (await (await admin.GetAsync(ImagesOf(id))).JsonAsync()).EnumerateArray().Select(i => i.GetProperty("id").GetGuid());
+        var list = (await admin.ReferenceImagesAsync(id)).Select(i => i.Id);
         Assert.Equal([ids[0]], list);
     }
 
@@ -257,9 +257,8 @@ public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<Li
         Assert.True(File.Exists(ImageFiles.StoredPath(factory.ImagesDirectory, shared)));
         foreach (var imageId in ownIds)
             Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/identities/{doomed}/reference-images/{imageId}/")).StatusCode);
-        var survivorImages = (await (await admin.GetAsync(ImagesOf(survivor))).JsonAsync()).EnumerateArray().ToList();
-        Assert.Single(survivorImages);
-        Assert.Equal(ImageFiles.Sha256(shared), survivorImages[0].GetProperty("sha256").GetString());
+        var survivorImage = Assert.Single(await admin.ReferenceImagesAsync(survivor));
+        Assert.Equal(ImageFiles.Sha256(shared), survivorImage.Sha256);
     }
 
     [Fact]
@@ -269,7 +268,7 @@ public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<Li
         using var admin = await fresh.CreateAdminClientAsync();
         var id = await admin.CreateIdentityAsync(referenceCount: 0);
         async Task<DateTime> UpdatedAt() =>
-            (await (await admin.GetAsync($"/api/v1/admin/identities/{id}/")).JsonAsync()).GetProperty("updated_at").GetDateTime();
+            (await admin.GetAsAsync<IdentityResponse>($"/api/v1/admin/identities/{id}/")).UpdatedAt;
         var created = await UpdatedAt();
 
         fresh.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -288,6 +287,6 @@ public class ReferenceImagesTests(LikenessApiFactory factory) : IClassFixture<Li
         var response = await admin.UploadReferenceImagesAsync(identityId,
             images.Select((bytes, i) => ($"image{i}.png", bytes, "image/png")));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.JsonAsync()).EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ToList();
+        return [.. (await response.ReadAsAsync<List<ReferenceImageResponse>>()).Select(i => i.Id)];
     }
 }

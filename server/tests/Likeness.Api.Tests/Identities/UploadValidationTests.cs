@@ -140,9 +140,9 @@ public class UploadValidationTests(LikenessApiFactory factory) : IClassFixture<L
         var response = await admin.UploadReferenceImagesAsync(id, [("blank.png", ImageFiles.BlankPng(301, 203), "image/png")]);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var image = (await response.JsonAsync())[0];
-        Assert.Equal(301, image.GetProperty("width").GetInt32());
-        Assert.Equal(203, image.GetProperty("height").GetInt32());
+        var image = Assert.Single(await response.ReadAsAsync<List<ReferenceImageResponse>>());
+        Assert.Equal(301, image.Width);
+        Assert.Equal(203, image.Height);
     }
 
     [Fact]
@@ -169,13 +169,12 @@ public class UploadValidationTests(LikenessApiFactory factory) : IClassFixture<L
 
         await tooMany.AssertProblemAsync(HttpStatusCode.BadRequest,
             "An identity can have at most 14 reference images; this one has 10 and 5 more were sent.");
-        Assert.Equal(10, (await (await admin.GetAsync($"/api/v1/admin/identities/{id}/reference-images/")).JsonAsync()).GetArrayLength());
+        Assert.Equal(10, (await admin.ReferenceImagesAsync(id)).Count);
 
         Assert.Equal(HttpStatusCode.Created, (await admin.UploadReferenceImagesAsync(id, Pngs(4))).StatusCode);
         await (await admin.UploadReferenceImagesAsync(id, Pngs(1))).AssertProblemAsync(HttpStatusCode.BadRequest,
             "An identity can have at most 14 reference images; this one has 14 and 1 more were sent.");
-        var list = (await (await admin.GetAsync($"/api/v1/admin/identities/{id}/reference-images/")).JsonAsync()).EnumerateArray();
-        Assert.Equal(Enumerable.Range(0, 14), list.Select(i => i.GetProperty("order").GetInt32()));
+        Assert.Equal(Enumerable.Range(0, 14), (await admin.ReferenceImagesAsync(id)).Select(i => i.Order));
     }
 
     [Fact]
@@ -190,10 +189,10 @@ public class UploadValidationTests(LikenessApiFactory factory) : IClassFixture<L
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
             Assert.True(refused.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict,
                 $"Expected 400 or 409, got {(int)refused.StatusCode}: {await refused.Content.ReadAsStringAsync()}");
-        var list = (await (await admin.GetAsync($"/api/v1/admin/identities/{id}/reference-images/")).JsonAsync()).EnumerateArray().ToList();
+        var list = await admin.ReferenceImagesAsync(id);
         Assert.True(list.Count <= 14, $"The identity has {list.Count} reference images.");
         Assert.Equal(responses.Count(r => r.StatusCode == HttpStatusCode.Created) * 6, list.Count);
-        var orders = list.Select(i => i.GetProperty("order").GetInt32()).ToList();
+        var orders = list.Select(i => i.Order).ToList();
         Assert.Equal(orders.Count, orders.Distinct().Count());
     }
 
@@ -283,9 +282,6 @@ public class UploadValidationTests(LikenessApiFactory factory) : IClassFixture<L
     private static IEnumerable<(string, byte[], string)> Pngs(int count) =>
         Enumerable.Range(0, count).Select(i => ($"image{i}.png", ImageFiles.UniquePng(), "image/png")).ToList();
 
-    private static async Task AssertNoImagesAsync(HttpClient admin, Guid identityId)
-    {
-        var list = await (await admin.GetAsync($"/api/v1/admin/identities/{identityId}/reference-images/")).JsonAsync();
-        Assert.Equal(0, list.GetArrayLength());
-    }
+    private static async Task AssertNoImagesAsync(HttpClient admin, Guid identityId) =>
+        Assert.Empty(await admin.ReferenceImagesAsync(identityId));
 }
