@@ -18,13 +18,14 @@ public class AuthTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFa
             new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.JsonAsync();
+        // The exact field names are the contract: raw JSON.
         Assert.Equal(["access_token", "expires_in", "refresh_token", "token_type"],
-            body.EnumerateObject().Select(p => p.Name).Order());
-        Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
-        Assert.False(string.IsNullOrEmpty(body.GetProperty("access_token").GetString()));
-        Assert.False(string.IsNullOrEmpty(body.GetProperty("refresh_token").GetString()));
-        Assert.True(body.GetProperty("expires_in").GetInt64() > 0);
+            (await response.JsonAsync()).EnumerateObject().Select(p => p.Name).Order());
+        var body = await response.ReadAsAsync<BearerTokens>();
+        Assert.Equal("Bearer", body.TokenType);
+        Assert.False(string.IsNullOrEmpty(body.AccessToken));
+        Assert.False(string.IsNullOrEmpty(body.RefreshToken));
+        Assert.True(body.ExpiresIn > 0);
         Assert.False(response.Headers.Contains("Set-Cookie"), "A bearer sign-in sets no cookie.");
     }
 
@@ -33,13 +34,13 @@ public class AuthTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFa
     {
         using var client = factory.CreateClient();
         var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login",
-            new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword })).JsonAsync();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("access_token").GetString());
+            new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword })).ReadAsAsync<BearerTokens>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
 
         var me = await client.GetAsync("/api/v1/auth/me");
 
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        Assert.Equal(LikenessApiFactory.AdminEmail, (await me.JsonAsync()).GetProperty("email").GetString());
+        Assert.Equal(LikenessApiFactory.AdminEmail, (await me.ReadAsAsync<UserResponse>()).Email);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public class AuthTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFa
         var login = await client.PostAsJsonAsync("/api/v1/auth/login/",
             new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.JsonAsync()).GetProperty("access_token").GetString());
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.ReadAsAsync<BearerTokens>()).AccessToken);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/auth/me/")).StatusCode);
     }
@@ -164,9 +165,9 @@ public class AuthTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFa
 
         var me = await browser.GetAsync("/api/v1/auth/me");
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        var body = await me.JsonAsync();
-        Assert.Equal(email, body.GetProperty("email").GetString());
-        Assert.False(body.GetProperty("is_admin").GetBoolean());
+        var body = await me.ReadAsAsync<UserResponse>();
+        Assert.Equal(email, body.Email);
+        Assert.False(body.IsAdmin);
 
         // The cookie works for the rest of the API, and a non-admin cookie is a 403 (not a redirect) on admin paths.
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/identities/")).StatusCode);
@@ -190,7 +191,7 @@ public class AuthTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFa
             new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword });
 
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/v1/admin/users/")).StatusCode);
-        Assert.True((await (await browser.GetAsync("/api/v1/auth/me")).JsonAsync()).GetProperty("is_admin").GetBoolean());
+        Assert.True((await browser.GetAsAsync<UserResponse>("/api/v1/auth/me")).IsAdmin);
     }
 
     [Fact]
@@ -200,16 +201,18 @@ public class AuthTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFa
         var (user, userId) = await factory.CreateUserClientAsync();
         using var _user = user;
 
-        var adminMe = await (await admin.GetAsync("/api/v1/auth/me")).JsonAsync();
-        var userMe = await (await user.GetAsync("/api/v1/auth/me")).JsonAsync();
+        var adminAnswer = await admin.GetAsync("/api/v1/auth/me");
+        var adminMe = await adminAnswer.ReadAsAsync<UserResponse>();
+        var userMe = await user.GetAsAsync<UserResponse>("/api/v1/auth/me");
 
-        Assert.Equal(["email", "id", "is_admin"], adminMe.EnumerateObject().Select(p => p.Name).Order());
-        Assert.Equal(LikenessApiFactory.AdminEmail, adminMe.GetProperty("email").GetString());
-        Assert.True(adminMe.GetProperty("is_admin").GetBoolean());
-        Assert.Equal(userId, userMe.GetProperty("id").GetGuid());
-        Assert.StartsWith("user-", userMe.GetProperty("email").GetString());
-        Assert.False(userMe.GetProperty("is_admin").GetBoolean());
-        Assert.NotEqual(adminMe.GetProperty("id").GetGuid(), userId);
+        // The exact field names are the contract: raw JSON.
+        Assert.Equal(["email", "id", "is_admin"], (await adminAnswer.JsonAsync()).EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(LikenessApiFactory.AdminEmail, adminMe.Email);
+        Assert.True(adminMe.IsAdmin);
+        Assert.Equal(userId, userMe.Id);
+        Assert.StartsWith("user-", userMe.Email);
+        Assert.False(userMe.IsAdmin);
+        Assert.NotEqual(adminMe.Id, userId);
     }
 
     [Fact]
@@ -228,19 +231,19 @@ public class AuthTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFa
     {
         var email = await CreateUserAsync();
         using var client = factory.CreateClient();
-        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password })).JsonAsync();
+        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password })).ReadAsAsync<BearerTokens>();
 
-        var response = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = tokens.GetProperty("refresh_token").GetString() });
+        var response = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = tokens.RefreshToken });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var refreshed = await response.JsonAsync();
-        Assert.Equal("Bearer", refreshed.GetProperty("token_type").GetString());
-        Assert.False(string.IsNullOrEmpty(refreshed.GetProperty("refresh_token").GetString()));
+        var refreshed = await response.ReadAsAsync<BearerTokens>();
+        Assert.Equal("Bearer", refreshed.TokenType);
+        Assert.False(string.IsNullOrEmpty(refreshed.RefreshToken));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/auth/me");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", refreshed.GetProperty("access_token").GetString());
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", refreshed.AccessToken);
         var me = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        Assert.Equal(email, (await me.JsonAsync()).GetProperty("email").GetString());
+        Assert.Equal(email, (await me.ReadAsAsync<UserResponse>()).Email);
     }
 
     [Theory]
@@ -261,9 +264,9 @@ public class AuthTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFa
     {
         using var client = factory.CreateClient();
         var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login",
-            new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword })).JsonAsync();
+            new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword })).ReadAsAsync<BearerTokens>();
 
-        var response = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = tokens.GetProperty("access_token").GetString() });
+        var response = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = tokens.AccessToken });
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "The refresh token is invalid or has expired. Sign in again.");
     }
@@ -274,16 +277,16 @@ public class AuthTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFa
         await using var fresh = new LikenessApiFactory();
         using var client = fresh.CreateClient();
         var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login",
-            new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword })).JsonAsync();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("access_token").GetString());
+            new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword })).ReadAsAsync<BearerTokens>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
 
-        fresh.Clock.Advance(TimeSpan.FromSeconds(tokens.GetProperty("expires_in").GetInt64() + 60));
+        fresh.Clock.Advance(TimeSpan.FromSeconds(tokens.ExpiresIn + 60));
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/auth/refresh",
-            new { refresh_token = tokens.GetProperty("refresh_token").GetString() })).StatusCode);
+            new { refresh_token = tokens.RefreshToken })).StatusCode);
 
         fresh.Clock.Advance(TimeSpan.FromDays(15));
-        await (await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = tokens.GetProperty("refresh_token").GetString() }))
+        await (await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = tokens.RefreshToken }))
             .AssertProblemAsync(HttpStatusCode.Unauthorized, "The refresh token is invalid or has expired. Sign in again.");
     }
 

@@ -38,7 +38,7 @@ public class BootstrapAdminTests
 
         // The printed password signs the bootstrap admin in, and it is an admin.
         using var admin = await factory.CreateSignedInClientAsync(LikenessApiFactory.AdminEmail, password);
-        Assert.True((await (await admin.GetAsync("/api/v1/auth/me")).JsonAsync()).GetProperty("is_admin").GetBoolean());
+        Assert.True((await admin.GetAsAsync<UserResponse>("/api/v1/auth/me")).IsAdmin);
 
         // No log line carries it.
         Assert.NotEmpty(factory.Logs.Lines);
@@ -71,8 +71,8 @@ public class BootstrapAdminTests
 
             Assert.DoesNotContain("Password:", second);
             using var admin = await restarted.CreateSignedInClientAsync(LikenessApiFactory.AdminEmail, password);
-            var users = (await (await admin.GetAsync("/api/v1/admin/users/")).JsonAsync()).EnumerateArray().ToList();
-            Assert.Single(users, u => u.GetProperty("email").GetString() == LikenessApiFactory.AdminEmail);
+            var users = await admin.GetAsAsync<List<ManagedUserResponse>>("/api/v1/admin/users/");
+            Assert.Single(users, u => u.Email == LikenessApiFactory.AdminEmail);
         }
         finally
         {
@@ -145,7 +145,7 @@ public class BootstrapAdminTests
 
         Assert.DoesNotContain("Password:", printed.ToString());
         using var admin = await factory.CreateAdminClientAsync();
-        Assert.True((await (await admin.GetAsync("/api/v1/auth/me")).JsonAsync()).GetProperty("is_admin").GetBoolean());
+        Assert.True((await admin.GetAsAsync<UserResponse>("/api/v1/auth/me")).IsAdmin);
     }
 }
 

@@ -17,7 +17,7 @@ public class ResetAdminPasswordTests
     {
         await using var factory = new LikenessApiFactory();
         using var before = await factory.CreateAdminClientAsync();
-        var adminId = (await before.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("id").GetGuid();
+        var adminId = (await before.GetAsAsync<UserResponse>("/api/v1/auth/me")).Id;
         // Even a disabled or demoted bootstrap admin comes back as an enabled admin.
         await using (var scope = factory.Services.CreateAsyncScope())
         {
@@ -52,7 +52,7 @@ public class ResetAdminPasswordTests
         await (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email = LikenessApiFactory.AdminEmail, password = LikenessApiFactory.AdminPassword }))
             .AssertProblemAsync(HttpStatusCode.Unauthorized, "Invalid email or password.");
         using var after = await factory.CreateSignedInClientAsync(LikenessApiFactory.AdminEmail, match.Groups[1].Value);
-        Assert.True((await after.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("is_admin").GetBoolean());
+        Assert.True((await after.GetAsAsync<UserResponse>("/api/v1/auth/me")).IsAdmin);
         Assert.Equal(HttpStatusCode.OK, (await after.GetAsync("/api/v1/admin/users/")).StatusCode);
     }
 }

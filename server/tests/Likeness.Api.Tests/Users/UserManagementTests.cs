@@ -14,7 +14,7 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
     private const string Users = "/api/v1/admin/users/";
 
     private async Task<Guid> AdminIdAsync(HttpClient admin) =>
-        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/auth/me")).GetProperty("id").GetGuid();
+        (await admin.GetAsAsync<UserResponse>("/api/v1/auth/me")).Id;
 
     private async Task<HttpResponseMessage> LoginAsync(string email, string password)
     {
@@ -28,7 +28,7 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
         using var admin = await factory.CreateAdminClientAsync();
         var (id, email) = await factory.CreateUserAsync();
         using var bearer = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
-        var tokens = await (await LoginAsync(email, LikenessApiFactory.UserPassword)).JsonAsync();
+        var tokens = await (await LoginAsync(email, LikenessApiFactory.UserPassword)).ReadAsAsync<BearerTokens>();
         using var browser = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
         Assert.Equal(HttpStatusCode.OK, (await browser.PostAsJsonAsync("/api/v1/auth/login?use_cookies=true",
             new { email, password = LikenessApiFactory.UserPassword })).StatusCode);
@@ -36,23 +36,23 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
 
         var disabled = await admin.PostAsync($"{Users}{id}/disable/", null);
         Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
-        var body = await disabled.JsonAsync();
-        Assert.True(body.GetProperty("is_disabled").GetBoolean());
-        Assert.NotEqual(JsonValueKind.Null, body.GetProperty("disabled_at").ValueKind);
+        var body = await disabled.ReadAsAsync<ManagedUserResponse>();
+        Assert.True(body.IsDisabled);
+        Assert.NotNull(body.DisabledAt);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/api/v1/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/v1/auth/me")).StatusCode);
         using (var refresh = factory.CreateClient())
-            await (await refresh.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = tokens.GetProperty("refresh_token").GetString() }))
+            await (await refresh.PostAsJsonAsync("/api/v1/auth/refresh", new { refresh_token = tokens.RefreshToken }))
                 .AssertProblemAsync(HttpStatusCode.Unauthorized, "The refresh token is invalid or has expired. Sign in again.");
         await (await LoginAsync(email, LikenessApiFactory.UserPassword)).AssertProblemAsync(HttpStatusCode.Forbidden, "This account is disabled. Ask an admin to enable it.");
         // A wrong password says no more than for anyone.
         await (await LoginAsync(email, "Wrong-Passw0rd!")).AssertProblemAsync(HttpStatusCode.Unauthorized, "Invalid email or password.");
-        var listed = (await admin.GetFromJsonAsync<JsonElement>(Users)).EnumerateArray().Single(u => u.GetProperty("id").GetGuid() == id);
-        Assert.True(listed.GetProperty("is_disabled").GetBoolean());
+        var listed = (await admin.GetAsAsync<List<ManagedUserResponse>>(Users)).Single(u => u.Id == id);
+        Assert.True(listed.IsDisabled);
 
-        var enabled = await (await admin.PostAsync($"{Users}{id}/enable/", null)).JsonAsync();
-        Assert.False(enabled.GetProperty("is_disabled").GetBoolean());
+        var enabled = await (await admin.PostAsync($"{Users}{id}/enable/", null)).ReadAsAsync<ManagedUserResponse>();
+        Assert.False(enabled.IsDisabled);
         Assert.Equal(HttpStatusCode.OK, (await LoginAsync(email, LikenessApiFactory.UserPassword)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/api/v1/auth/me")).StatusCode); // the old token stays dead
     }
@@ -67,9 +67,9 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
         await (await admin.DeleteAsync($"{Users}{me}/")).AssertProblemAsync(HttpStatusCode.Conflict, UserAdministration.CannotDeleteSelf);
         await (await admin.PutAsJsonAsync($"{Users}{me}/role/", new { is_admin = false }))
             .AssertProblemAsync(HttpStatusCode.Conflict, UserAdministration.CannotRemoveOwnAdmin);
-        var still = await (await admin.GetAsync($"{Users}{me}/")).JsonAsync();
-        Assert.True(still.GetProperty("is_admin").GetBoolean());
-        Assert.False(still.GetProperty("is_disabled").GetBoolean());
+        var still = await admin.GetAsAsync<ManagedUserResponse>($"{Users}{me}/");
+        Assert.True(still.IsAdmin);
+        Assert.False(still.IsDisabled);
         // Asking for what they already have is fine.
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"{Users}{me}/role/", new { is_admin = true })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"{Users}{me}/enable/", null)).StatusCode);
@@ -87,13 +87,13 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
         using var admin = await factory.CreateAdminClientAsync();
         var (id, email) = await factory.CreateUserAsync();
 
-        var promoted = await (await admin.PutAsJsonAsync($"{Users}{id}/role/", new { is_admin = true })).JsonAsync();
-        Assert.True(promoted.GetProperty("is_admin").GetBoolean());
+        var promoted = await (await admin.PutAsJsonAsync($"{Users}{id}/role/", new { is_admin = true })).ReadAsAsync<ManagedUserResponse>();
+        Assert.True(promoted.IsAdmin);
         using var second = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync(Users)).StatusCode);
 
-        var demoted = await (await admin.PutAsJsonAsync($"{Users}{id}/role/", new { is_admin = false })).JsonAsync();
-        Assert.False(demoted.GetProperty("is_admin").GetBoolean());
+        var demoted = await (await admin.PutAsJsonAsync($"{Users}{id}/role/", new { is_admin = false })).ReadAsAsync<ManagedUserResponse>();
+        Assert.False(demoted.IsAdmin);
         Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync(Users)).StatusCode); // the token with the role is dead
         using var again = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
         Assert.Equal(HttpStatusCode.Forbidden, (await again.GetAsync(Users)).StatusCode);
@@ -123,13 +123,13 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
     public async Task The_password_rules_are_there_to_show_before_typing()
     {
         using var admin = await factory.CreateAdminClientAsync();
-        var rules = await admin.GetFromJsonAsync<JsonElement>($"{Users}password-rules/");
-        Assert.Equal(6, rules.GetProperty("required_length").GetInt32());
-        Assert.Equal(256, rules.GetProperty("max_length").GetInt32());
-        Assert.True(rules.GetProperty("require_digit").GetBoolean());
+        var rules = await admin.GetAsAsync<PasswordRulesResponse>($"{Users}password-rules/");
+        Assert.Equal(6, rules.RequiredLength);
+        Assert.Equal(256, rules.MaxLength);
+        Assert.True(rules.RequireDigit);
         Assert.Equal(
             ["At least 6 characters (at most 256)", "A lowercase letter (a-z)", "An uppercase letter (A-Z)", "A digit (0-9)", "A symbol, such as ! or -"],
-            rules.GetProperty("rules").EnumerateArray().Select(r => r.GetString()));
+            rules.Rules);
     }
 
     [Fact]
@@ -141,11 +141,11 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
         using var user = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
         var (other, _) = await factory.CreateUserClientAsync();
         var body = new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1", additional_prompt = "delete-test" };
-        var first = await (await user.PostAsJsonAsync("/api/v1/identities/generate-image/", body)).JsonAsync();
-        var edited = await (await user.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" })).JsonAsync();
+        var first = await (await user.PostAsJsonAsync("/api/v1/identities/generate-image/", body)).ReadAsAsync<ImageSessionResponse>();
+        var edited = await (await user.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" })).ReadAsAsync<ImageSessionResponse>();
         await user.PostAsJsonAsync("/api/v1/identities/generate-image/", body with { additional_prompt = "delete-test again" });
-        var others = await (await other.PostAsJsonAsync("/api/v1/identities/generate-image/", body)).JsonAsync();
-        static string Key(JsonElement e) => Convert.ToHexStringLower(SHA256.HashData(Convert.FromBase64String(e.GetProperty("image_base64").GetString()!)));
+        var others = await (await other.PostAsJsonAsync("/api/v1/identities/generate-image/", body)).ReadAsAsync<ImageSessionResponse>();
+        static string Key(ImageSessionResponse e) => Convert.ToHexStringLower(SHA256.HashData(Convert.FromBase64String(e.ImageBase64!)));
         Assert.Equal(Key(first), Key(others)); // one blob, shared
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"{Users}{id}/")).StatusCode);
@@ -162,7 +162,7 @@ public sealed class UserManagementTests(LikenessApiFactory factory) : IClassFixt
         var store = factory.Services.GetRequiredService<IImageStore>();
         Assert.Null(await store.GetAsync(Key(edited)));
         Assert.NotNull(await store.GetAsync(Key(first)));
-        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(others.GetProperty("image_url").GetString())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(others.ImageUrl)).StatusCode);
         await (await admin.DeleteAsync($"{Users}{id}/")).AssertProblemAsync(HttpStatusCode.NotFound, "User not found.");
     }
 }

@@ -15,21 +15,22 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         var response = await admin.PostAsJsonAsync(Users, new { email, password = Password, is_admin = false });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.JsonAsync();
-        Assert.Equal(["email", "id", "is_admin"], body.EnumerateObject().Select(p => p.Name).Order());
-        var id = body.GetProperty("id").GetGuid();
-        Assert.Equal(email, body.GetProperty("email").GetString());
-        Assert.False(body.GetProperty("is_admin").GetBoolean());
+        // The exact field names are the contract: raw JSON.
+        Assert.Equal(["email", "id", "is_admin"], (await response.JsonAsync()).EnumerateObject().Select(p => p.Name).Order());
+        var body = await response.ReadAsAsync<UserResponse>();
+        var id = body.Id;
+        Assert.Equal(email, body.Email);
+        Assert.False(body.IsAdmin);
         Assert.NotNull(response.Headers.Location);
         // The Location names the user: reading it gives back what was created.
-        var located = await admin.GetFromJsonAsync<JsonElement>(response.Headers.Location);
-        Assert.Equal(body.GetProperty("id").GetGuid(), located.GetProperty("id").GetGuid());
-        Assert.Equal(body.GetProperty("is_admin").GetBoolean(), located.GetProperty("is_admin").GetBoolean());
+        var located = await admin.GetAsAsync<ManagedUserResponse>(response.Headers.Location.OriginalString);
+        Assert.Equal(body.Id, located.Id);
+        Assert.Equal(body.IsAdmin, located.IsAdmin);
 
         using var user = await factory.CreateSignedInClientAsync(email, Password);
-        var me = await (await user.GetAsync("/api/v1/auth/me")).JsonAsync();
-        Assert.Equal(id, me.GetProperty("id").GetGuid());
-        Assert.False(me.GetProperty("is_admin").GetBoolean());
+        var me = await user.GetAsAsync<UserResponse>("/api/v1/auth/me");
+        Assert.Equal(id, me.Id);
+        Assert.False(me.IsAdmin);
         Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync(Users)).StatusCode);
     }
 
@@ -41,7 +42,7 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         var response = await admin.PostAsJsonAsync(Users, new { email = NewEmail(), password = Password });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.False((await response.JsonAsync()).GetProperty("is_admin").GetBoolean());
+        Assert.False((await response.ReadAsAsync<UserResponse>()).IsAdmin);
     }
 
     [Fact]
@@ -53,9 +54,9 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         var response = await admin.PostAsJsonAsync(Users, new { email, password = Password, is_admin = true });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.True((await response.JsonAsync()).GetProperty("is_admin").GetBoolean());
+        Assert.True((await response.ReadAsAsync<UserResponse>()).IsAdmin);
         using var second = await factory.CreateSignedInClientAsync(email, Password);
-        Assert.True((await (await second.GetAsync("/api/v1/auth/me")).JsonAsync()).GetProperty("is_admin").GetBoolean());
+        Assert.True((await second.GetAsAsync<UserResponse>("/api/v1/auth/me")).IsAdmin);
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync(Users)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await second.PostAsJsonAsync(Users, new { email = NewEmail(), password = Password })).StatusCode);
     }
@@ -183,14 +184,15 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         var response = await admin.GetAsync(Users);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var users = (await response.JsonAsync()).EnumerateArray().ToList();
-        Assert.All(users, u => Assert.Equal(["created_at", "disabled_at", "email", "id", "is_admin", "is_disabled"],
+        // The exact field names are the contract: raw JSON.
+        Assert.All((await response.JsonAsync()).EnumerateArray(), u => Assert.Equal(["created_at", "disabled_at", "email", "id", "is_admin", "is_disabled"],
             u.EnumerateObject().Select(p => p.Name).Order()));
-        bool IsAdmin(string email) => users.Single(u => u.GetProperty("email").GetString() == email).GetProperty("is_admin").GetBoolean();
+        var users = await response.ReadAsAsync<List<ManagedUserResponse>>();
+        bool IsAdmin(string email) => users.Single(u => u.Email == email).IsAdmin;
         Assert.True(IsAdmin(LikenessApiFactory.AdminEmail));
         Assert.False(IsAdmin(plain));
         Assert.True(IsAdmin(second));
-        Assert.Equal(users.Count, users.Select(u => u.GetProperty("id").GetGuid()).Distinct().Count());
+        Assert.Equal(users.Count, users.Select(u => u.Id).Distinct().Count());
     }
 
     [Fact]
@@ -198,14 +200,13 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
     {
         using var admin = await factory.CreateAdminClientAsync();
 
-        var me = await (await admin.GetAsync("/api/v1/auth/me")).JsonAsync();
+        var me = await admin.GetAsAsync<UserResponse>("/api/v1/auth/me");
 
-        Assert.Equal(LikenessApiFactory.AdminEmail, me.GetProperty("email").GetString());
-        Assert.True(me.GetProperty("is_admin").GetBoolean());
-        var listed = (await (await admin.GetAsync(Users)).JsonAsync()).EnumerateArray()
-            .Single(u => u.GetProperty("email").GetString() == LikenessApiFactory.AdminEmail);
-        Assert.Equal(me.GetProperty("id").GetGuid(), listed.GetProperty("id").GetGuid());
-        Assert.True(listed.GetProperty("is_admin").GetBoolean());
+        Assert.Equal(LikenessApiFactory.AdminEmail, me.Email);
+        Assert.True(me.IsAdmin);
+        var listed = (await admin.GetAsAsync<List<ManagedUserResponse>>(Users)).Single(u => u.Email == LikenessApiFactory.AdminEmail);
+        Assert.Equal(me.Id, listed.Id);
+        Assert.True(listed.IsAdmin);
     }
 
     [Fact]
