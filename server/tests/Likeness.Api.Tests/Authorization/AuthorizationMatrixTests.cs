@@ -178,13 +178,13 @@ public class AuthorizationMatrixTests(AuthorizationFixture data) : IClassFixture
         foreach (var (method, route, _) in Endpoints.Where(e => e.Route.StartsWith("/api/v1/admin/") && e.Method != "GET"))
             Assert.Equal(HttpStatusCode.Forbidden, (await data.User.SendAsync(data.Request(method, route))).StatusCode);
 
-        var identity = await (await data.Admin.GetAsync($"/api/v1/admin/identities/{data.IdentityId}/")).JsonAsync();
-        Assert.Equal("Authorization", identity.GetProperty("name").GetString());
-        Assert.Equal(2, identity.GetProperty("reference_images").GetArrayLength());
-        var users = (await (await data.Admin.GetAsync("/api/v1/admin/users/")).JsonAsync()).EnumerateArray();
-        Assert.DoesNotContain(users, u => u.GetProperty("email").GetString()!.StartsWith("intruder-"));
-        var status = await (await data.Admin.GetAsync($"/api/v1/admin/users/{data.OwnerId}/image-session/")).JsonAsync();
-        Assert.Equal(data.VersionId, status.GetProperty("version_id").GetGuid());
+        var identity = await data.Admin.GetAsAsync<IdentityResponse>($"/api/v1/admin/identities/{data.IdentityId}/");
+        Assert.Equal("Authorization", identity.Name);
+        Assert.Equal(2, identity.ReferenceImages.Count);
+        var users = await data.Admin.GetAsAsync<List<ManagedUserResponse>>("/api/v1/admin/users/");
+        Assert.DoesNotContain(users, u => u.Email.StartsWith("intruder-"));
+        var status = await data.Admin.GetAsAsync<ImageSessionResponse>($"/api/v1/admin/users/{data.OwnerId}/image-session/");
+        Assert.Equal(data.VersionId, status.VersionId);
     }
 
     [Fact]
@@ -242,14 +242,13 @@ public sealed class AuthorizationFixture : IAsyncLifetime
         owner.Dispose();
         OwnerId = ownerId;
         IdentityId = await Admin.CreateIdentityAsync(referenceCount: 2, name: "Authorization");
-        var images = await (await Admin.GetAsync($"/api/v1/admin/identities/{IdentityId}/reference-images/")).JsonAsync();
-        ImageId = images[0].GetProperty("id").GetGuid();
+        ImageId = (await Admin.ReferenceImagesAsync(IdentityId))[0].Id;
         var generated = await Admin.PostAsJsonAsync("/api/v1/admin/identities/generate-image/",
             new { user_id = OwnerId, identity_id = IdentityId, resolution = "1K", aspect_ratio = "1:1" });
         Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
-        VersionId = (await generated.JsonAsync()).GetProperty("version_id").GetGuid();
-        var jobs = await (await Admin.GetAsync($"/api/v1/admin/users/{OwnerId}/image-session/jobs/")).JsonAsync();
-        JobId = jobs[0].GetProperty("id").GetGuid();
+        VersionId = (await generated.ReadAsAsync<ImageSessionResponse>()).VersionId!.Value;
+        var jobs = await Admin.GetAsAsync<List<ImageJobResponse>>($"/api/v1/admin/users/{OwnerId}/image-session/jobs/");
+        JobId = jobs[0].Id;
         EventId = 1;
     }
 

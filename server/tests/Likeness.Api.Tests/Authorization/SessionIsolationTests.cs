@@ -19,26 +19,28 @@ public class SessionIsolationTests(LikenessApiFactory factory) : IClassFixture<L
         var generated = await admin.PostAsJsonAsync("/api/v1/admin/identities/generate-image/",
             new { user_id = aliceId, identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" });
         Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
-        var aliceSession = await generated.JsonAsync();
-        var aliceVersion = aliceSession.GetProperty("version_id").GetGuid();
-        var aliceSessionId = aliceSession.GetProperty("session_id").GetGuid();
+        var aliceSession = await generated.ReadAsAsync<ImageSessionResponse>();
+        var aliceVersion = aliceSession.VersionId!.Value;
+        var aliceSessionId = aliceSession.SessionId!.Value;
 
         // Alice sees her own session through the self endpoints.
-        var aliceStatus = await (await alice.GetAsync($"{Self}/")).JsonAsync();
-        Assert.True(aliceStatus.GetProperty("has_active_session").GetBoolean());
-        Assert.Equal(aliceVersion, aliceStatus.GetProperty("version_id").GetGuid());
+        var aliceStatus = await alice.GetAsAsync<ImageSessionResponse>($"{Self}/");
+        Assert.True(aliceStatus.HasActiveSession);
+        Assert.Equal(aliceVersion, aliceStatus.VersionId);
         Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync($"{Self}/versions/{aliceVersion}/image/")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync($"{Self}/versions/{aliceVersion}/thumbnail/")).StatusCode);
 
         // Bob's self endpoints show nothing of it.
-        var bobStatus = await (await bob.GetAsync($"{Self}/")).JsonAsync();
-        Assert.False(bobStatus.GetProperty("has_active_session").GetBoolean());
-        Assert.Equal(JsonValueKind.Null, bobStatus.GetProperty("session_id").ValueKind);
-        Assert.False(bobStatus.TryGetProperty("image_base64", out _));
-        Assert.Empty((await (await bob.GetAsync($"{Self}/jobs/")).JsonAsync()).EnumerateArray());
-        var bobHistory = await (await bob.GetAsync($"{Self}/history/")).JsonAsync();
-        Assert.Equal(0, bobHistory.GetProperty("versions").GetArrayLength());
-        Assert.Equal(JsonValueKind.Null, bobHistory.GetProperty("session_id").ValueKind);
+        var bobStatusAnswer = await bob.GetAsync($"{Self}/");
+        var bobStatus = await bobStatusAnswer.ReadAsAsync<ImageSessionResponse>();
+        Assert.False(bobStatus.HasActiveSession);
+        Assert.Null(bobStatus.SessionId);
+        // Absent, not null: raw JSON (a typed read cannot tell the two apart).
+        Assert.False((await bobStatusAnswer.JsonAsync()).TryGetProperty("image_base64", out _));
+        Assert.Empty(await bob.GetAsAsync<List<ImageJobResponse>>($"{Self}/jobs/"));
+        var bobHistory = await bob.GetAsAsync<ImageSessionHistoryResponse>($"{Self}/history/");
+        Assert.Empty(bobHistory.Versions);
+        Assert.Null(bobHistory.SessionId);
 
         // Bob cannot fetch Alice's version by id, nor change her session.
         await (await bob.GetAsync($"{Self}/versions/{aliceVersion}/image/")).AssertProblemAsync(HttpStatusCode.NotFound, VersionNotFound);
@@ -52,14 +54,14 @@ public class SessionIsolationTests(LikenessApiFactory factory) : IClassFixture<L
         var bobGenerated = await bob.PostAsJsonAsync("/api/v1/identities/generate-image/",
             new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" });
         Assert.Equal(HttpStatusCode.OK, bobGenerated.StatusCode);
-        var bobSession = await bobGenerated.JsonAsync();
-        Assert.NotEqual(aliceSessionId, bobSession.GetProperty("session_id").GetGuid());
-        var bobVersion = bobSession.GetProperty("version_id").GetGuid();
+        var bobSession = await bobGenerated.ReadAsAsync<ImageSessionResponse>();
+        Assert.NotNull(bobSession.SessionId);
+        Assert.NotEqual(aliceSessionId, bobSession.SessionId);
+        var bobVersion = bobSession.VersionId!.Value;
         await (await bob.PostAsJsonAsync($"{Self}/select/", new { version_id = aliceVersion })).AssertProblemAsync(HttpStatusCode.NotFound, VersionNotFound);
         await (await bob.GetAsync($"{Self}/versions/{aliceVersion}/image/")).AssertProblemAsync(HttpStatusCode.NotFound, VersionNotFound);
         await (await bob.GetAsync($"{Self}/versions/{aliceVersion}/thumbnail/")).AssertProblemAsync(HttpStatusCode.NotFound, VersionNotFound);
-        var bobVersions = (await (await bob.GetAsync($"{Self}/history/")).JsonAsync()).GetProperty("versions").EnumerateArray()
-            .Select(v => v.GetProperty("id").GetGuid()).ToList();
+        var bobVersions = (await bob.SessionVersionsAsync()).Select(v => v.Id).ToList();
         Assert.Equal([bobVersion], bobVersions);
         Assert.Equal(HttpStatusCode.OK, (await bob.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "invert" })).StatusCode);
 
@@ -78,11 +80,10 @@ public class SessionIsolationTests(LikenessApiFactory factory) : IClassFixture<L
             (await admin.GetAsync($"/api/v1/admin/users/{aliceId}/image-session/versions/{aliceVersion}/image/")).StatusCode);
 
         // After all that, Alice's session is exactly as it was.
-        var after = await (await alice.GetAsync($"{Self}/")).JsonAsync();
-        Assert.Equal(aliceSessionId, after.GetProperty("session_id").GetGuid());
-        Assert.Equal(aliceVersion, after.GetProperty("version_id").GetGuid());
-        var aliceVersions = (await (await alice.GetAsync($"{Self}/history/")).JsonAsync()).GetProperty("versions");
-        Assert.Equal(1, aliceVersions.GetArrayLength());
+        var after = await alice.GetAsAsync<ImageSessionResponse>($"{Self}/");
+        Assert.Equal(aliceSessionId, after.SessionId);
+        Assert.Equal(aliceVersion, after.VersionId);
+        Assert.Single(await alice.SessionVersionsAsync());
     }
 
     [Fact]
@@ -95,10 +96,9 @@ public class SessionIsolationTests(LikenessApiFactory factory) : IClassFixture<L
         using var _alice = alice;
         using var _bob = bob;
         var generated = await (await alice.PostAsJsonAsync("/api/v1/identities/generate-image/",
-            new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).JsonAsync();
-        var imageUrl = generated.GetProperty("image_url").GetString()!;
-        var history = await (await alice.GetAsync($"{Self}/history/")).JsonAsync();
-        var thumbnailUrl = history.GetProperty("versions")[0].GetProperty("thumbnail_url").GetString()!;
+            new { identity_id = identityId, resolution = "1K", aspect_ratio = "1:1" })).ReadAsAsync<ImageSessionResponse>();
+        var imageUrl = generated.ImageUrl!;
+        var thumbnailUrl = (await alice.SessionVersionsAsync())[0].ThumbnailUrl;
 
         foreach (var url in new[] { imageUrl, thumbnailUrl })
         {

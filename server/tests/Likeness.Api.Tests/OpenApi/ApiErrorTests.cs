@@ -138,8 +138,7 @@ public class ApiErrorTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         var response = await admin.SendAsync(request);
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, NotJson);
-        var identity = await (await admin.GetAsync($"/api/v1/admin/identities/{id}/")).JsonAsync();
-        Assert.Equal("Unchanged", identity.GetProperty("name").GetString());
+        Assert.Equal("Unchanged", (await admin.GetAsAsync<IdentityResponse>($"/api/v1/admin/identities/{id}/")).Name);
     }
 
     [Fact]

@@ -8,13 +8,13 @@ public class SignOutTests(LikenessApiFactory factory) : IClassFixture<LikenessAp
 {
     private const string InvalidRefresh = "The refresh token is invalid or has expired. Sign in again.";
 
-    private async Task<(string Email, JsonElement Tokens)> BearerSignInAsync()
+    private async Task<(string Email, BearerTokens Tokens)> BearerSignInAsync()
     {
         var (_, email) = await factory.CreateUserAsync();
         using var client = factory.CreateClient();
         var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = LikenessApiFactory.UserPassword });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        return (email, await login.JsonAsync());
+        return (email, await login.ReadAsAsync<BearerTokens>());
     }
 
     private HttpClient Bearer(string accessToken)
@@ -31,14 +31,14 @@ public class SignOutTests(LikenessApiFactory factory) : IClassFixture<LikenessAp
     public async Task After_a_bearer_logout_the_access_token_and_the_refresh_token_are_refused()
     {
         var (_, tokens) = await BearerSignInAsync();
-        using var client = Bearer(tokens.GetProperty("access_token").GetString()!);
+        using var client = Bearer(tokens.AccessToken);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/v1/auth/logout", null)).StatusCode);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/identities/")).StatusCode);
-        await (await RefreshAsync(client, tokens.GetProperty("refresh_token").GetString()!))
+        await (await RefreshAsync(client, tokens.RefreshToken))
             .AssertProblemAsync(HttpStatusCode.Unauthorized, InvalidRefresh);
     }
 
@@ -75,9 +75,9 @@ public class SignOutTests(LikenessApiFactory factory) : IClassFixture<LikenessAp
 
         Assert.Equal(HttpStatusCode.NoContent, (await browser.PostAsync("/api/v1/auth/logout", null)).StatusCode);
 
-        using var api = Bearer(tokens.GetProperty("access_token").GetString()!);
+        using var api = Bearer(tokens.AccessToken);
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/v1/auth/me")).StatusCode);
-        await (await RefreshAsync(api, tokens.GetProperty("refresh_token").GetString()!))
+        await (await RefreshAsync(api, tokens.RefreshToken))
             .AssertProblemAsync(HttpStatusCode.Unauthorized, InvalidRefresh);
     }
 
@@ -86,11 +86,11 @@ public class SignOutTests(LikenessApiFactory factory) : IClassFixture<LikenessAp
     {
         var (_, tokens) = await BearerSignInAsync();
         using var client = factory.CreateClient();
-        var first = tokens.GetProperty("refresh_token").GetString()!;
+        var first = tokens.RefreshToken;
 
         var refreshed = await RefreshAsync(client, first);
         Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
-        var second = (await refreshed.JsonAsync()).GetProperty("refresh_token").GetString()!;
+        var second = (await refreshed.ReadAsAsync<BearerTokens>()).RefreshToken;
         Assert.NotEqual(first, second);
 
         await (await RefreshAsync(client, first)).AssertProblemAsync(HttpStatusCode.Unauthorized, InvalidRefresh);
@@ -101,18 +101,18 @@ public class SignOutTests(LikenessApiFactory factory) : IClassFixture<LikenessAp
     {
         var (email, tokens) = await BearerSignInAsync();
         using var client = factory.CreateClient();
-        var other = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = LikenessApiFactory.UserPassword })).JsonAsync();
-        var first = tokens.GetProperty("refresh_token").GetString()!;
-        var second = (await (await RefreshAsync(client, first)).JsonAsync()).GetProperty("refresh_token").GetString()!;
+        var other = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = LikenessApiFactory.UserPassword })).ReadAsAsync<BearerTokens>();
+        var first = tokens.RefreshToken;
+        var second = (await (await RefreshAsync(client, first)).ReadAsAsync<BearerTokens>()).RefreshToken;
 
         // A thief replays the first token: refused, and the legitimate holder's newer token dies with it.
         Assert.Equal(HttpStatusCode.Unauthorized, (await RefreshAsync(client, first)).StatusCode);
         await (await RefreshAsync(client, second)).AssertProblemAsync(HttpStatusCode.Unauthorized, InvalidRefresh);
 
         // Another sign-in of the same user keeps working.
-        var otherRefresh = await RefreshAsync(client, other.GetProperty("refresh_token").GetString()!);
+        var otherRefresh = await RefreshAsync(client, other.RefreshToken);
         Assert.Equal(HttpStatusCode.OK, otherRefresh.StatusCode);
-        using var api = Bearer((await otherRefresh.JsonAsync()).GetProperty("access_token").GetString()!);
+        using var api = Bearer((await otherRefresh.ReadAsAsync<BearerTokens>()).AccessToken);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/auth/me")).StatusCode);
     }
 
@@ -121,7 +121,7 @@ public class SignOutTests(LikenessApiFactory factory) : IClassFixture<LikenessAp
     {
         var (_, tokens) = await BearerSignInAsync();
         using var client = factory.CreateClient();
-        var token = tokens.GetProperty("refresh_token").GetString()!;
+        var token = tokens.RefreshToken;
 
         var answers = await Task.WhenAll(RefreshAsync(client, token), RefreshAsync(client, token), RefreshAsync(client, token));
 

@@ -53,19 +53,19 @@ public sealed class S3AppTests : IAsyncLifetime
 
         var generated = await client.PostAsJsonAsync("/api/v1/identities/generate-image/", new { identity_id = identityId, resolution = "1K" });
         Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
-        var generatedBytes = Convert.FromBase64String((await generated.JsonAsync()).GetProperty("image_base64").GetString()!);
+        var generatedBytes = Convert.FromBase64String((await generated.ReadAsAsync<ImageSessionResponse>()).ImageBase64!);
         Assert.Equal(generatedBytes, _s3.Objects[ObjectName(KeyOf(generatedBytes))].Bytes);
 
         var edited = await client.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = "rotate 90" });
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
-        var editedBody = await edited.JsonAsync();
-        var editedBytes = Convert.FromBase64String(editedBody.GetProperty("image_base64").GetString()!);
+        var editedBody = await edited.ReadAsAsync<ImageSessionResponse>();
+        var editedBytes = Convert.FromBase64String(editedBody.ImageBase64!);
         using (var image = TestImages.Decode(editedBytes))
             Assert.Equal((576, 1024), (image.Width, image.Height)); // the edit was applied to the image read back from S3
         Assert.Equal(editedBytes, _s3.Objects[ObjectName(KeyOf(editedBytes))].Bytes);
 
         // Served from the bucket.
-        var served = await client.GetAsync(editedBody.GetProperty("image_url").GetString());
+        var served = await client.GetAsync(editedBody.ImageUrl);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal(editedBytes, await served.Content.ReadAsByteArrayAsync());
 
@@ -88,7 +88,7 @@ public sealed class S3AppTests : IAsyncLifetime
         using var admin = await _factory.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync();
         var (client, _) = await _factory.CreateUserClientAsync();
-        var generated = await (await client.PostAsJsonAsync("/api/v1/identities/generate-image/", new { identity_id = identityId, resolution = "1K" })).JsonAsync();
+        var generated = await (await client.PostAsJsonAsync("/api/v1/identities/generate-image/", new { identity_id = identityId, resolution = "1K" })).ReadAsAsync<ImageSessionResponse>();
         var referenced = _s3.Objects.Keys.ToHashSet();
 
         var store = _factory.Services.GetRequiredService<IImageStore>();
@@ -109,7 +109,7 @@ public sealed class S3AppTests : IAsyncLifetime
         Assert.True(_s3.Objects.ContainsKey(ObjectName(reused)));
         Assert.Superset(referenced, _s3.Objects.Keys.ToHashSet());
         Assert.True(_s3.Requests.Count(r => r.Contains("list-type=2", StringComparison.Ordinal)) - listsBefore > 1, "the listing was paged");
-        var served = await client.GetAsync(generated.GetProperty("image_url").GetString());
+        var served = await client.GetAsync(generated.ImageUrl);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
 
