@@ -31,12 +31,9 @@ public class SessionIsolationTests(LikenessApiFactory factory) : IClassFixture<L
         Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync($"{Self}/versions/{aliceVersion}/thumbnail/")).StatusCode);
 
         // Bob's self endpoints show nothing of it.
-        var bobStatusAnswer = await bob.GetAsync($"{Self}/");
-        var bobStatus = await bobStatusAnswer.ReadAsAsync<ImageSessionResponse>();
+        var bobStatus = await (await bob.GetAsync($"{Self}/")).ReadWithoutImageBase64Async();
         Assert.False(bobStatus.HasActiveSession);
         Assert.Null(bobStatus.SessionId);
-        // Absent, not null: raw JSON (a typed read cannot tell the two apart).
-        Assert.False((await bobStatusAnswer.JsonAsync()).TryGetProperty("image_base64", out _));
         Assert.Empty(await bob.GetAsAsync<List<ImageJobResponse>>($"{Self}/jobs/"));
         var bobHistory = await bob.GetAsAsync<ImageSessionHistoryResponse>($"{Self}/history/");
         Assert.Empty(bobHistory.Versions);
