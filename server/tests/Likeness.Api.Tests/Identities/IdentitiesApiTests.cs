@@ -56,8 +56,7 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
         var response = await admin.PostAsJsonAsync(Identities, new { name, description = "x" });
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Name is required.");
-        var errors = (await response.JsonAsync()).GetProperty("errors");
-        Assert.Equal("Name is required.", errors.GetProperty("name")[0].GetString());
+        Assert.Equal("Name is required.", (await response.ValidationErrorsAsync())["name"][0]);
     }
 
     [Fact]
@@ -68,7 +67,7 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
         var response = await admin.PostAsJsonAsync(Identities, new { name = new string('x', 201) });
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Name may be at most 200 characters.");
-        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("name", out _));
+        Assert.True((await response.ValidationErrorsAsync()).ContainsKey("name"));
     }
 
     [Fact]
@@ -79,7 +78,7 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
         var response = await admin.PostAsJsonAsync(Identities, new { name = "Long", description = new string('x', 4001) });
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Description may be at most 4000 characters.");
-        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("description", out _));
+        Assert.True((await response.ValidationErrorsAsync()).ContainsKey("description"));
     }
 
     [Fact]
@@ -225,7 +224,7 @@ public class IdentitiesApiTests(LikenessApiFactory factory) : IClassFixture<Like
         var response = await admin.PatchAsJsonAsync($"{Identities}{id}/", new { name = " " });
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Name is required.");
-        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("name", out _));
+        Assert.True((await response.ValidationErrorsAsync()).ContainsKey("name"));
         Assert.Equal("Keeps its name", (await admin.GetAsAsync<IdentityResponse>($"{Identities}{id}/")).Name);
     }
 

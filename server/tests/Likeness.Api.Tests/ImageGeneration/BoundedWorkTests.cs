@@ -97,7 +97,7 @@ public sealed class BoundedWorkTests
         await using var factory = new LikenessApiFactory();
         var (client, identityId) = await StartAsync(factory);
         using var admin = await factory.CreateAdminClientAsync();
-        var references = await admin.GetAsAsync<List<ReferenceImageResponse>>($"/api/v1/admin/identities/{identityId}/reference-images/");
+        var references = await admin.ReferenceImagesAsync(identityId);
         // The reference bytes are gone from the store (it would be the plan's 400 if the edit read them).
         Assert.NotEmpty(references);
         foreach (var reference in references)

@@ -65,9 +65,6 @@ public sealed class KilledServerTests
         Assert.Equal(generated.VersionId, versions[1].ParentId);
     }
 
-    /// <summary>The part of the login answer the second server's client needs.</summary>
-    private sealed record LoginAnswer(string AccessToken);
-
     /// <summary>The API as a separate OS process with the factory's database and data folder.</summary>
     private sealed class ChildServer : IDisposable
     {
@@ -127,7 +124,7 @@ public sealed class KilledServerTests
             var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
             var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
             login.EnsureSuccessStatusCode();
-            var token = (await login.ReadAsAsync<LoginAnswer>()).AccessToken;
+            var token = (await login.ReadAsAsync<BearerTokens>()).AccessToken;
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             return client;
         }

@@ -142,8 +142,7 @@ public sealed class VariantTests
         foreach (var response in new[] { generate, edit, job })
         {
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            var problem = await response.JsonAsync();
-            Assert.Equal("variants must be between 1 and 4.", problem.GetProperty("errors").GetProperty("variants")[0].GetString());
+            Assert.Equal("variants must be between 1 and 4.", (await response.ValidationErrorsAsync())["variants"][0]);
         }
         var jobs = await client.GetAsAsync<List<ImageJobResponse>>($"{Session}/jobs/");
         Assert.Single(jobs); // only the generate that started the session

@@ -60,6 +60,10 @@ public static class ApiClientExtensions
         Assert.Equal(detail, JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
     }
 
+    /// <summary>A validation problem's <c>errors</c>: field name to its messages.</summary>
+    public static async Task<IDictionary<string, string[]>> ValidationErrorsAsync(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>(ApiJson.Options))!.Errors;
+
     /// <summary>Asserts the status and that the problem's detail contains every fragment.</summary>
     public static async Task<string> AssertProblemContainsAsync(this HttpResponseMessage response, HttpStatusCode status, params string[] fragments)
     {

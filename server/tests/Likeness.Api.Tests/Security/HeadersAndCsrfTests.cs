@@ -115,7 +115,7 @@ public class HeadersAndCsrfTests(LikenessApiFactory factory) : IClassFixture<Lik
         }
 
         await (await browser.SendAsync(Upload("http://evil.example"))).AssertProblemAsync(HttpStatusCode.Forbidden, CrossSite);
-        Assert.Empty((await (await admin.GetAsync($"{AdminIdentities}{id}/reference-images/")).JsonAsync()).EnumerateArray());
+        Assert.Empty(await admin.ReferenceImagesAsync(id));
 
         Assert.Equal(HttpStatusCode.Created, (await browser.SendAsync(Upload("http://localhost"))).StatusCode);
     }

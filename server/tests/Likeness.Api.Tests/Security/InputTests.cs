@@ -29,7 +29,7 @@ public class InputTests(LikenessApiFactory factory) : IClassFixture<LikenessApiF
         await generate.AssertProblemAsync(HttpStatusCode.BadRequest, "additional_prompt may not contain control characters (only tabs and line breaks).");
         await edit.AssertProblemAsync(HttpStatusCode.BadRequest, "edit_prompt may not contain control characters (only tabs and line breaks).");
         await adminGenerate.AssertProblemAsync(HttpStatusCode.BadRequest, "additional_prompt may not contain control characters (only tabs and line breaks).");
-        Assert.True((await generate.JsonAsync()).GetProperty("errors").TryGetProperty("additional_prompt", out _));
+        Assert.True((await generate.ValidationErrorsAsync()).ContainsKey("additional_prompt"));
     }
 
     [Fact]

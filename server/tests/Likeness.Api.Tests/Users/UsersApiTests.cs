@@ -91,7 +91,7 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
             "Passwords must have at least one digit ('0'-'9').",
             "Passwords must have at least one uppercase ('A'-'Z').");
         Assert.DoesNotContain("lowercase", detail);
-        var reasons = (await response.JsonAsync()).GetProperty("errors").GetProperty("password").EnumerateArray().Select(e => e.GetString()).ToList();
+        var reasons = (await response.ValidationErrorsAsync())["password"].ToList();
         Assert.Equal(4, reasons.Count);
         Assert.Contains("Passwords must be at least 6 characters.", reasons);
 
@@ -110,7 +110,7 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         var response = await admin.PostAsJsonAsync(Users, new { email, password = Password });
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "A valid email is required.");
-        Assert.Equal("A valid email is required.", (await response.JsonAsync()).GetProperty("errors").GetProperty("email")[0].GetString());
+        Assert.Equal("A valid email is required.", (await response.ValidationErrorsAsync())["email"][0]);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         var response = await admin.PostAsJsonAsync(Users, new { email = "someone@", password = Password });
 
         await response.AssertProblemContainsAsync(HttpStatusCode.BadRequest, "Email 'someone@' is invalid.");
-        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("email", out _));
+        Assert.True((await response.ValidationErrorsAsync()).ContainsKey("email"));
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         var response = await admin.PostAsJsonAsync(Users, new { email, password = Password });
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "Email may be at most 256 characters.");
-        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("email", out _));
+        Assert.True((await response.ValidationErrorsAsync()).ContainsKey("email"));
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         var response = await admin.PostAsJsonAsync(Users, new { email = "nul\u0000@test.local", password = Password });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("email", out _));
+        Assert.True((await response.ValidationErrorsAsync()).ContainsKey("email"));
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessA
         var response = await admin.PostAsJsonAsync(Users, new { email = NewEmail() });
 
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, "A password is required.");
-        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("password", out _));
+        Assert.True((await response.ValidationErrorsAsync()).ContainsKey("password"));
     }
 
     [Fact]
