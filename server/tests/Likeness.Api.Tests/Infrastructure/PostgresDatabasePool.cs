@@ -11,8 +11,9 @@ namespace Likeness.Api.Tests.Infrastructure;
 /// its app is gone the factory gives it back, and <see cref="ResetAsync"/> empties it with Respawn first: every row
 /// of every table but the migrations history, identity columns restarted, so the next app's start seeds it exactly
 /// as it seeds a new database, without creating and migrating one per factory. A database is leased to one factory
-/// at a time. The databases are dropped when the test process exits, so a run against a long-lived server
-/// (<c>LIKENESS_TEST_POSTGRES</c>) leaves none behind.
+/// at a time. <see cref="LikenessTestFramework"/> drops them after the last test, and a run drops those of earlier
+/// runs whose process ended first (vstest kills the test process soon after the run), so a long-lived server
+/// (<c>LIKENESS_TEST_POSTGRES</c>) is not left with more than the last run's.
 /// </summary>
 internal static class PostgresDatabasePool
 {
@@ -35,19 +36,62 @@ internal static class PostgresDatabasePool
         FormatDeleteStatement = table => $"DELETE FROM {table.GetFullName('"')};",
     };
 
-    static PostgresDatabasePool() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DropAll();
-
     /// <summary>The server's connection string (its <c>postgres</c> database), from <c>LIKENESS_TEST_POSTGRES</c>.</summary>
     public static string Server =>
         Environment.GetEnvironmentVariable("LIKENESS_TEST_POSTGRES")
         ?? throw new InvalidOperationException("LIKENESS_TEST_POSTGRES must hold the test server's connection string.");
+
+    // This run's databases are likeness_pool_<run>_<guid>. The run holds the advisory lock (RunLockSpace, run) in a
+    // session of the server's postgres database while its process lives: a later run that can take that lock knows
+    // the run is over and drops its databases.
+    private const int RunLockSpace = 0x4C6B6E73;
+    private const string NamePrefix = "likeness_pool_";
+    private static readonly Lazy<int> Run = new(StartRun);
+    private static NpgsqlConnection? _runSession;
+
+    private static int StartRun()
+    {
+        var run = Random.Shared.Next(1, int.MaxValue);
+        var session = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Pooling = false }.ConnectionString);
+        session.Open();
+        AdvisoryLock(session, "pg_advisory_lock", run);
+        _runSession = session;
+        var names = new List<string>();
+        using (var list = new NpgsqlCommand($"SELECT datname FROM pg_database WHERE starts_with(datname, '{NamePrefix}')", session))
+        using (var reader = list.ExecuteReader())
+            while (reader.Read())
+                names.Add(reader.GetString(0));
+        foreach (var name in names)
+        {
+            if (!int.TryParse(name[NamePrefix.Length..].Split('_')[0], out var other) || other == run
+                || !AdvisoryLock(session, "pg_try_advisory_lock", other))
+                continue; // not a pool name, or its run is still going
+            AdvisoryLock(session, "pg_advisory_unlock", other);
+            try
+            {
+                DropAsync(name).GetAwaiter().GetResult();
+            }
+            catch (PostgresException)
+            {
+                // another run starting now dropped it first
+            }
+        }
+        return run;
+    }
+
+    private static bool AdvisoryLock(NpgsqlConnection session, string function, int run)
+    {
+        using var command = new NpgsqlCommand($"SELECT {function}($1, $2)", session)
+        { Parameters = { new() { Value = RunLockSpace }, new() { Value = run } } };
+        return command.ExecuteScalar() is not false;
+    }
 
     /// <summary>A database for one factory's app, not leased to any other until it is given back.</summary>
     public static PooledDatabase Lease()
     {
         if (!Free.TryTake(out var name))
         {
-            name = $"likeness_test_{Guid.NewGuid():N}";
+            name = $"{NamePrefix}{Run.Value}_{Guid.NewGuid():N}";
             Named.TryAdd(name, 0);
         }
         // Its own application name gives each lease its own Npgsql pool: no connection of an earlier app on this
@@ -136,20 +180,24 @@ internal static class PostgresDatabasePool
         await drop.ExecuteNonQueryAsync();
     }
 
-    private static void DropAll()
+    /// <summary>Drops every database the pool named, free or still leased (a factory nobody disposed): the run is over.</summary>
+    public static void DropAll()
     {
-        foreach (var name in Named.Keys)
+        while (Free.TryTake(out _)) { }
+        // At once: the test process may be killed soon after the last test.
+        Task.WhenAll(Named.Keys.Select(async name =>
         {
             try
             {
-                DropAsync(name).GetAwaiter().GetResult();
+                await DropAsync(name);
             }
             catch (Exception e)
             {
-                // At exit there is no test to fail: say what is left behind.
+                // After the last test there is none to fail: say what is left behind (the next run drops it).
                 Console.Error.WriteLine($"PostgresDatabasePool: could not drop {name}: {e.Message}");
             }
-        }
+        })).GetAwaiter().GetResult();
+        _runSession?.Dispose();
     }
 }
 
