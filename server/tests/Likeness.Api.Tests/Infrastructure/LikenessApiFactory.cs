@@ -12,15 +12,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Likeness.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The real app on a fresh data folder and a fresh database: SQLite by default, PostgreSQL when the
-/// environment says <c>LIKENESS_TEST_DATABASE=Postgres</c> (with <c>LIKENESS_TEST_POSTGRES</c> as the
-/// server's connection string; `make test` sets both). Only what must be swapped is swapped: the data
-/// folder, the database, the clock, and, for a few tests, the image provider.
+/// The real app on a fresh data folder and an empty database: a new SQLite file by default; PostgreSQL when the
+/// environment says <c>LIKENESS_TEST_DATABASE=Postgres</c> (with <c>LIKENESS_TEST_POSTGRES</c> as the server's
+/// connection string; `make test` sets both), a database of the <see cref="PostgresDatabasePool"/>, migrated and
+/// emptied. Only what must be swapped is swapped: the data folder, the database, the clock, and, for a few tests,
+/// the image provider.
 /// </summary>
 public class LikenessApiFactory : WebApplicationFactory<Program>
 {
@@ -29,7 +29,7 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _configureServices;
-    private readonly string? _postgresDatabase;
+    private readonly PooledDatabase? _postgresDatabase;
     private readonly bool _ownsData;
 
     public LikenessApiFactory() : this(null, null) { }
@@ -95,10 +95,13 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         };
         if (IsPostgres && _ownsData)
         {
-            _postgresDatabase = $"likeness_test_{Guid.NewGuid():N}";
-            var connection = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = _postgresDatabase };
             _settings["Database:Provider"] = "Postgres";
-            _settings["ConnectionStrings:Default"] = connection.ConnectionString;
+            // A test that names its own database (two apps one after the other on it) keeps it.
+            if (settings?.ContainsKey("ConnectionStrings:Default") != true)
+            {
+                _postgresDatabase = PostgresDatabasePool.Lease();
+                _settings["ConnectionStrings:Default"] = _postgresDatabase.ConnectionString;
+            }
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             _settings[key] = value;
@@ -106,10 +109,6 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
 
     public static bool IsPostgres =>
         string.Equals(Environment.GetEnvironmentVariable("LIKENESS_TEST_DATABASE"), "Postgres", StringComparison.OrdinalIgnoreCase);
-
-    private static string PostgresServer =>
-        Environment.GetEnvironmentVariable("LIKENESS_TEST_POSTGRES")
-        ?? throw new InvalidOperationException("LIKENESS_TEST_POSTGRES must hold the test server's connection string.");
 
     /// <summary>The configuration this app runs with (data folder, database, admin), e.g. for a child process.</summary>
     public IReadOnlyDictionary<string, string?> Settings => _settings;
@@ -223,14 +222,9 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
             return;
         }
         SqliteConnection.ClearAllPools();
+        // The app has stopped (its background services with it), so nothing writes while the database is reset.
         if (_postgresDatabase is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(PostgresServer);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
+            await PostgresDatabasePool.ReturnAsync(_postgresDatabase);
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
         GC.SuppressFinalize(this);
     }
