@@ -168,7 +168,7 @@ public sealed class ImageGenerationOrchestrator(
             AspectRatio = aspectRatio, Resolution = resolution, Model = modelInfo.Id, EditMode = editMode,
             CreatedAt = now, UpdatedAt = now, ExpiresAt = now + options.Value.SessionIdleTime,
         };
-        var versions = made.Select(v => maker.NewVersion(v, session.Id, null, ImageVersionKind.Generate, prompt, aspectRatio, resolution, modelInfo.Id)).ToList();
+        var versions = maker.NewVersions(made, session.Id, null, ImageVersionKind.Generate, prompt, aspectRatio, resolution, modelInfo.Id);
         var version = versions[0];
         version.LastCurrentAt = Now;
         session.CurrentVersionId = version.Id;
@@ -251,8 +251,8 @@ public sealed class ImageGenerationOrchestrator(
             // Only the painted region changes; the model's own image is not kept, so the next chat turn starts afresh.
             finish: region is null ? null : result => result with { Image = region.Composite(result.Image), Answer = null },
             cancellationToken);
-        var versions = made.Select(v => maker.NewVersion(v, session.Id, current.Id, ImageVersionKind.Edit, prompt,
-            session.AspectRatio, session.Resolution, modelId)).ToList();
+        var versions = maker.NewVersions(made, session.Id, current.Id, ImageVersionKind.Edit, prompt,
+            session.AspectRatio, session.Resolution, modelId);
         if (region is not null)
         {
             var maskKey = await storeClaims.PutAsync(region.MaskPng, cancellationToken);

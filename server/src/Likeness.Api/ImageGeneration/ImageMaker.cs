@@ -54,8 +54,22 @@ public sealed class ImageMaker(
         return new StoredImage(imageKey, thumbnailKey, mimeType, width, height);
     }
 
-    public ImageVersion NewVersion(
-        MadeVariant variant, Guid sessionId, Guid? parentId, ImageVersionKind kind, string prompt,
+    /// <summary>
+    /// The turn's versions, in variant order. Siblings are made 1 µs apart so that every listing by creation time
+    /// (history, library) shows them in the order they were asked for: the same instant would tie, and PostgreSQL
+    /// keeps only microseconds, so two calls of the clock within one microsecond would tie there too.
+    /// </summary>
+    public List<ImageVersion> NewVersions(
+        IReadOnlyList<MadeVariant> made, Guid sessionId, Guid? parentId, ImageVersionKind kind, string prompt,
+        string aspectRatio, string resolution, string modelId)
+    {
+        var now = Now;
+        return made.Select((variant, i) => NewVersion(variant, now.AddTicks(i * TimeSpan.TicksPerMicrosecond),
+            sessionId, parentId, kind, prompt, aspectRatio, resolution, modelId)).ToList();
+    }
+
+    private ImageVersion NewVersion(
+        MadeVariant variant, DateTime createdAt, Guid sessionId, Guid? parentId, ImageVersionKind kind, string prompt,
         string aspectRatio, string resolution, string modelId)
     {
         var (made, stored) = (variant.Result, variant.Stored);
@@ -64,7 +78,7 @@ public sealed class ImageMaker(
             Id = variant.VersionId, SessionId = sessionId, ParentVersionId = parentId, Kind = kind, Prompt = prompt,
             Provider = provider.Name, AspectRatio = aspectRatio, Resolution = resolution,
             ImageKey = stored.ImageKey, ThumbnailKey = stored.ThumbnailKey, MimeType = stored.MimeType,
-            Width = stored.Width, Height = stored.Height, DurationMs = variant.DurationMs, CreatedAt = Now,
+            Width = stored.Width, Height = stored.Height, DurationMs = variant.DurationMs, CreatedAt = createdAt,
             Model = made.Model ?? modelId,
             ModelAnswer = made.Answer is { } answer ? System.Text.Json.JsonSerializer.Serialize(answer, AnswerJson) : null,
             PromptTokens = made.Usage?.PromptTokens, OutputTokens = made.Usage?.OutputTokens, ThoughtsTokens = made.Usage?.ThoughtsTokens,

@@ -87,6 +87,10 @@ public sealed class VariantTests
         Assert.Equal(4, versions.Count);
         var siblings = versions.Skip(1).ToList();
         Assert.Equal(variantIds, siblings.Select(v => v.Id));
+        // Saved together, yet never at the same instant: the history's order by creation time is the variants' order
+        // on both databases (PostgreSQL keeps microseconds; two siblings in one microsecond would tie there).
+        Assert.All(siblings.Zip(siblings.Skip(1)), pair => Assert.True(pair.First.CreatedAt < pair.Second.CreatedAt,
+            $"{pair.First.CreatedAt:O} is not before {pair.Second.CreatedAt:O}"));
         Assert.All(siblings, v => Assert.Equal(parentId, v.ParentId));
         Assert.Equal([false, true, false, false], versions.Select(v => v.IsCurrent));
         for (var i = 0; i < 3; i++)
