@@ -14,10 +14,6 @@ namespace Likeness.Api.Tests.ImageGeneration;
 /// </summary>
 public sealed class SessionReplacedTests
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Status = "/api/v1/identities/image-session/";
-
     /// <summary>
     /// A lease of an hour is renewed every 20 minutes of real time, never during the test; the sweep that fails a
     /// job whose lease ran out runs at start-up, then not for a day. So when the clock jumps, the session's lease has
@@ -28,6 +24,10 @@ public sealed class SessionReplacedTests
         ["Likeness:JobLeaseTime"] = "01:00:00",
         ["Likeness:JobSweepInterval"] = "1.00:00:00",
     };
+
+    private const string Edit = "/api/v1/identities/edit-image/";
+    private const string Status = "/api/v1/identities/image-session/";
+    private const string Generate = "/api/v1/identities/generate-image/";
 
     [Fact]
     public async Task An_edit_whose_session_was_deleted_while_it_ran_is_a_409_and_saves_nothing()
