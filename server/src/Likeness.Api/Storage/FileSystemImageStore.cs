@@ -82,9 +82,20 @@ public sealed class FileSystemImageStore : IImageStore
         }
     }
 
+    /// <summary>
+    /// Removes the image; an absent key is a no-op, as in S3. File.Delete already ignores a missing file, but not a
+    /// missing folder (no image with the key's first two characters was ever stored, or the last one went).
+    /// </summary>
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
-        File.Delete(PathOf(key));
+        try
+        {
+            File.Delete(PathOf(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // nothing stored under this key: nothing to delete
+        }
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Likeness.Api.Providers;
 
 namespace Likeness.Api.Tests.Gemini;
@@ -69,47 +68,52 @@ public sealed class GeminiFaultTests : GeminiTestBase
     [Fact]
     public async Task Retry_After_is_honoured()
     {
-        using var host = Host(("Gemini:RetryBaseDelaySeconds", "0.01"));
+        var clock = new GeminiTestClock();
+        using var host = GeminiProviderHost.OnClock(Emulator, clock);
         Emulator.Inject(GeminiFault.TooManyRequests(retryAfterSeconds: 1));
 
-        await Generate(host);
+        var generate = Generate(host);
+        await Wait.UntilAsync(() => clock.IsWaiting(TimeSpan.FromSeconds(1)), "the retry to wait out Retry-After: 1 on the clock",
+            detail: () => clock.Armed() + "\n" + host.Logs.All);
+        Assert.Equal(1, Emulator.CallCount); // the second call waits for the clock
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await Wait.ForAsync(generate, "the retried call to answer");
 
-        var calls = Emulator.Calls;
-        Assert.Equal(2, calls.Count);
-        var waited = calls[1].StartedAt - calls[0].FinishedAt;
-        Assert.True(waited >= TimeSpan.FromMilliseconds(900), $"waited only {waited.TotalMilliseconds} ms");
+        Assert.Equal([429, 200], Emulator.Calls.Select(c => c.StatusCode));
         Assert.Contains(host.Logs.Entries, e => e.Message.Contains("Retry-After: 1"));
+        Assert.Contains(host.Logs.Entries, e => e.Message.Contains("retrying (attempt 2 of 3) in 1000 ms after HTTP 429"));
     }
 
     [Fact]
     public void Retry_After_is_read_as_seconds_or_as_an_HTTP_date()
     {
+        var now = new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
         using var seconds = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
         seconds.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
-        Assert.Equal(TimeSpan.FromSeconds(7), GeminiServiceCollectionExtensions.RetryAfter(seconds));
+        Assert.Equal(TimeSpan.FromSeconds(7), GeminiServiceCollectionExtensions.RetryAfter(seconds, now));
 
         using var date = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
-        date.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(30));
-        Assert.InRange(GeminiServiceCollectionExtensions.RetryAfter(date)!.Value.TotalSeconds, 25, 31);
+        date.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(now.AddSeconds(30));
+        Assert.Equal(TimeSpan.FromSeconds(30), GeminiServiceCollectionExtensions.RetryAfter(date, now));
 
         using var past = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
-        past.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddMinutes(-1));
-        Assert.Equal(TimeSpan.Zero, GeminiServiceCollectionExtensions.RetryAfter(past));
+        past.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(now.AddMinutes(-1));
+        Assert.Equal(TimeSpan.Zero, GeminiServiceCollectionExtensions.RetryAfter(past, now));
 
         using var none = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
-        Assert.Null(GeminiServiceCollectionExtensions.RetryAfter(none));
+        Assert.Null(GeminiServiceCollectionExtensions.RetryAfter(none, now));
     }
 
     [Fact]
     public async Task A_Retry_After_longer_than_MaxRetryAfterSeconds_fails_at_once()
     {
-        using var host = Host(("Gemini:MaxRetryAfterSeconds", "5"));
+        // The clock never moves: had the call waited out the hour (or any delay), it would never end.
+        var clock = new GeminiTestClock();
+        using var host = GeminiProviderHost.OnClock(Emulator, clock, ("Gemini:MaxRetryAfterSeconds", "5"));
         Emulator.Inject(GeminiFault.TooManyRequests(retryAfterSeconds: 3600));
-        var stopwatch = Stopwatch.StartNew();
 
-        var failure = await Assert.ThrowsAsync<ImageQuotaExceededException>(() => Generate(host));
+        var failure = await Assert.ThrowsAsync<ImageQuotaExceededException>(() => Wait.ForAsync(Generate(host), "the call to fail"));
 
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5));
         Assert.Equal(1, Emulator.CallCount);
         Assert.Contains("429 RESOURCE_EXHAUSTED", failure.Message);
         Assert.Equal(TimeSpan.FromHours(1), failure.RetryAfter);
@@ -119,10 +123,16 @@ public sealed class GeminiFaultTests : GeminiTestBase
     [Fact]
     public async Task A_slow_answer_times_out_per_attempt_and_the_next_attempt_succeeds()
     {
-        using var host = Host(("Gemini:TimeoutSeconds", "3")); // generous: the machine may be busy
-        Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(10)));
+        // No backoff, so the only wait on the clock is the attempt's timeout; the emulator holds the first
+        // call far longer than any test (until the client aborts it).
+        var clock = new GeminiTestClock();
+        using var host = GeminiProviderHost.OnClock(Emulator, clock, ("Gemini:TimeoutSeconds", "3"), ("Gemini:RetryBaseDelaySeconds", "0"));
+        Emulator.Inject(GeminiFault.Slow(TimeSpan.FromMinutes(10)));
 
-        var image = await Generate(host);
+        var generate = Generate(host);
+        await Wait.UntilAsync(() => Emulator.CallCount == 1, "the emulator to receive the first attempt");
+        await clock.AdvanceWhenWaiting(TimeSpan.FromSeconds(3), "the first attempt to wait on its timeout");
+        var image = await Wait.ForAsync(generate, "the second attempt to answer");
 
         Assert.NotEmpty(image.Bytes);
         var calls = Emulator.Calls;
@@ -133,16 +143,22 @@ public sealed class GeminiFaultTests : GeminiTestBase
     [Fact]
     public async Task Slow_on_every_attempt_fails_after_MaxAttempts()
     {
-        // 1 s, not less: on a busy machine a shorter attempt can time out before its request reaches the emulator.
-        using var host = Host(("Gemini:TimeoutSeconds", "1"), ("Gemini:MaxAttempts", "3"));
-        Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(10)), times: 3);
-        var stopwatch = Stopwatch.StartNew();
+        var clock = new GeminiTestClock();
+        using var host = GeminiProviderHost.OnClock(Emulator, clock,
+            ("Gemini:TimeoutSeconds", "1"), ("Gemini:MaxAttempts", "3"), ("Gemini:RetryBaseDelaySeconds", "0"));
+        Emulator.Inject(GeminiFault.Slow(TimeSpan.FromMinutes(10)), times: 3);
 
-        var failure = await Assert.ThrowsAsync<ImageProviderFailedException>(() => Generate(host));
+        var generate = Generate(host);
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await Wait.UntilAsync(() => Emulator.CallCount == attempt, $"the emulator to receive attempt {attempt}");
+            await clock.AdvanceWhenWaiting(TimeSpan.FromSeconds(1), $"attempt {attempt} to wait on its timeout");
+        }
+        // Each attempt was cut at its 1 s: the emulator would have held each for 10 minutes.
+        var failure = await Assert.ThrowsAsync<ImageProviderFailedException>(() => Wait.ForAsync(generate, "the call to fail"));
 
         Assert.Equal(3, Emulator.CallCount);
         Assert.Contains("did not answer within 1 s, 3 attempt(s)", failure.Message);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"took {stopwatch.Elapsed}"); // not 3 x 10 s: each attempt was cut at 1 s
     }
 
     [Fact]

@@ -145,13 +145,19 @@ public sealed class GeminiStreamingTests : GeminiTestBase
     [Fact]
     public async Task A_stream_that_stalls_longer_than_StreamIdleTimeoutSeconds_fails()
     {
-        // Long enough for the emulator's render on a busy machine; the 30 s before the final image is not.
-        using var host = Host(("Gemini:StreamIdleTimeoutSeconds", "5"), ("Gemini:MaxAttempts", "3"));
-        Emulator.Delays = EmulatorDelays.None with { Drawing = TimeSpan.FromSeconds(30) };
+        // The emulator holds the final image far longer than any test (until the client aborts the stream).
+        var clock = new GeminiTestClock();
+        using var host = GeminiProviderHost.OnClock(Emulator, clock, ("Gemini:StreamIdleTimeoutSeconds", "5"), ("Gemini:MaxAttempts", "3"));
+        Emulator.Delays = EmulatorDelays.None with { Drawing = TimeSpan.FromMinutes(10) };
+        var progress = new RecordingProgress { PreviewDelay = TimeSpan.Zero };
 
-        var failure = await Assert.ThrowsAsync<ImageProviderFailedException>(() => Generate(host, null));
+        var generate = Generate(host, progress);
+        // "Drawing" comes with the text before the final image: the stream now waits for that image.
+        await Wait.UntilAsync(() => progress.Events.Contains("stage Drawing"), "the text before the final image");
+        await clock.AdvanceWhenWaiting(TimeSpan.FromSeconds(5), "the stream to wait for its next chunk");
+        var failure = await Assert.ThrowsAsync<ImageProviderFailedException>(() => Wait.ForAsync(generate, "the stalled call to fail"));
 
-        Assert.Matches(@"^Gemini's stream stalled: no chunk for 5 s after \d chunk\(s\)\.$", failure.Message);
+        Assert.Equal("Gemini's stream stalled: no chunk for 5 s after 6 chunk(s).", failure.Message);
         var call = Assert.Single(Emulator.Calls);
         await Wait.UntilAsync(() => call.ClientAborted, "the emulator to see the client abort the stream");
     }
@@ -159,27 +165,37 @@ public sealed class GeminiStreamingTests : GeminiTestBase
     [Fact]
     public async Task Time_the_caller_spends_on_a_preview_is_not_counted_as_a_stalled_stream()
     {
-        // Storing a preview (9 s here) takes longer than the idle timeout (8 s), twice over. The timeout has
-        // a busy machine's margin: at 3 s, a CI machine's stall between two chunks failed it.
-        using var host = Host(("Gemini:StreamIdleTimeoutSeconds", "8"));
+        // Storing each preview takes 9 s on the clock, longer than the idle timeout (8 s): had the idle clock
+        // run while the caller handled a chunk, moving the clock would have fired it.
+        var clock = new GeminiTestClock();
+        using var host = GeminiProviderHost.OnClock(Emulator, clock, ("Gemini:StreamIdleTimeoutSeconds", "8"));
         Emulator.Delays = EmulatorDelays.None;
-        var progress = new RecordingProgress { PreviewDelay = TimeSpan.FromSeconds(9) };
+        var progress = new RecordingProgress { PreviewDelay = TimeSpan.Zero, OnPreview = _ => clock.Advance(TimeSpan.FromSeconds(9)) };
 
-        var image = await Generate(host, progress);
+        var image = await Wait.ForAsync(Generate(host, progress), "the call to answer");
 
         Assert.Equal(Assert.Single(Emulator.Calls).ResponseImage!.Sha256, Sha(image));
         Assert.Equal(2, progress.Previews.Count);
+        Assert.Equal(clock.Start + TimeSpan.FromSeconds(18), clock.GetUtcNow());
     }
 
     [Fact]
     public async Task A_call_longer_than_TotalTimeoutSeconds_fails()
     {
-        using var host = Host(("Gemini:TotalTimeoutSeconds", "3"), ("Gemini:StreamIdleTimeoutSeconds", "60"));
-        Emulator.Delays = EmulatorDelays.None with { Preview = TimeSpan.FromSeconds(30) };
+        // The emulator holds the first preview far longer than any test (until the client aborts the stream).
+        var clock = new GeminiTestClock();
+        using var host = GeminiProviderHost.OnClock(Emulator, clock, ("Gemini:TotalTimeoutSeconds", "3"), ("Gemini:StreamIdleTimeoutSeconds", "60"));
+        Emulator.Delays = EmulatorDelays.None with { Preview = TimeSpan.FromMinutes(10) };
+        var progress = new RecordingProgress();
 
-        var failure = await Assert.ThrowsAsync<ImageProviderFailedException>(() => Generate(host, null));
+        var generate = Generate(host, progress);
+        await Wait.UntilAsync(() => progress.Events.Contains("thought **Checking the likeness**"), "the last thought");
+        // Waiting for the first preview (idle clock: 60 s), under the call's 3 s, which started with the call.
+        await Wait.UntilAsync(() => clock.IsWaiting(TimeSpan.FromSeconds(60)), "the stream to wait for its next chunk");
+        await clock.AdvanceWhenWaiting(TimeSpan.FromSeconds(3), "the call's total timeout");
+        var failure = await Assert.ThrowsAsync<ImageProviderFailedException>(() => Wait.ForAsync(generate, "the call to fail"));
 
-        Assert.Contains("Gemini did not finish within 3 s (Gemini:TotalTimeoutSeconds), 1 attempt(s)", failure.Message);
+        Assert.Equal("Gemini did not finish within 3 s (Gemini:TotalTimeoutSeconds), 1 attempt(s), 3 chunk(s).", failure.Message);
         var call = Assert.Single(Emulator.Calls);
         await Wait.UntilAsync(() => call.ClientAborted, "the emulator to see the client abort the stream");
     }

@@ -84,8 +84,19 @@ public sealed class FileSystemImageStoreTests : IDisposable
 
         await store.DeleteAsync(key);
         await store.DeleteAsync(key[..2] + new string('0', 62)); // absent, in a folder that exists
-        // Not covered: an absent key whose two-letter folder was never made throws DirectoryNotFoundException
-        // today (File.Delete ignores only a missing file); the S3 store takes it. Reported, not asserted.
+    }
+
+    [Fact]
+    public async Task Deleting_an_absent_key_whose_folder_was_never_made_is_fine_as_in_S3()
+    {
+        var store = Store();
+        var absent = new string('c', 64);
+        Assert.False(Directory.Exists(Path.Combine(Root, "cc")));
+
+        await store.DeleteAsync(absent);
+
+        Assert.Null(await store.GetAsync(absent));
+        Assert.False(Directory.Exists(Path.Combine(Root, "cc"))); // a delete makes no folder
     }
 
     [Fact]

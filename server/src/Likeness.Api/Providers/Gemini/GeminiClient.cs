@@ -14,9 +14,10 @@ namespace Likeness.Api.Providers.Gemini;
 /// handler registered in <see cref="GeminiServiceCollectionExtensions"/>; an attempt lasts until the first
 /// chunk of the stream has arrived (<see cref="GeminiAttemptHandler"/>), so a stream that breaks later is a
 /// failure, never a retry. The rest of the stream is bounded by <see cref="GeminiOptions.StreamIdleTimeoutSeconds"/>
-/// between chunks and <see cref="GeminiOptions.TotalTimeoutSeconds"/> for the whole call.
+/// between chunks and <see cref="GeminiOptions.TotalTimeoutSeconds"/> for the whole call. Both run on the
+/// app's <see cref="TimeProvider"/>, as the pipeline's waits do, so tests can move the clock instead of waiting.
 /// </summary>
-internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions> options, ILogger<GeminiClient> logger)
+internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions> options, TimeProvider time, ILogger<GeminiClient> logger)
 {
     /// <summary>The only place the key travels. Never in the URL, where logs would show it.</summary>
     public const string ApiKeyHeader = "x-goog-api-key";
@@ -48,8 +49,9 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
         string? model = null)
     {
         var attempts = new AttemptCounter();
-        using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        total.CancelAfter(TimeSpan.FromSeconds(_options.TotalTimeoutSeconds));
+        // A linked source cannot take a TimeProvider: the clock's own source is linked with the caller's token.
+        using var totalTimer = new CancellationTokenSource(TimeSpan.FromSeconds(_options.TotalTimeoutSeconds), time);
+        using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, totalTimer.Token);
         using var request = new HttpRequestMessage(HttpMethod.Post, EndpointFor(model ?? Model));
         request.Headers.Add(ApiKeyHeader, _options.ApiKey);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
@@ -99,8 +101,9 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
                 var message = error?.Message ?? Truncate(text, 500);
                 if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
                 {
-                    var quota = GeminiQuota.From(error, GeminiServiceCollectionExtensions.RetryAfter(response));
-                    var wait = quota.UserDelay(DateTimeOffset.UtcNow);
+                    var now = time.GetUtcNow();
+                    var quota = GeminiQuota.From(error, GeminiServiceCollectionExtensions.RetryAfter(response, now));
+                    var wait = quota.UserDelay(now);
                     logger.LogWarning(
                         "Gemini's quota is used up ({QuotaId}, {Kind}) after {Attempts} attempt(s); retry in {RetrySeconds} s: {ErrorMessage}",
                         quota.QuotaId ?? "no quota id", quota.Daily ? "per day" : "short-term", attempts.Count, (long)wait.TotalSeconds, message);
@@ -189,14 +192,16 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
         CancellationToken cancellationToken)
     {
         var idleTimeout = TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(total.Token);
+        // Armed per chunk below; created on the clock (never firing until armed), then linked with the total.
+        using var idleTimer = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(total.Token, idleTimer.Token);
         await using var stream = await response.Content.ReadAsStreamAsync(total.Token);
         // One event per chunk: "data: {GenerateContentResponse}" then a blank line.
         var parser = SseParser.Create(stream, static (_, data) => Encoding.UTF8.GetString(data));
         await using var events = parser.EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
         while (true)
         {
-            idle.CancelAfter(idleTimeout); // restarts the idle clock for this chunk
+            idleTimer.CancelAfter(idleTimeout); // restarts the idle clock for this chunk
             bool more;
             try
             {
@@ -221,7 +226,7 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
                     $"Gemini's stream broke after {answer.Chunks} chunk(s): {ex.Message}", ex);
             }
             // The clock runs only while we wait for Gemini, not while the caller handles a chunk.
-            idle.CancelAfter(Timeout.InfiniteTimeSpan);
+            idleTimer.CancelAfter(Timeout.InfiniteTimeSpan);
             if (!more)
                 break;
 

@@ -25,10 +25,10 @@ internal sealed class GeminiFiles(GeminiClient client, LikenessDbContext db, Tim
     /// One lookup or upload at a time per set of references, across the process: a job's variants call at once,
     /// the first uploads, and the others then find the files remembered instead of uploading them again.
     /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new();
+    private static readonly KeyedLock Gates = new();
 
-    private static SemaphoreSlim GateFor(IEnumerable<string> storageKeys) =>
-        Gates.GetOrAdd(string.Join(',', storageKeys.Order(StringComparer.Ordinal)), _ => new SemaphoreSlim(1, 1));
+    private static Task<IDisposable> Lock(IEnumerable<string> storageKeys, CancellationToken cancellationToken) =>
+        Gates.LockAsync(string.Join(',', storageKeys.Order(StringComparer.Ordinal)), cancellationToken);
 
     /// <summary>
     /// The <c>fileData</c> of each reference, uploading the ones not held (or about to expire); null for any
@@ -36,16 +36,8 @@ internal sealed class GeminiFiles(GeminiClient client, LikenessDbContext db, Tim
     /// </summary>
     public async Task<FileData?[]> For(IReadOnlyList<ReferenceInput> references, CancellationToken cancellationToken)
     {
-        var gate = GateFor(references.Select(r => r.StorageKey).Distinct());
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
+        using (await Lock(references.Select(r => r.StorageKey).Distinct(), cancellationToken))
             return await Find(references, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
     }
 
     private async Task<FileData?[]> Find(IReadOnlyList<ReferenceInput> references, CancellationToken cancellationToken)
@@ -88,16 +80,8 @@ internal sealed class GeminiFiles(GeminiClient client, LikenessDbContext db, Tim
     public async Task Forget(IEnumerable<string> storageKeys, CancellationToken cancellationToken)
     {
         var keys = storageKeys.Distinct().ToList();
-        var gate = GateFor(keys);
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
+        using (await Lock(keys, cancellationToken))
             await db.GeminiFiles.Where(f => keys.Contains(f.StorageKey)).ExecuteDeleteAsync(cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
     }
 
     private async Task Remember(string storageKey, GeminiFileInfo file, CancellationToken cancellationToken)
@@ -123,6 +107,72 @@ internal sealed class GeminiFiles(GeminiClient client, LikenessDbContext db, Tim
         finally
         {
             db.ChangeTracker.Clear();
+        }
+    }
+}
+
+/// <summary>
+/// One holder at a time per key. A key's entry lives only while someone holds or waits for it: the last one to
+/// leave removes it, so a long-running process does not keep a gate for every key it ever saw.
+/// </summary>
+internal sealed class KeyedLock
+{
+    private sealed class Entry
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public int Users; // holders and waiters; guarded by the dictionary's lock
+    }
+
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Keys someone holds or waits for.</summary>
+    public int Count
+    {
+        get { lock (_entries) return _entries.Count; }
+    }
+
+    /// <summary>Waits for the key; disposing the result releases it.</summary>
+    public async Task<IDisposable> LockAsync(string key, CancellationToken cancellationToken)
+    {
+        Entry entry;
+        lock (_entries)
+        {
+            if (!_entries.TryGetValue(key, out entry!))
+                _entries[key] = entry = new Entry();
+            entry.Users++;
+        }
+        try
+        {
+            await entry.Gate.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            Leave(key, entry); // a waiter that gave up is no longer a user
+            throw;
+        }
+        return new Holder(this, key, entry);
+    }
+
+    private void Leave(string key, Entry entry)
+    {
+        lock (_entries)
+        {
+            // Removed under the lock that adds users: a newcomer either joined this entry first or makes a new one.
+            if (--entry.Users == 0)
+                _entries.Remove(key);
+        }
+    }
+
+    private sealed class Holder(KeyedLock owner, string key, Entry entry) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) != 0)
+                return;
+            entry.Gate.Release();
+            owner.Leave(key, entry);
         }
     }
 }

@@ -13,7 +13,7 @@ internal sealed record GeminiQuota(TimeSpan? Delay, bool Daily, string? QuotaId)
     private const string RetryInfoType = "type.googleapis.com/google.rpc.RetryInfo";
     private const string QuotaFailureType = "type.googleapis.com/google.rpc.QuotaFailure";
 
-    public static async Task<GeminiQuota> Read(HttpResponseMessage response)
+    public static async Task<GeminiQuota> Read(HttpResponseMessage response, DateTimeOffset now)
     {
         string text;
         try
@@ -24,7 +24,7 @@ internal sealed record GeminiQuota(TimeSpan? Delay, bool Daily, string? QuotaId)
         {
             text = "";
         }
-        return From(GeminiClient.ReadError(text), GeminiServiceCollectionExtensions.RetryAfter(response));
+        return From(GeminiClient.ReadError(text), GeminiServiceCollectionExtensions.RetryAfter(response, now));
     }
 
     public static GeminiQuota From(ErrorBody? error, TimeSpan? retryAfterHeader)

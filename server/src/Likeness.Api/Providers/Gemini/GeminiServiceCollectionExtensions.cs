@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -37,6 +38,8 @@ public static class GeminiServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GeminiOptions>, GeminiOptionsValidator>();
+        // Every wait and timeout of a Gemini call runs on this clock (the app registers the system's; tests, a fake one).
+        services.TryAddSingleton(TimeProvider.System);
 
         services.AddTransient<GeminiAttemptHandler>();
         var httpClient = services.AddHttpClient<GeminiClient>(client =>
@@ -56,7 +59,7 @@ public static class GeminiServiceCollectionExtensions
             // The Files API needs the database to remember uploads; without one (a bare provider) references go inline.
             var db = sp.GetService<Likeness.Api.Data.LikenessDbContext>();
             var files = db is null ? null
-                : new GeminiFiles(client, db, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<GeminiFiles>>());
+                : new GeminiFiles(client, db, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GeminiFiles>>());
             return new GeminiImageProvider(client, sp.GetRequiredService<IOptions<GeminiOptions>>(),
                 sp.GetRequiredService<ILogger<GeminiImageProvider>>(), files);
         });
@@ -70,6 +73,9 @@ public static class GeminiServiceCollectionExtensions
         var options = context.GetOptions<GeminiOptions>();
         var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Likeness.Api.Providers.Gemini.Resilience");
         var maxRetryAfter = TimeSpan.FromSeconds(options.MaxRetryAfterSeconds);
+        // The retries' delays and the per-attempt timeout wait on the app's clock, not on Polly's default (the system's).
+        var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+        pipeline.TimeProvider = time;
 
         if (options.MaxAttempts > 1)
         {
@@ -84,14 +90,14 @@ public static class GeminiServiceCollectionExtensions
                 {
                     { Exception: HttpRequestException or TimeoutRejectedException } => true,
                     { Result: { } response } when response.StatusCode == HttpStatusCode.TooManyRequests =>
-                        await GeminiQuota.Read(response) is { Daily: false } quota && (quota.Delay is not { } wait || wait <= maxRetryAfter),
+                        await GeminiQuota.Read(response, time.GetUtcNow()) is { Daily: false } quota && (quota.Delay is not { } wait || wait <= maxRetryAfter),
                     { Result: { } response } => RetriedStatuses.Contains(response.StatusCode)
-                                                && (RetryAfter(response) is not { } wait || wait <= maxRetryAfter),
+                                                && (RetryAfter(response, time.GetUtcNow()) is not { } wait || wait <= maxRetryAfter),
                     _ => false,
                 },
                 // Gemini's RetryInfo.retryDelay (or Retry-After) wins over our backoff; null falls back to exponential backoff with jitter.
                 DelayGenerator = async args => args.Outcome.Result is { } response
-                    ? response.StatusCode == HttpStatusCode.TooManyRequests ? (await GeminiQuota.Read(response)).Delay : RetryAfter(response)
+                    ? response.StatusCode == HttpStatusCode.TooManyRequests ? (await GeminiQuota.Read(response, time.GetUtcNow())).Delay : RetryAfter(response, time.GetUtcNow())
                     : null,
                 OnRetry = args =>
                 {
@@ -106,15 +112,15 @@ public static class GeminiServiceCollectionExtensions
         pipeline.AddTimeout(new TimeoutStrategyOptions { Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds) });
     }
 
-    /// <summary>Retry-After as seconds or as an HTTP date; null when absent.</summary>
-    internal static TimeSpan? RetryAfter(HttpResponseMessage response)
+    /// <summary>Retry-After as seconds or as an HTTP date (counted from <paramref name="now"/>); null when absent.</summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
         var header = response.Headers.RetryAfter;
         if (header?.Delta is { } delta)
             return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
         if (header?.Date is { } date)
         {
-            var wait = date - DateTimeOffset.UtcNow;
+            var wait = date - now;
             return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
         }
         return null;
