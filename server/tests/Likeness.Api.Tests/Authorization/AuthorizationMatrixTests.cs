@@ -1,7 +1,5 @@
-using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Likeness.Api.Tests.Authorization;
 

@@ -1,8 +1,5 @@
-using System.Security.Cryptography;
-using Likeness.Api.Providers;
 using Likeness.Api.Providers.Gemini;
 using Microsoft.Extensions.Options;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.Gemini;
 
@@ -32,9 +29,6 @@ public sealed class GeminiApiFixture : IAsyncLifetime
 /// </summary>
 public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Status = "/api/v1/identities/image-session/";
     private const string Failed = "Image generation failed. Please try again.";
 
     private readonly GeminiEmulator Emulator;
@@ -317,7 +311,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         using var admin = await app.CreateAdminClientAsync();
         var identityId = await admin.CreateIdentityAsync(referenceCount: 0);
         // 14 references of random pixels, ~1.8 MB each as PNG: 25 MB of inputs, 33 MB as base64.
-        var files = Enumerable.Range(0, 14).Select(i => ($"ref{i}.png", GeminiTestImages.Noise(768, 768, seed: 500 + i).Bytes, "image/png"));
+        var files = Enumerable.Range(0, 14).Select(i => ($"ref{i}.png", TestImages.Noise(768, 768, seed: 500 + i).Bytes, "image/png"));
         Assert.Equal(HttpStatusCode.Created, (await admin.UploadReferenceImagesAsync(identityId, files)).StatusCode);
 
         var generated = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, aspect_ratio = "16:9", resolution = "4K" });

@@ -10,8 +10,8 @@ public sealed class GeminiBudgetTests : GeminiTestBase
     {
         using var host = Host(("Gemini:TimeoutSeconds", "120"), ("Gemini:MaxRequestBytes", "20000000"));
         // Random pixels defeat every codec: 4096x2304 is ~28 MB as PNG, each 1024x1024 reference ~3 MB.
-        var previous = GeminiTestImages.Noise(4096, 2304, seed: 1);
-        var references = Enumerable.Range(0, 14).Select(i => GeminiTestImages.Noise(1024, 1024, seed: 100 + i)).ToList();
+        var previous = TestImages.Noise(4096, 2304, seed: 1);
+        var references = Enumerable.Range(0, 14).Select(i => TestImages.Noise(1024, 1024, seed: 100 + i)).ToList();
         var inputBytes = previous.Bytes.Length + references.Sum(r => r.Bytes.Length);
         Assert.True(inputBytes > 60_000_000, $"inputs are only {inputBytes} bytes");
         // The emulator never made this "previous" image, so it treats every image as a reference and
@@ -39,8 +39,8 @@ public sealed class GeminiBudgetTests : GeminiTestBase
     {
         using var host = Host(("Gemini:MaxRequestBytes", "3000000"));
         // A smooth 2K picture: big as PNG with the noise strip, small as JPEG.
-        var previous = GeminiTestImages.Noise(1200, 700, seed: 7); // ~2.5 MB PNG, ~3.4 MB as base64
-        var references = GeminiTestImages.References(3);
+        var previous = TestImages.Noise(1200, 700, seed: 7); // ~2.5 MB PNG, ~3.4 MB as base64
+        var references = TestImages.References(3);
         // The emulator never made this "previous" image, so it treats every image as a reference and
         // generates (cheap at 1K); what is under test here is the request the provider sent.
 
@@ -59,7 +59,7 @@ public sealed class GeminiBudgetTests : GeminiTestBase
     public async Task A_request_under_the_limit_is_sent_as_is()
     {
         using var host = Host();
-        var references = GeminiTestImages.References(14);
+        var references = TestImages.References(14);
 
         await host.Provider.GenerateImage("Ada", references, "1:1", "1K");
 

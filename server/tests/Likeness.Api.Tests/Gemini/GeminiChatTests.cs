@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
 using Likeness.Api.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Likeness.Api.Tests.Gemini;
 
@@ -12,10 +10,6 @@ namespace Likeness.Api.Tests.Gemini;
 /// </summary>
 public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Status = "/api/v1/identities/image-session/";
-
     private readonly GeminiEmulator Emulator;
     private readonly LikenessApiFactory SharedApp;
 
@@ -392,7 +386,6 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         Assert.Equal(versions.Sum(v => v.EstimatedCostUsd), day.EstimatedCostUsd);
         Assert.Equal(versions.Sum(v => (long)v.Usage!.TotalTokens), day.TotalTokens);
         Assert.EndsWith("@test.local", day.Email);
-
 
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/admin/usage/")).StatusCode);
         await (await admin.GetAsync("/api/v1/admin/usage/?days=0")).AssertProblemAsync(HttpStatusCode.BadRequest, "days must be a whole number from 1 to 366.");

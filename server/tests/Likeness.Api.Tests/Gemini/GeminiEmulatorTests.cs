@@ -1,7 +1,5 @@
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.Gemini;
 
@@ -11,8 +9,8 @@ namespace Likeness.Api.Tests.Gemini;
 /// </summary>
 public sealed class GeminiEmulatorTests : GeminiTestBase
 {
-    private static readonly string Png = Convert.ToBase64String(GeminiTestImages.Solid(64, 64, SKColors.Teal).Bytes);
-    private static readonly string Jpeg = Convert.ToBase64String(GeminiTestImages.Solid(64, 64, SKColors.Teal, SKEncodedImageFormat.Jpeg).Bytes);
+    private static readonly string Png = Convert.ToBase64String(TestImages.Disc(64, 64, SKColors.Teal).Bytes);
+    private static readonly string Jpeg = Convert.ToBase64String(TestImages.Disc(64, 64, SKColors.Teal, SKEncodedImageFormat.Jpeg).Bytes);
 
     private static JsonObject ValidBody() => new()
     {

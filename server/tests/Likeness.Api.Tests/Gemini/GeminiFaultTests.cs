@@ -1,12 +1,10 @@
-using Likeness.Api.Providers;
-
 namespace Likeness.Api.Tests.Gemini;
 
 /// <summary>Every fault the emulator can inject, seen through GeminiImageProvider: exception, message, attempts.</summary>
 public sealed class GeminiFaultTests : GeminiTestBase
 {
     private Task<ProviderImage> Generate(GeminiProviderHost host, CancellationToken ct = default) =>
-        host.Provider.GenerateImage("Ada in the rain", GeminiTestImages.References(2), "1:1", "1K", ct);
+        host.Provider.GenerateImage("Ada in the rain", TestImages.References(2), "1:1", "1K", ct);
 
     [Theory]
     [InlineData(429)]

@@ -1,7 +1,5 @@
-using Likeness.Api.Providers;
 using Likeness.Api.Providers.Gemini;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

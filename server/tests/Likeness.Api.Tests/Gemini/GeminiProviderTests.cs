@@ -1,4 +1,3 @@
-using Likeness.Api.Providers;
 using Likeness.Api.Providers.Gemini;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +9,7 @@ public sealed class GeminiProviderTests : GeminiTestBase
     public async Task Generate_sends_the_prompt_then_the_references_as_Gemini_expects()
     {
         using var host = Host();
-        var references = GeminiTestImages.References(3);
+        var references = TestImages.References(3);
 
         var image = await host.Provider.GenerateImage("A portrait of Ada in a garden", references, "16:9", "1K");
 
@@ -35,14 +34,14 @@ public sealed class GeminiProviderTests : GeminiTestBase
 
         Assert.Equal("image/png", image.MimeType);
         Assert.Equal(call.ResponseImage!.Sha256, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(image.Bytes)));
-        Assert.Equal((1376, 768), GeminiTestImages.Size(image)); // Gemini 3 Pro Image's 16:9 1K
+        Assert.Equal((1376, 768), TestImages.Size(image)); // Gemini 3 Pro Image's 16:9 1K
     }
 
     [Fact]
     public async Task Edit_sends_the_edit_prompt_the_previous_image_then_the_references_and_edits_compound()
     {
         using var host = Host();
-        var references = GeminiTestImages.References(2);
+        var references = TestImages.References(2);
 
         var first = await host.Provider.GenerateImage("Ada on a beach", references, "1:1", "1K");
         var second = await host.Provider.EditImage("warmer", first, references, "1:1", "1K");
@@ -65,7 +64,7 @@ public sealed class GeminiProviderTests : GeminiTestBase
     public async Task Every_call_logs_its_usage_metadata_and_the_models_text()
     {
         using var host = Host();
-        await host.Provider.GenerateImage("Ada reading", GeminiTestImages.References(1), "4:3", "1K");
+        await host.Provider.GenerateImage("Ada reading", TestImages.References(1), "4:3", "1K");
 
         var usage = Assert.Single(host.Logs.Entries, e => e.Message.Contains("usage:"));
         Assert.Equal(LogLevel.Information, usage.Level);
@@ -85,7 +84,7 @@ public sealed class GeminiProviderTests : GeminiTestBase
             ("Gemini:Pricing:InputPerMillionTokens", "2"),
             ("Gemini:Pricing:TextOutputPerMillionTokens", "12"),
             ("Gemini:Pricing:ImageOutputPerMillionTokens", "120"));
-        await host.Provider.GenerateImage("Ada reading", GeminiTestImages.References(1), "4:3", "1K");
+        await host.Provider.GenerateImage("Ada reading", TestImages.References(1), "4:3", "1K");
 
         // 562 input x 2 + (12 text + 180 thoughts) x 12 + 1120 image x 120, per million tokens.
         var expected = (562m * 2 + 192m * 12 + 1120m * 120) / 1_000_000m;
@@ -108,7 +107,7 @@ public sealed class GeminiProviderTests : GeminiTestBase
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(90)));
         using var cts = new CancellationTokenSource();
 
-        var generate = host.Provider.GenerateImage("Ada", GeminiTestImages.References(1), "1:1", "1K", cts.Token);
+        var generate = host.Provider.GenerateImage("Ada", TestImages.References(1), "1:1", "1K", cts.Token);
         await Wait.UntilAsync(() => Emulator.CallCount == 1, "the emulator to receive the call");
         cts.Cancel();
         // Within the wait's deadline: far less than the 90 s the emulator would take.
@@ -122,10 +121,10 @@ public sealed class GeminiProviderTests : GeminiTestBase
     public async Task Arguments_outside_the_contract_are_refused_before_any_call()
     {
         using var host = Host();
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => host.Provider.GenerateImage("Ada", GeminiTestImages.References(1), "7:5", "1K"));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => host.Provider.GenerateImage("Ada", GeminiTestImages.References(1), "1:1", "8K"));
-        await Assert.ThrowsAsync<ArgumentException>(() => host.Provider.GenerateImage(" ", GeminiTestImages.References(1), "1:1", "1K"));
-        await Assert.ThrowsAsync<ArgumentException>(() => host.Provider.GenerateImage("Ada", GeminiTestImages.References(15, 16, 16), "1:1", "1K"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => host.Provider.GenerateImage("Ada", TestImages.References(1), "7:5", "1K"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => host.Provider.GenerateImage("Ada", TestImages.References(1), "1:1", "8K"));
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Provider.GenerateImage(" ", TestImages.References(1), "1:1", "1K"));
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Provider.GenerateImage("Ada", TestImages.References(15, 16, 16), "1:1", "1K"));
         Assert.Empty(Emulator.Calls);
     }
 

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using Likeness.Api.Tests.ImageGeneration;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.Gemini;
 
@@ -10,8 +8,6 @@ namespace Likeness.Api.Tests.Gemini;
 /// </summary>
 public sealed class GeminiRegionEditTests : GeminiTestBase
 {
-    private const string Edit = "/api/v1/identities/edit-image/";
-
     private static string Sha(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 
     [Fact]

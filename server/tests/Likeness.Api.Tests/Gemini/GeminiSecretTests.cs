@@ -1,5 +1,3 @@
-using Likeness.Api.Providers;
-
 namespace Likeness.Api.Tests.Gemini;
 
 /// <summary>The key goes to Gemini in its header and nowhere else: not in the URL, logs or exceptions.</summary>
@@ -13,8 +11,8 @@ public sealed class GeminiSecretTests : GeminiTestBase
         Emulator.Inject(GeminiFault.Status(400));
 
         await Assert.ThrowsAsync<ImageProviderFailedException>(() =>
-            host.Provider.GenerateImage("Ada", GeminiTestImages.References(1), "1:1", "1K"));
-        await host.Provider.GenerateImage("Ada", GeminiTestImages.References(1), "1:1", "1K");
+            host.Provider.GenerateImage("Ada", TestImages.References(1), "1:1", "1K"));
+        await host.Provider.GenerateImage("Ada", TestImages.References(1), "1:1", "1K");
 
         Assert.All(Emulator.Calls, c =>
         {
@@ -33,7 +31,7 @@ public sealed class GeminiSecretTests : GeminiTestBase
         using var host = Host(("Gemini:ApiKey", wrongKey));
 
         var failure = await Assert.ThrowsAsync<ImageProviderFailedException>(() =>
-            host.Provider.GenerateImage("Ada", GeminiTestImages.References(1), "1:1", "1K"));
+            host.Provider.GenerateImage("Ada", TestImages.References(1), "1:1", "1K"));
 
         Assert.Equal(1, Emulator.CallCount); // 400 is not retried
         Assert.Contains("400 INVALID_ARGUMENT after 1 attempt(s): API key not valid. Please pass a valid API key.", failure.Message);

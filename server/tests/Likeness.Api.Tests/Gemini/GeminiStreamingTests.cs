@@ -1,4 +1,3 @@
-using Likeness.Api.Providers;
 using Microsoft.Extensions.Logging;
 
 namespace Likeness.Api.Tests.Gemini;
@@ -10,7 +9,7 @@ namespace Likeness.Api.Tests.Gemini;
 public sealed class GeminiStreamingTests : GeminiTestBase
 {
     private static Task<ProviderImage> Generate(GeminiProviderHost host, IImageProgress? progress, CancellationToken ct = default) =>
-        host.Provider.GenerateImage("Ada in a garden", GeminiTestImages.References(2), "16:9", "1K", ct, progress);
+        host.Provider.GenerateImage("Ada in a garden", TestImages.References(2), "16:9", "1K", ct, progress);
 
     private static string Sha(ProviderImage image) => GeminiProviderTests.Sha(image);
 
@@ -49,7 +48,7 @@ public sealed class GeminiStreamingTests : GeminiTestBase
 
         var call = Assert.Single(Emulator.Calls);
         Assert.Equal(call.ResponseImage!.Sha256, Sha(image));
-        Assert.Equal((1376, 768), GeminiTestImages.Size(image)); // Google's 16:9 1K, larger than either preview
+        Assert.Equal((1376, 768), TestImages.Size(image)); // Google's 16:9 1K, larger than either preview
         Assert.DoesNotContain(Sha(image), progress.Previews.Select(Sha));
         Assert.Equal("image/png", image.MimeType);
     }
@@ -75,7 +74,7 @@ public sealed class GeminiStreamingTests : GeminiTestBase
 
         var call = Assert.Single(Emulator.Calls);
         Assert.Equal(call.ResponseImage!.Sha256, Sha(image));
-        Assert.Equal((1376, 768), GeminiTestImages.Size(image));
+        Assert.Equal((1376, 768), TestImages.Size(image));
         Assert.Equal(["preview 344x192", "preview 688x384", "preview 1376x768"], progress.Events.Where(e => e.StartsWith("preview")));
         Assert.Equal("stage Drawing", progress.Events[^1]);
         Assert.Contains(host.Logs.Entries, e => e.Message.Contains("every image was marked as a thought"));

@@ -1,4 +1,3 @@
-using Likeness.Api.Providers;
 using Likeness.Api.Providers.Local;
 
 namespace Likeness.Api.Tests.Gemini;

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Likeness.Api.Tests.Gemini;
 
 /// <summary>
@@ -8,13 +6,7 @@ namespace Likeness.Api.Tests.Gemini;
 /// </summary>
 public sealed class GeminiVariantTests : GeminiTestBase
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Session = "/api/v1/identities/image-session";
-
     private static string Sha(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
-
-
 
     [Fact]
     public async Task Three_variants_are_three_overlapping_calls_whose_references_are_uploaded_once()

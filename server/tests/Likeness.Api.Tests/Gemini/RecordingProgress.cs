@@ -1,5 +1,3 @@
-using Likeness.Api.Providers;
-
 namespace Likeness.Api.Tests.Gemini;
 
 /// <summary>An <see cref="IImageProgress"/> that writes down every report, in order, as one line each.</summary>
@@ -36,7 +34,7 @@ public sealed class RecordingProgress : IImageProgress
     public async Task Preview(ProviderImage image, CancellationToken cancellationToken)
     {
         await Task.Delay(PreviewDelay, cancellationToken);
-        var (width, height) = GeminiTestImages.Size(image);
+        var (width, height) = TestImages.Size(image);
         int count;
         lock (_events)
         {

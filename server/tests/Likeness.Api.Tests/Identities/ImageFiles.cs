@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.Identities;
 

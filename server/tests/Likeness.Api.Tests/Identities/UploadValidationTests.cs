@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace Likeness.Api.Tests.Identities;
 
 /// <summary>What an upload of reference images refuses, and that a refused upload stores nothing.</summary>

@@ -1,6 +1,3 @@
-using Likeness.Api.ImageGeneration;
-using Likeness.Api.Providers;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Likeness.Api.Tests.ImageGeneration;
@@ -8,9 +5,6 @@ namespace Likeness.Api.Tests.ImageGeneration;
 /// <summary>No request may tie up the engine: bounded instructions, a bounded number of jobs, no needless reads.</summary>
 public sealed class BoundedWorkTests
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-    private const string Edit = "/api/v1/identities/edit-image/";
-
     private static async Task<(HttpClient Client, Guid IdentityId)> StartAsync(LikenessApiFactory factory)
     {
         var (client, _) = await factory.CreateUserClientAsync();

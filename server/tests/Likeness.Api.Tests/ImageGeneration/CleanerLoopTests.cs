@@ -1,7 +1,5 @@
 using Likeness.Api.Data;
-using Likeness.Api.ImageGeneration;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

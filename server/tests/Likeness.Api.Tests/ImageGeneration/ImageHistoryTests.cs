@@ -1,12 +1,8 @@
-using Likeness.Api.ImageGeneration;
-
 namespace Likeness.Api.Tests.ImageGeneration;
 
 /// <summary>Versions, undo, redo, select and branching.</summary>
 public sealed class ImageHistoryTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
-    private const string Session = "/api/v1/identities/image-session";
-
     private async Task<(HttpClient Client, Guid IdentityId)> StartAsync()
     {
         var (client, _) = await factory.CreateUserClientAsync();

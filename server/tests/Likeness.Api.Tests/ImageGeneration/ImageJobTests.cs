@@ -1,7 +1,3 @@
-using System.Net.Http.Headers;
-using Likeness.Api.ImageGeneration;
-using Likeness.Api.Providers;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,9 +6,6 @@ namespace Likeness.Api.Tests.ImageGeneration;
 /// <summary>Generate and edit as jobs: 202 with Prefer: respond-async, live events, cancel, one at a time, crashes.</summary>
 public sealed class ImageJobTests
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Session = "/api/v1/identities/image-session";
     private const string ServerStopped = "The server stopped while this image was being made. Nothing was changed.";
 
     private static LikenessApiFactory WithScriptedProvider(out ScriptedImageProvider provider, IDictionary<string, string?>? settings = null) =>
@@ -20,7 +13,6 @@ public sealed class ImageJobTests
 
     private static Task<(HttpClient Client, Guid IdentityId, ImageSessionResponse Generated)> StartAsync(LikenessApiFactory factory) =>
         factory.StartSessionAsync(aspectRatio: "1:1");
-
 
     private static Task WaitForCalls(ScriptedImageProvider provider, int calls) => provider.WaitForCallsAsync(calls);
 
@@ -361,7 +353,6 @@ public sealed class ImageJobTests
         var job = await client.PostAsJsonAsync($"{Session}/jobs/", new { kind = "edit", edit_prompt = "invert" }); // 3
         Assert.Equal(HttpStatusCode.Accepted, job.StatusCode);
         await client.ReadEventsAsync((await job.ReadAsAsync<ImageJobResponse>()).EventsUrl);
-
 
         var refused = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" });
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);

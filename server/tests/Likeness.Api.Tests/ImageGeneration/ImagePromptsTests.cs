@@ -1,6 +1,3 @@
-using Likeness.Api.Identities;
-using Likeness.Api.ImageGeneration;
-
 namespace Likeness.Api.Tests.ImageGeneration;
 
 public sealed class ImagePromptsTests

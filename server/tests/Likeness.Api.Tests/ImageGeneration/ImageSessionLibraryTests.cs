@@ -1,11 +1,6 @@
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using Likeness.Api.Data;
-using Likeness.Api.ImageGeneration;
 using Likeness.Api.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.ImageGeneration;
 
@@ -15,9 +10,6 @@ namespace Likeness.Api.Tests.ImageGeneration;
 /// </summary>
 public sealed class ImageSessionLibraryTests
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Status = "/api/v1/identities/image-session/";
     private const string Library = "/api/v1/identities/image-session/library/";
     private const string Upload = "/api/v1/identities/image-session/start-from-upload/";
 

@@ -1,16 +1,8 @@
-using Likeness.Api.ImageGeneration;
-
 namespace Likeness.Api.Tests.ImageGeneration;
 
 /// <summary>The plan's step 6 and its error table, through the HTTP API.</summary>
 public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Status = "/api/v1/identities/image-session/";
-    private const string AdminGenerate = "/api/v1/admin/identities/generate-image/";
-    private const string AdminEdit = "/api/v1/admin/identities/edit-image/";
-
     [Fact]
     public async Task Generate_then_two_edits_each_apply_to_the_previous_image()
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Likeness.Api.Providers.Local;
 using Likeness.Api.Tests.Gemini;
@@ -14,7 +13,6 @@ namespace Likeness.Api.Tests.ImageGeneration;
 public sealed class KilledServerTests
 {
     private const string ServerStopped = "The server stopped while this image was being made. Nothing was changed.";
-    private const string Session = "/api/v1/identities/image-session";
 
     [Fact]
     public async Task A_job_whose_server_was_killed_fails_and_the_next_edit_succeeds_after_the_lease()

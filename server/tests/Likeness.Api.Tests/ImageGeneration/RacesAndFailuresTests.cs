@@ -1,10 +1,8 @@
 using System.Data.Common;
 using Likeness.Api.Data;
-using Likeness.Api.Providers;
 using Likeness.Api.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -16,9 +14,6 @@ namespace Likeness.Api.Tests.ImageGeneration;
 /// </summary>
 public sealed class RacesAndFailuresTests
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Status = "/api/v1/identities/image-session/";
     private const string EditRunning = "Another edit of this image session is still running. Try again when it finishes.";
     private const string Failed = "Image generation failed. Please try again.";
 

@@ -1,15 +1,10 @@
-using Likeness.Api.ImageGeneration;
 using Likeness.Api.Providers.Local;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.ImageGeneration;
 
 /// <summary>Region edits through the API with the Local engine: only the painted region changes, bad masks are 400s.</summary>
 public sealed class RegionEditTests
 {
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Session = "/api/v1/identities/image-session";
-
     /// <summary>A mask PNG of <paramref name="width"/>×<paramref name="height"/>, white inside <paramref name="painted"/>.</summary>
     internal static string MaskPng(int width, int height, SKRectI? painted, SKColor? background = null)
     {

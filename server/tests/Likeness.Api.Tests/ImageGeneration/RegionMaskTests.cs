@@ -1,6 +1,4 @@
-using Likeness.Api.ImageGeneration;
 using Likeness.Api.Problems;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.ImageGeneration;
 

@@ -1,9 +1,6 @@
 using Likeness.Api.Data;
-using Likeness.Api.ImageGeneration;
-using Likeness.Api.Providers;
 using Likeness.Api.Providers.Local;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Likeness.Api.Tests.ImageGeneration;
@@ -11,10 +8,6 @@ namespace Likeness.Api.Tests.ImageGeneration;
 /// <summary>Provider failures, concurrent edits, expiry, orphaned images and reference changes; each on a fresh app.</summary>
 public sealed class SessionLifecycleTests
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Status = "/api/v1/identities/image-session/";
-
     private static LikenessApiFactory WithScriptedProvider(out ScriptedImageProvider provider) =>
         LikenessApiFactory.WithScriptedProvider(out provider);
 

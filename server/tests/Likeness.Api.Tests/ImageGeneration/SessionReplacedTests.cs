@@ -1,6 +1,4 @@
-using Likeness.Api.ImageGeneration;
 using Likeness.Api.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Likeness.Api.Tests.ImageGeneration;
 
@@ -24,10 +22,6 @@ public sealed class SessionReplacedTests
         ["Likeness:JobLeaseTime"] = "01:00:00",
         ["Likeness:JobSweepInterval"] = "1.00:00:00",
     };
-
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Status = "/api/v1/identities/image-session/";
-    private const string Generate = "/api/v1/identities/generate-image/";
 
     [Fact]
     public async Task An_edit_whose_session_was_deleted_while_it_ran_is_a_409_and_saves_nothing()

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using Likeness.Api.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +10,6 @@ namespace Likeness.Api.Tests.ImageGeneration;
 /// </summary>
 public sealed class StoreRaceTests
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-
     private static LikenessApiFactory WithGatedStore(out Func<GatedImageStore> store)
     {
         GatedImageStore? gated = null;

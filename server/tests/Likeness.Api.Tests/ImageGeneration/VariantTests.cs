@@ -1,8 +1,4 @@
-using System.Security.Cryptography;
-using Likeness.Api.Providers;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.ImageGeneration;
 
@@ -12,12 +8,6 @@ namespace Likeness.Api.Tests.ImageGeneration;
 /// </summary>
 public sealed class VariantTests
 {
-    private const string Generate = "/api/v1/identities/generate-image/";
-    private const string Edit = "/api/v1/identities/edit-image/";
-    private const string Session = "/api/v1/identities/image-session";
-
-
-
     private static async Task<string> ShaOfAsync(HttpClient client, string url)
     {
         var response = await client.GetAsync(url);

@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using SkiaSharp;
-
 namespace Likeness.Api.Tests.Infrastructure;
 
 /// <summary>Calls the API the way a client does, and reads its snake_case answers.</summary>

@@ -1,5 +1,3 @@
-using Likeness.Api.Providers;
-
 namespace Likeness.Api.Tests.Infrastructure;
 
 // Test-side shapes of a job's event data (docs/API.md, "Events"): the server writes them from anonymous objects

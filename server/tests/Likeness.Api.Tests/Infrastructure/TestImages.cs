@@ -1,11 +1,8 @@
-using Likeness.Api.Providers;
-using SkiaSharp;
-
 namespace Likeness.Api.Tests.Infrastructure;
 
 /// <summary>
 /// Small images made in code (as bytes for uploads, or as <see cref="ProviderImage"/>s for the engines), and the
-/// pixel facts tests assert on. The one test-image helper (the Local engine's tests had their own copy).
+/// pixel facts tests assert on. The one test-image helper (the Local engine's and the Gemini tests each had their own).
 /// </summary>
 public static class TestImages
 {
@@ -106,6 +103,49 @@ public static class TestImages
             for (var x = 0; x < width; x += 8)
                 canvas.DrawRect(SKRect.Create(x, 0, 4, height), paint);
         });
+
+    // The Gemini tests: references and answers that differ from each other, and a worst case for the codecs.
+
+    /// <summary>A colour with a disc of another colour in the middle (so a re-encode or a crop shows).</summary>
+    public static ProviderImage Disc(int width, int height, SKColor color, SKEncodedImageFormat format = SKEncodedImageFormat.Png) =>
+        Draw(width, height, canvas =>
+        {
+            canvas.Clear(color);
+            using var paint = new SKPaint { Color = new SKColor((byte)(255 - color.Red), color.Green, (byte)(255 - color.Blue)) };
+            canvas.DrawCircle(width / 2f, height / 2f, Math.Min(width, height) / 4f, paint);
+        }, format);
+
+    /// <summary><paramref name="count"/> reference images, each its own colour.</summary>
+    public static IReadOnlyList<ProviderImage> References(int count, int width = 256, int height = 256) =>
+        Enumerable.Range(0, count)
+            .Select(i => Disc(width, height, new SKColor((byte)(20 * i), (byte)(255 - 15 * i), 128)))
+            .ToList();
+
+    /// <summary>Random pixels: the worst case for every codec, so the size budget has work to do.</summary>
+    public static ProviderImage Noise(int width, int height, int seed)
+    {
+        var pixels = new byte[width * height * 4];
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(pixels.AsSpan());
+        var state = (uint)seed * 2654435761u | 1;
+        for (var i = 0; i < words.Length; i++)
+        {
+            state ^= state << 13; state ^= state >> 17; state ^= state << 5; // xorshift32: fast, seeded
+            words[i] = state | 0xFF000000; // opaque
+        }
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        // zlib level 0 (stored): random pixels do not compress anyway, and storing keeps the tests fast.
+        using var pixmap = bitmap.PeekPixels();
+        using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.NoFilters, 0))!;
+        return new ProviderImage(data.ToArray(), "image/png");
+    }
+
+    /// <summary>An image's size, read from its header without decoding the pixels.</summary>
+    public static (int Width, int Height) Size(ProviderImage image)
+    {
+        using var codec = SKCodec.Create(new MemoryStream(image.Bytes));
+        return (codec.Info.Width, codec.Info.Height);
+    }
 
     public static ProviderImage Draw(int width, int height, Action<SKCanvas> draw, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
     {

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace Likeness.Api.Tests.OpenApi;
 
 /// <summary>What the API answers to requests it cannot route or read: always a problem with a message.</summary>

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Likeness.Api.Tests.Security;
@@ -8,7 +7,6 @@ public class HeadersAndCsrfTests(LikenessApiFactory factory) : IClassFixture<Lik
 {
     private const string CrossSite =
         "Cross-site request refused: a signed-in browser request that changes something must come from this site's own pages.";
-    private const string AdminIdentities = "/api/v1/admin/identities/";
 
     [Theory]
     [InlineData("/api/v1/auth/me")]

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 
 namespace Likeness.Api.Tests.Security;
@@ -8,7 +7,6 @@ public class InputTests(LikenessApiFactory factory) : IClassFixture<LikenessApiF
 {
     private const string UserGenerate = "/api/v1/identities/generate-image/";
     private const string UserEdit = "/api/v1/identities/edit-image/";
-    private const string AdminIdentities = "/api/v1/admin/identities/";
 
     [Theory]
     [InlineData("\u0000")]

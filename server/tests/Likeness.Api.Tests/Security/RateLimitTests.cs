@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Likeness.Api.Security;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Likeness.Api.Tests.Security;

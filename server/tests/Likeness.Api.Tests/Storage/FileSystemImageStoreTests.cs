@@ -1,8 +1,5 @@
-using System.Security.Cryptography;
 using Likeness.Api.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.Storage;
 

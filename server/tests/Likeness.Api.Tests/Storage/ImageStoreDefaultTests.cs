@@ -1,6 +1,5 @@
 using Likeness.Api.Storage;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Likeness.Api.Tests.Storage;

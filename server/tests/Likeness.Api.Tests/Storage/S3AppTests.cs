@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
 using Likeness.Api.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.Storage;
 

@@ -1,11 +1,8 @@
-using System.Security.Cryptography;
 using Amazon.S3;
 using Likeness.Api.Storage;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.Storage;
 

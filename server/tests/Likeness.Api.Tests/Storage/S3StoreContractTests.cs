@@ -1,9 +1,7 @@
-using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Likeness.Api.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
-using SkiaSharp;
 using Xunit.Sdk;
 
 namespace Likeness.Api.Tests.Storage;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Likeness.Api.Users;
 
 namespace Likeness.Api.Tests.Users;
 

@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using Likeness.Api.Users;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Likeness.Api.Tests.Users;
 

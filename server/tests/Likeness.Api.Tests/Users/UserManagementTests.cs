@@ -1,10 +1,6 @@
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using Likeness.Api.Data;
 using Likeness.Api.Storage;
-using Likeness.Api.Users;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Likeness.Api.Tests.Users;
 

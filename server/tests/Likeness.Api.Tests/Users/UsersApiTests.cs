@@ -4,6 +4,7 @@ namespace Likeness.Api.Tests.Users;
 public class UsersApiTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
     private const string Users = "/api/v1/admin/users/";
+
     private const string Password = "User-Passw0rd!";
 
     [Fact]

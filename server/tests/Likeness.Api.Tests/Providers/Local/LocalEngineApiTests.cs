@@ -1,4 +1,3 @@
-using Likeness.Api.ImageGeneration;
 using Likeness.Api.Providers.Local;
 
 namespace Likeness.Api.Tests.Providers.Local;
@@ -6,9 +5,6 @@ namespace Likeness.Api.Tests.Providers.Local;
 /// <summary>The vocabulary endpoint, the short 422 and "undo"/"redo" typed as an edit (issue 11, findings 4 and 5).</summary>
 public sealed class LocalEngineApiTests(LikenessApiFactory factory) : IClassFixture<LikenessApiFactory>
 {
-    private const string Session = "/api/v1/identities/image-session";
-    private const string Edit = "/api/v1/identities/edit-image/";
-
     private async Task<HttpClient> StartAsync()
     {
         var (client, _) = await factory.CreateUserClientAsync();

@@ -1,6 +1,4 @@
-using Likeness.Api.Providers;
 using Likeness.Api.Providers.Local;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.Providers.Local;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Likeness.Api.Providers;
 using Likeness.Api.Providers.Local;
 
 namespace Likeness.Api.Tests.Providers.Local;

@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using Likeness.Api.Providers;
 using Likeness.Api.Providers.Local;
-using SkiaSharp;
 
 namespace Likeness.Api.Tests.Providers.Local;
 
