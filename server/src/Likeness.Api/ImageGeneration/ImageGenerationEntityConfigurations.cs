@@ -57,7 +57,7 @@ public sealed class ImageJobConfiguration : IEntityTypeConfiguration<ImageJob>
 {
     public void Configure(EntityTypeBuilder<ImageJob> e)
     {
-        e.ToTable("image_jobs").HasMaxLength(2000, j => j.ErrorDetail);
+        e.ToTable("image_jobs").HasMaxLength(ImageJob.ErrorDetailMaxLength, j => j.ErrorDetail);
         e.Property(j => j.Kind).HasConversion<string>().HasMaxLength(16);
         e.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
         e.Property(j => j.Stage).HasConversion<string>().HasMaxLength(16);

@@ -38,6 +38,9 @@ public class ImageJob
     /// <summary>The HTTP status the waiting endpoint answers for a failure, and its <c>detail</c>.</summary>
     public int? ErrorStatus { get; set; }
     public string? ErrorDetail { get; set; }
+
+    /// <summary>The longest <see cref="ErrorDetail"/> the column holds; a longer one is cut to fit, with "…".</summary>
+    public const int ErrorDetailMaxLength = 2000;
     /// <summary>For a 429 failure: the <c>Retry-After</c> the waiting endpoint answers (seconds).</summary>
     public int? ErrorRetryAfterSeconds { get; set; }
     /// <summary>The version a succeeded job made current (with several variants: the first that was made).</summary>
