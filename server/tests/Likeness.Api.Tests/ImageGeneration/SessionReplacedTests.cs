@@ -50,23 +50,20 @@ public sealed class SessionReplacedTests
 
         var accepted = await client.PostAsJobAsync(Edit, new { edit_prompt = "invert" });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var job = await accepted.JsonAsync();
+        var job = await accepted.ReadAsAsync<ImageJobResponse>();
         await provider.WaitForCallsAsync(2);
         var images = await DeleteTheSessionUnderTheEdit(factory);
         provider.Gate.SetResult();
 
         // Bearer tokens live an hour on the app's clock: sign in again after the jump.
         client = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
-        var failed = (await client.ReadEventsAsync(job.GetProperty("events_url").GetString()!))[^1];
+        var replaced = new ImageJobError(409, "The image session was replaced while this edit was running. Your edit was not applied.");
+        var failed = (await client.ReadEventsAsync(job.EventsUrl))[^1];
         Assert.Equal("failed", failed.Name);
-        Assert.Equal(409, failed.Data.GetProperty("status").GetInt32());
-        Assert.Equal("The image session was replaced while this edit was running. Your edit was not applied.",
-            failed.Data.GetProperty("detail").GetString());
-        var ended = await client.GetFromJsonAsync<JsonElement>($"{Status}jobs/{job.GetProperty("id").GetGuid()}/");
-        Assert.Equal("failed", ended.GetProperty("status").GetString());
-        Assert.Equal(409, ended.GetProperty("error").GetProperty("status").GetInt32());
-        Assert.Equal("The image session was replaced while this edit was running. Your edit was not applied.",
-            ended.GetProperty("error").GetProperty("detail").GetString());
+        Assert.Equal(replaced, failed.DataAs<ImageJobError>());
+        var ended = await client.GetAsAsync<ImageJobResponse>($"{Status}jobs/{job.Id}/");
+        Assert.Equal(ImageJobStatus.Failed, ended.Status);
+        Assert.Equal(replaced, ended.Error);
         await AssertLeftAsTheCleanerLeftIt(factory, email, images);
     }
 
@@ -99,7 +96,7 @@ public sealed class SessionReplacedTests
     {
         using var client = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
         Assert.False((await client.GetAsAsync<ImageSessionResponse>(Status)).HasActiveSession);
-        Assert.Empty((await client.GetFromJsonAsync<JsonElement>($"{Status}library/")).EnumerateArray());
+        Assert.Empty(await client.GetAsAsync<List<LibrarySessionResponse>>($"{Status}library/"));
         // The edit's image and thumbnail were stored under the job's claims, which the orchestrator's own clean-up
         // respects, so they stay until the claims end with the job's scope; then the orphan sweep takes them.
         await Wait.UntilAsync(async () =>

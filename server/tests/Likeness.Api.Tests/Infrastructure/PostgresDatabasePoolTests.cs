@@ -29,8 +29,8 @@ public class PostgresDatabasePoolTests
 
             await using var next = LikenessApiFactory.With(settings);
             using var admin = await next.CreateSignedInClientAsync(LikenessApiFactory.AdminEmail, LikenessApiFactory.AdminPassword);
-            var users = await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/users/");
-            Assert.Equal([LikenessApiFactory.AdminEmail], users.EnumerateArray().Select(u => u.GetProperty("email").GetString()));
+            var users = await admin.GetAsAsync<List<ManagedUserResponse>>("/api/v1/admin/users/");
+            Assert.Equal([LikenessApiFactory.AdminEmail], users.Select(u => u.Email));
         }
         finally
         {
