@@ -89,7 +89,8 @@ async function watchTurn(page: Page, onProgress?: (seen: Seen) => Promise<unknow
   while (await panel(page).isVisible().catch(() => false)) {
     const stage = await panel(page).getByRole('status').innerText({ timeout: 2_000 }).catch(() => null);
     if (stage && seen.stages.at(-1) !== stage.trim()) seen.stages.push(stage.trim());
-    seen.elapsed ??= await panel(page).getByRole('timer').innerText({ timeout: 2_000 }).catch(() => null);
+    // An empty read (seen once on a loaded machine, just after a reload) is not a reading: try again next time.
+    if (!seen.elapsed) seen.elapsed = (await panel(page).getByRole('timer').innerText({ timeout: 2_000 }).catch(() => null)) || null;
     seen.thought ??= await panel(page).locator('.job-thoughts li').first().innerText({ timeout: 500 }).catch(() => null);
     if (!seen.draft) {
       const draft = panel(page).getByRole('img', { name: 'Draft 1' });
