@@ -42,6 +42,8 @@ test-server: test-server-sqlite test-server-postgres
 
 # A test that runs 10 minutes is hung (the slowest take a few minutes on a loaded machine): vstest names it and
 # stops the run, instead of the run waiting out CI's limit (a fresh-clone run once stopped making progress).
+# Before that, when no test has finished for 2 minutes, xunit names the tests still running, every 2 minutes
+# ("[Long Running Test]", set in server/tests/Likeness.Api.Tests/xunit.runner.json).
 HANG := --blame-hang-timeout 10m --blame-hang-dump-type none
 
 # scripts/with-s3rver.sh starts s3rver (a real S3-compatible server) so the S3 store's tests run against it too.
