@@ -126,7 +126,10 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        // Every line the app logs is kept in Logs (and its errors go to LIKENESS_TEST_SERVER_ERRORS), not on the
+        // console: hundreds of apps writing to the test host's standard output, a pipe the test platform drains,
+        // cost CPU on a busy machine, and the console logger blocks every app that logs once its queue is full.
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
