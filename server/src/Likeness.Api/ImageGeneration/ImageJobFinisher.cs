@@ -27,8 +27,7 @@ public sealed class ImageJobFinisher(
     {
         var now = Now;
         // A detail longer than its column would make PostgreSQL refuse the whole update, and the job would never end.
-        if (errorDetail is { Length: > ImageJob.ErrorDetailMaxLength })
-            errorDetail = errorDetail[..(ImageJob.ErrorDetailMaxLength - 1)] + "…";
+        errorDetail = errorDetail?.Shorten(ImageJob.ErrorDetailMaxLength);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var jobs = db.ImageJobs.Where(j => j.Id == jobId && j.LeaseToken == leaseToken && j.ActiveUserId != null);
         if (onlyIfLeaseExpiredBy is { } cutoff)

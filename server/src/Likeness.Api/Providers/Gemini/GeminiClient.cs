@@ -98,7 +98,7 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
                 }
                 var error = ReadError(text);
                 var status = error?.Status ?? response.StatusCode.ToString();
-                var message = error?.Message ?? Truncate(text, 500);
+                var message = error?.Message ?? text.Shorten(500);
                 if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
                 {
                     var now = time.GetUtcNow();
@@ -147,7 +147,7 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
             using var started = await httpClient.SendAsync(start, cancellationToken);
             if (!started.IsSuccessStatusCode || !started.Headers.TryGetValues("X-Goog-Upload-URL", out var urls))
                 throw new ImageProviderFailedException(
-                    $"The Files API did not start the upload: {(int)started.StatusCode} {Truncate(await started.Content.ReadAsStringAsync(cancellationToken), 300)}");
+                    $"The Files API did not start the upload: {(int)started.StatusCode} {(await started.Content.ReadAsStringAsync(cancellationToken)).Shorten(300)}");
 
             using var upload = new HttpRequestMessage(HttpMethod.Post, urls.First());
             upload.Headers.Add(ApiKeyHeader, _options.ApiKey);
@@ -158,7 +158,7 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
             using var uploaded = await httpClient.SendAsync(upload, cancellationToken);
             var text = await uploaded.Content.ReadAsStringAsync(cancellationToken);
             if (!uploaded.IsSuccessStatusCode)
-                throw new ImageProviderFailedException($"The Files API refused the upload: {(int)uploaded.StatusCode} {Truncate(text, 300)}");
+                throw new ImageProviderFailedException($"The Files API refused the upload: {(int)uploaded.StatusCode} {text.Shorten(300)}");
             using var json = JsonDocument.Parse(text);
             var file = json.RootElement.GetProperty("file");
             // Google keeps a file 48 hours; the lifetime (not the server's clock) is what we remember.
@@ -252,7 +252,7 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
         catch (JsonException ex)
         {
             throw new ImageProviderFailedException(
-                $"Gemini's response could not be read as JSON ({ex.Message}) at chunk {chunksBefore + 1}; it began: {Truncate(data, 200)}", ex);
+                $"Gemini's response could not be read as JSON ({ex.Message}) at chunk {chunksBefore + 1}; it began: {data.Shorten(200)}", ex);
         }
         if (chunk is null)
             throw new ImageProviderFailedException($"Gemini's chunk {chunksBefore + 1} was empty.");
@@ -292,8 +292,6 @@ internal sealed class GeminiClient(HttpClient httpClient, IOptions<GeminiOptions
             return null;
         }
     }
-
-    internal static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }
 
 /// <summary>A whole answer (the chunks merged), how many HTTP attempts and how many chunks it took.</summary>

@@ -469,8 +469,7 @@ internal static class GeminiDeclineMessages
     {
         if (string.IsNullOrWhiteSpace(modelText))
             return sentence;
-        var text = modelText.Length <= 300 ? modelText : modelText[..300].TrimEnd() + "…";
-        return $"{sentence} The service said: \"{text}\"";
+        return $"{sentence} The service said: \"{modelText.Shorten(300)}\"";
     }
 }
 

@@ -58,7 +58,7 @@ public static partial class LocalEditInstructions
     public static string UnknownInstructionMessage(IReadOnlyList<string> phrases)
     {
         // A phrase is quoted whole up to 80 characters, then cut: a 4000-character prompt is not repeated back.
-        var quoted = phrases.Select(p => $"\"{(p.Length <= 80 ? p : p[..79] + "…")}\"").ToList();
+        var quoted = phrases.Select(p => $"\"{p.Shorten(80)}\"").ToList();
         var list = quoted.Count == 1 ? quoted[0] : string.Join(", ", quoted.Take(quoted.Count - 1)) + " or " + quoted[^1];
         var suggestions = Suggest(phrases[0]).Select(s => $"\"{s}\"").ToList();
         return $"Could not understand {list}. Try {string.Join(", ", suggestions.Take(suggestions.Count - 1))} or {suggestions[^1]}.";
