@@ -32,13 +32,6 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         return (client, identityId, await response.ReadAsAsync<ImageSessionResponse>());
     }
 
-    private static async Task<ImageSessionResponse> EditOk(HttpClient client, string prompt)
-    {
-        var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = prompt });
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return await response.ReadAsAsync<ImageSessionResponse>();
-    }
-
     private static string Sha(ImageSessionResponse answer) =>
         Convert.ToHexString(SHA256.HashData(Convert.FromBase64String(answer.ImageBase64!)));
 
@@ -52,8 +45,8 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         Assert.Equal("chat", generated.EditMode);
         Assert.Equal("gemini-3-pro-image", generated.Model);
 
-        var first = await EditOk(client, "warmer");
-        var second = await EditOk(client, "add a red border");
+        var first = await client.EditAsync("warmer");
+        var second = await client.EditAsync("add a red border");
 
         var calls = Emulator.Calls;
         Assert.Equal(3, calls.Count);
@@ -88,11 +81,11 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     public async Task After_undo_the_conversation_is_the_new_branchs_path()
     {
         var (client, _, generated) = await StartSession(SharedApp);
-        var warmer = await EditOk(client, "warmer");
-        await EditOk(client, "add a red border");
+        var warmer = await client.EditAsync("warmer");
+        await client.EditAsync("add a red border");
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"{Status}undo/", null)).StatusCode);
 
-        await EditOk(client, "make it black and white");
+        await client.EditAsync("make it black and white");
 
         var call = Emulator.Calls[^1];
         Assert.Equal(["user", "model", "user", "model", "user"], call.Contents.Select(c => c.Role));
@@ -104,7 +97,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         // Selecting the root and editing sends only the generation turn.
         var root = generated.VersionId!.Value;
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"{Status}select/", new { version_id = root })).StatusCode);
-        await EditOk(client, "sepia");
+        await client.EditAsync("sepia");
         Assert.Equal(["user", "model", "user"], Emulator.Calls[^1].Contents.Select(c => c.Role));
         Assert.Equal("sepia", Texts(Emulator.Calls[^1].Contents[2]));
     }
@@ -114,9 +107,9 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     {
         await using var app = GeminiApiTests.CreateApp(Emulator, ("Gemini:ChatTurns", "2"));
         var (client, _, generated) = await StartSession(app);
-        var first = await EditOk(client, "warmer");
-        var second = await EditOk(client, "add a red border");
-        await EditOk(client, "sepia");
+        var first = await client.EditAsync("warmer");
+        var second = await client.EditAsync("add a red border");
+        await client.EditAsync("sepia");
 
         var call = Emulator.Calls[^1];
         // Two model turns (the last two edits), opened by the edit that made the first of them.
@@ -145,7 +138,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
             await db.ImageVersions.Where(v => v.Id == id).ExecuteUpdateAsync(s => s.SetProperty(v => v.ModelAnswer, (string?)null));
         }
 
-        await EditOk(client, "warmer");
+        await client.EditAsync("warmer");
 
         var call = Emulator.Calls[^1];
         Assert.Equal(["user"], call.Contents.Select(c => c.Role));
@@ -160,7 +153,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         var (client, identityId, _) = await StartSession(SharedApp);
         var generated = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", edit_mode = "single" });
         Assert.Equal("single", (await generated.ReadAsAsync<ImageSessionResponse>()).EditMode);
-        await EditOk(client, "warmer");
+        await client.EditAsync("warmer");
         Assert.Equal(["user"], Emulator.Calls[^1].Contents.Select(c => c.Role));
         var status = await client.GetAsAsync<ImageSessionResponse>(Status);
         Assert.Equal("single", status.EditMode);
@@ -239,7 +232,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
             new { identity_id = identityId, model = "gemini-3.1-flash-image", resolution = "512", aspect_ratio = "1:8" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var generated = await response.ReadAsAsync<ImageSessionResponse>();
-        var edited = await EditOk(client, "warmer");
+        var edited = await client.EditAsync("warmer");
 
         Assert.Equal("gemini-3.1-flash-image", generated.Model);
         Assert.Equal((192, 1536), (edited.Width, edited.Height));
@@ -259,8 +252,8 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
             new { identity_id = identityId, model = "gemini-2.5-flash-image", aspect_ratio = "16:9" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("1K", (await response.ReadAsAsync<ImageSessionResponse>()).Resolution);
-        await EditOk(client25, "warmer");
-        await EditOk(client25, "add a red border");
+        await client25.EditAsync("warmer");
+        await client25.EditAsync("add a red border");
 
         var calls = Emulator.Calls;
         Assert.All(calls, c => Assert.Null(c.ImageSize));
@@ -294,7 +287,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         Emulator.Reset();
         Emulator.Inject(GeminiFault.Quota(retryDelaySeconds: 2));
 
-        await EditOk(client, "warmer");
+        await client.EditAsync("warmer");
 
         var calls = Emulator.Calls;
         Assert.Equal([429, 200], calls.Select(c => c.StatusCode));
@@ -337,7 +330,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     public async Task Usage_and_cost_are_stored_per_version_and_summed_for_the_session()
     {
         var (client, _, generated) = await StartSession(SharedApp);
-        await EditOk(client, "warmer");
+        await client.EditAsync("warmer");
 
         var versions = await client.SessionVersionsAsync();
         decimal total = 0;
@@ -367,7 +360,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     {
         await using var app = GeminiApiTests.CreateApp(Emulator, ("Likeness:DailyBudgetUsd", "0.2"));
         var (client, _, _) = await StartSession(app); // ~0.135
-        await EditOk(client, "warmer"); // ~0.27: over the budget now
+        await client.EditAsync("warmer"); // ~0.27: over the budget now
         var calls = Emulator.CallCount;
 
         var refused = await client.PostAsJsonAsync(Edit, new { edit_prompt = "sepia" });
@@ -399,8 +392,8 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     {
         await using var app = GeminiApiTests.CreateApp(Emulator); // a fresh database: nothing uploaded yet
         var (client, _, _) = await StartSession(app, references: 3);
-        await EditOk(client, "warmer");
-        await EditOk(client, "add a red border");
+        await client.EditAsync("warmer");
+        await client.EditAsync("add a red border");
 
         var calls = Emulator.Calls;
         // One upload per distinct reference image (the test identity's references may share their bytes).
@@ -416,7 +409,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         await using var inlineApp = GeminiApiTests.CreateApp(Emulator, ("Gemini:UseFilesApi", "false"));
         var (inlineClient, _, _) = await StartSession(inlineApp, references: 3);
         Emulator.Reset();
-        await EditOk(inlineClient, "warmer");
+        await inlineClient.EditAsync("warmer");
         var inlineEdit = Emulator.Calls[^1];
         Assert.Empty(Emulator.FileCalls);
         Assert.DoesNotContain(inlineEdit.Parts, p => p.FileUri is not null);
@@ -441,7 +434,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
 
         app.Clock.Advance(TimeSpan.FromHours(47.5)); // within an hour of the 48 h expiry: not used any more
         client = await app.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
-        await EditOk(client, "warmer");
+        await client.EditAsync("warmer");
 
         Assert.Equal(2 * uploads, Emulator.FileCalls.Count(c => c.QueryString.Contains("upload_id=")));
         var second = ReferenceUris(Emulator.Calls[^1]).ToList();
@@ -456,7 +449,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         var first = ReferenceUris(Emulator.Calls[0]).ToList();
         Emulator.ExpireFiles();
 
-        await EditOk(client, "warmer");
+        await client.EditAsync("warmer");
 
         var calls = Emulator.Calls;
         Assert.Equal([200, 403, 200], calls.Select(c => c.StatusCode));

@@ -13,13 +13,6 @@ public sealed class ImageHistoryTests(LikenessApiFactory factory) : IClassFixtur
         return (client, identityId);
     }
 
-    private static async Task<ImageSessionResponse> EditAsync(HttpClient client, string prompt)
-    {
-        var response = await client.PostAsJsonAsync("/api/v1/identities/edit-image/", new { edit_prompt = prompt });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.ReadAsAsync<ImageSessionResponse>();
-    }
-
     /// <summary>The version a session answer stands on; it must have one.</summary>
     private static Guid VersionOf(ImageSessionResponse body) => body.VersionId ?? throw new Xunit.Sdk.XunitException("The answer has no version_id.");
 
@@ -28,8 +21,8 @@ public sealed class ImageHistoryTests(LikenessApiFactory factory) : IClassFixtur
     {
         var (client, _) = await StartAsync();
         var root = VersionOf(await client.GetAsAsync<ImageSessionResponse>($"{Session}/"));
-        var a = await EditAsync(client, "rotate 90");
-        var b = await EditAsync(client, "invert");
+        var a = await client.EditAsync("rotate 90");
+        var b = await client.EditAsync("invert");
         Assert.False(b.CanRedo);
 
         var undone = await (await client.PostAsync($"{Session}/undo/", null)).ReadWithoutImageBase64Async();
@@ -51,7 +44,7 @@ public sealed class ImageHistoryTests(LikenessApiFactory factory) : IClassFixtur
 
         // An edit after undo starts from the undone-to image.
         await client.PostAsync($"{Session}/undo/", null);
-        var fromA = await EditAsync(client, "rotate 90");
+        var fromA = await client.EditAsync("rotate 90");
         using var image = TestImages.Decode(fromA.ImageBase64!);
         Assert.Equal((1024, 683), (image.Width, image.Height)); // 3:2 rotated twice
     }
@@ -61,13 +54,13 @@ public sealed class ImageHistoryTests(LikenessApiFactory factory) : IClassFixtur
     {
         var (client, _) = await StartAsync();
         var root = VersionOf(await client.GetAsAsync<ImageSessionResponse>($"{Session}/"));
-        var a = VersionOf(await EditAsync(client, "rotate 90"));
-        var b = VersionOf(await EditAsync(client, "invert"));
+        var a = VersionOf(await client.EditAsync("rotate 90"));
+        var b = VersionOf(await client.EditAsync("invert"));
 
         var selected = await (await client.PostAsJsonAsync($"{Session}/select/", new { version_id = root })).ReadAsAsync<ImageSessionResponse>();
         Assert.Equal(root, VersionOf(selected));
         Assert.True(selected.CanRedo);
-        var c = VersionOf(await EditAsync(client, "sepia"));
+        var c = VersionOf(await client.EditAsync("sepia"));
 
         var history = await client.GetAsAsync<ImageSessionHistoryResponse>($"{Session}/history/");
         var versions = history.Versions;

@@ -22,12 +22,6 @@ public sealed class ImageSessionLibraryTests
         return await response.ReadAsAsync<ImageSessionResponse>();
     }
 
-    private static async Task<ImageSessionResponse> EditAsync(HttpClient client, string prompt)
-    {
-        var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = prompt });
-        return await response.ReadAsAsync<ImageSessionResponse>();
-    }
-
     private static Task<List<LibrarySessionResponse>> LibraryAsync(HttpClient client, string url = Library) =>
         client.GetAsAsync<List<LibrarySessionResponse>>(url);
 
@@ -47,7 +41,7 @@ public sealed class ImageSessionLibraryTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, identityId, generated) = await factory.StartSessionAsync("1:1");
-        var edited = await EditAsync(client, "invert");
+        var edited = await client.EditAsync("invert");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Library)).StatusCode);
         Assert.Empty(await LibraryAsync(client));
 
@@ -111,7 +105,7 @@ public sealed class ImageSessionLibraryTests
     {
         await using var factory = new LikenessApiFactory();
         var (client, identityId, generated) = await factory.StartSessionAsync("1:1");
-        var edited = await EditAsync(client, "invert");
+        var edited = await client.EditAsync("invert");
         var second = await GenerateAsync(client, identityId, "second");
         var oldId = generated.SessionId;
         var email = await EmailOf(client);
@@ -134,7 +128,7 @@ public sealed class ImageSessionLibraryTests
         Assert.Equal(second.SessionId, entry.Id);
 
         // Edits go on from where it stood, and undo walks its history.
-        var next = await EditAsync(client, "rotate 90");
+        var next = await client.EditAsync("rotate 90");
         var history = await client.GetAsAsync<ImageSessionHistoryResponse>($"{Status}history/");
         Assert.Equal(3, history.Versions.Count);
         Assert.Equal(edited.VersionId, history.Versions[2].ParentId);
@@ -200,7 +194,7 @@ public sealed class ImageSessionLibraryTests
     {
         await using var factory = new LikenessApiFactory();
         var (alice, identityId, generated) = await factory.StartSessionAsync("1:1");
-        var edited = await EditAsync(alice, "invert");
+        var edited = await alice.EditAsync("invert");
         await GenerateAsync(alice, identityId, "second");
         // Bob's identical request makes the very same bytes as Alice's first image: one blob, two rows.
         var (bob, _) = await factory.CreateUserClientAsync();
@@ -234,7 +228,7 @@ public sealed class ImageSessionLibraryTests
         var identityId = await admin.CreateIdentityAsync();
         var client = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
         var first = await GenerateAsync(client, identityId, "first");
-        var edited = await EditAsync(client, "invert");
+        var edited = await client.EditAsync("invert");
         factory.Clock.Advance(TimeSpan.FromDays(5));
         client = await factory.CreateSignedInClientAsync(email, LikenessApiFactory.UserPassword);
         await GenerateAsync(client, identityId, "second");
@@ -330,7 +324,7 @@ public sealed class ImageSessionLibraryTests
         Assert.Equal(generated.SessionId, entry.Id);
 
         // An edit goes on from the photo: inverted pixels, same size, and undo leads back to it.
-        var edited = await EditAsync(client, "invert");
+        var edited = await client.EditAsync("invert");
         using var before = TestImages.Decode(photo);
         using var after = TestImages.Decode(edited.ImageBase64!);
         Assert.Equal((before.Width, before.Height), (after.Width, after.Height));

@@ -220,7 +220,7 @@ public sealed class ImageSessionTests(LikenessApiFactory factory) : IClassFixtur
         var body = await (await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K" })).Content.ReadAsStringAsync();
         var root = JsonDocument.Parse(body).RootElement;
         foreach (var field in new[] { "image_base64", "has_active_session", "session_identity_id", "version_id", "can_undo", "can_redo", "references_changed", "expires_at" })
-            Assert.True(root.TryGetProperty(field, out _), $"missing {field} in {body[..Math.Min(300, body.Length)]}");
+            Assert.True(root.TryGetProperty(field, out _), $"missing {field} in {body.Shorten(300)}");
         Assert.EndsWith("Z", root.GetProperty("expires_at").GetString());
     }
 }

@@ -41,6 +41,15 @@ public static class ApiClientExtensions
         return client.SendAsync(request);
     }
 
+    /// <summary>The plan's edit of the signed-in user's image, asserting a 200: the session's answer (with the image).</summary>
+    public static async Task<ImageSessionResponse> EditAsync(this HttpClient client, string prompt)
+    {
+        using var response = await client.PostAsJsonAsync(Edit, new { edit_prompt = prompt });
+        Assert.True(response.StatusCode == HttpStatusCode.OK,
+            $"edit \"{prompt}\" answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.ReadAsAsync<ImageSessionResponse>();
+    }
+
     /// <summary>The versions of the signed-in user's session, oldest first (<c>history/</c>'s <c>versions</c>).</summary>
     public static async Task<List<ImageVersionResponse>> SessionVersionsAsync(this HttpClient client) =>
         [.. (await client.GetAsAsync<ImageSessionHistoryResponse>("/api/v1/identities/image-session/history/")).Versions];

@@ -12,7 +12,7 @@ public static class SessionAnswers
     {
         var session = await response.ReadAsAsync<ImageSessionResponse>();
         var body = await response.Content.ReadAsStringAsync();
-        Assert.False(JsonDocument.Parse(body).RootElement.TryGetProperty("image_base64", out _), $"image_base64 is in {body[..Math.Min(300, body.Length)]}");
+        Assert.False(JsonDocument.Parse(body).RootElement.TryGetProperty("image_base64", out _), $"image_base64 is in {body.Shorten(300)}");
         return session;
     }
 }
