@@ -69,24 +69,13 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     private LikenessApiFactory App(params (string Key, string? Value)[] settings) => CreateApp(Emulator, settings);
 
     /// <returns>The generate's answer, and its body as sent (for tests of what the wire carries).</returns>
-    private static async Task<(HttpClient Client, Guid IdentityId, ImageSessionResponse Generated, string GeneratedBody)> StartSession(
-        LikenessApiFactory app, int references = 2, string? editMode = null)
-    {
-        var (client, _) = await app.CreateUserClientAsync();
-        using var admin = await app.CreateAdminClientAsync();
-        var identityId = await admin.CreateIdentityAsync(references);
-        var response = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, aspect_ratio = "16:9", resolution = "1K", edit_mode = editMode });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (client, identityId, await response.ReadAsAsync<ImageSessionResponse>(), await response.Content.ReadAsStringAsync());
-    }
-
     private static string Sha(string base64) => Convert.ToHexString(SHA256.HashData(Convert.FromBase64String(base64)));
 
     [Fact]
     public async Task Generate_then_edit_then_edit_goes_through_Gemini()
     {
         var app = SharedApp;
-        var (client, identityId, generated, _) = await StartSession(app, references: 3, editMode: "single"); // the plan's stateless edits
+        var (client, identityId, generated) = await app.StartSessionAsync(references: 3, editMode: "single"); // the plan's stateless edits
 
         var first = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "warmer" })).ReadAsAsync<ImageSessionResponse>();
         var second = await (await client.PostAsJsonAsync(Edit, new { edit_prompt = "add a red border" })).ReadAsAsync<ImageSessionResponse>();
@@ -158,7 +147,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
         string name, GeminiFault fault, int times, HttpStatusCode status, string detail)
     {
         var app = SharedApp;
-        var (client, identityId, _, _) = await StartSession(app);
+        var (client, identityId, _) = await app.StartSessionAsync();
         var before = await client.GetStringAsync(Status);
         var callsBefore = Emulator.CallCount;
 
@@ -183,7 +172,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     public async Task A_429_then_success_takes_two_attempts_and_succeeds()
     {
         var app = SharedApp;
-        var (client, _, _, _) = await StartSession(app);
+        var (client, _, _) = await app.StartSessionAsync();
         Emulator.Reset(); // count only the calls from here on
         Emulator.Inject(GeminiFault.TooManyRequests(1));
 
@@ -200,7 +189,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     {
         // Long enough for the set-up generate on a busy machine, short enough to keep the test quick.
         await using var app = App(("Gemini:TimeoutSeconds", "3"), ("Gemini:MaxAttempts", "2"));
-        var (client, _, _, _) = await StartSession(app);
+        var (client, _, _) = await app.StartSessionAsync();
         var before = await client.GetStringAsync(Status);
         Emulator.Reset(); // count only the calls from here on
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(30)), times: 2);
@@ -216,7 +205,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     public async Task A_client_that_goes_away_does_not_cancel_but_DELETE_cancels_the_Gemini_call()
     {
         var app = SharedApp;
-        var (client, _, _, _) = await StartSession(app);
+        var (client, _, _) = await app.StartSessionAsync();
         var before = await client.GetAsAsync<ImageSessionResponse>(Status);
         Emulator.Reset(); // count only the calls from here on
         Emulator.Inject(GeminiFault.Slow(TimeSpan.FromSeconds(30)));
@@ -256,7 +245,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task A_Gemini_job_streams_thoughts_and_previews_before_the_signed_final_image()
     {
-        var (client, _, _, _) = await StartSession(SharedApp);
+        var (client, _, _) = await SharedApp.StartSessionAsync();
         Emulator.Reset();
         var job = await StartJob(client, Edit, new { edit_prompt = "warmer" });
         var events = await client.ReadEventsAsync(job.EventsUrl);
@@ -289,7 +278,7 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task A_Gemini_answer_with_only_thought_images_gives_the_last_one()
     {
-        var (client, _, generated, _) = await StartSession(SharedApp);
+        var (client, _, generated) = await SharedApp.StartSessionAsync();
         Emulator.Inject(GeminiFault.OnlyThoughtImages);
         var job = await StartJob(client, Edit, new { edit_prompt = "warmer" });
         var events = await client.ReadEventsAsync(job.EventsUrl);
@@ -337,8 +326,11 @@ public sealed class GeminiApiTests : IClassFixture<GeminiApiFixture>
     public async Task The_key_never_appears_in_logs_or_responses()
     {
         var app = SharedApp;
-        var (client, _, _, generatedBody) = await StartSession(app);
-        var bodies = new List<string> { generatedBody };
+        var (client, identityId, _) = await app.StartSessionAsync();
+        // A generate's answer as sent (the session's, with its image), then the edits' answers, failed ones too.
+        var generated = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, aspect_ratio = "16:9", resolution = "1K" });
+        Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
+        var bodies = new List<string> { await generated.Content.ReadAsStringAsync(), generated.Headers.ToString() };
 
         Emulator.Inject(GeminiFault.Status(400));
         Emulator.Inject(GeminiFault.Finish("IMAGE_SAFETY"));

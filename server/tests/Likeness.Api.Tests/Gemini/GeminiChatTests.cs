@@ -20,18 +20,6 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
         Emulator.Reset();
     }
 
-    private static async Task<(HttpClient Client, Guid IdentityId, ImageSessionResponse Generated)> StartSession(
-        LikenessApiFactory app, int references = 2, object? body = null)
-    {
-        var (client, _) = await app.CreateUserClientAsync();
-        using var admin = await app.CreateAdminClientAsync();
-        var identityId = await admin.CreateIdentityAsync(references);
-        var response = await client.PostAsJsonAsync(Generate,
-            body ?? new { identity_id = identityId, aspect_ratio = "16:9", resolution = "1K" });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (client, identityId, await response.ReadAsAsync<ImageSessionResponse>());
-    }
-
     private static string Sha(ImageSessionResponse answer) =>
         Convert.ToHexString(SHA256.HashData(Convert.FromBase64String(answer.ImageBase64!)));
 
@@ -41,7 +29,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task Chat_edits_send_the_whole_signed_conversation()
     {
-        var (client, _, generated) = await StartSession(SharedApp);
+        var (client, _, generated) = await SharedApp.StartSessionAsync();
         Assert.Equal("chat", generated.EditMode);
         Assert.Equal("gemini-3-pro-image", generated.Model);
 
@@ -80,7 +68,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task After_undo_the_conversation_is_the_new_branchs_path()
     {
-        var (client, _, generated) = await StartSession(SharedApp);
+        var (client, _, generated) = await SharedApp.StartSessionAsync();
         var warmer = await client.EditAsync("warmer");
         await client.EditAsync("add a red border");
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"{Status}undo/", null)).StatusCode);
@@ -106,7 +94,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     public async Task A_longer_path_starts_with_a_user_turn_holding_the_oldest_kept_image()
     {
         await using var app = GeminiApiTests.CreateApp(Emulator, ("Gemini:ChatTurns", "2"));
-        var (client, _, generated) = await StartSession(app);
+        var (client, _, generated) = await app.StartSessionAsync();
         var first = await client.EditAsync("warmer");
         var second = await client.EditAsync("add a red border");
         await client.EditAsync("sepia");
@@ -129,7 +117,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task A_version_without_a_Gemini_answer_falls_back_to_the_stateless_edit()
     {
-        var (client, _, generated) = await StartSession(SharedApp);
+        var (client, _, generated) = await SharedApp.StartSessionAsync();
         // As a version the Local engine made (or an uploaded image) has no model answer to send back.
         await using (var scope = SharedApp.Services.CreateAsyncScope())
         {
@@ -150,7 +138,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task Single_mode_sends_the_stateless_edit()
     {
-        var (client, identityId, _) = await StartSession(SharedApp);
+        var (client, identityId, _) = await SharedApp.StartSessionAsync();
         var generated = await client.PostAsJsonAsync(Generate, new { identity_id = identityId, resolution = "1K", edit_mode = "single" });
         Assert.Equal("single", (await generated.ReadAsAsync<ImageSessionResponse>()).EditMode);
         await client.EditAsync("warmer");
@@ -268,7 +256,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task Left_out_references_are_a_notice_event()
     {
-        var (client, _, _) = await StartSession(SharedApp, references: 14);
+        var (client, _, _) = await SharedApp.StartSessionAsync(references: 14);
         var job = await (await client.PostAsJobAsync(Edit, new { edit_prompt = "warmer" })).ReadAsAsync<ImageJobResponse>();
 
         var events = await client.ReadEventsAsync(job.EventsUrl);
@@ -283,7 +271,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task A_per_minute_429_is_retried_after_its_retryDelay()
     {
-        var (client, _, _) = await StartSession(SharedApp);
+        var (client, _, _) = await SharedApp.StartSessionAsync();
         Emulator.Reset();
         Emulator.Inject(GeminiFault.Quota(retryDelaySeconds: 2));
 
@@ -298,7 +286,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task A_per_day_quota_is_not_retried_and_the_user_gets_429_with_Retry_After()
     {
-        var (client, _, _) = await StartSession(SharedApp);
+        var (client, _, _) = await SharedApp.StartSessionAsync();
         var before = await client.GetStringAsync(Status);
         Emulator.Reset();
         Emulator.Inject(GeminiFault.Quota(retryDelaySeconds: null, perDay: true), times: 3);
@@ -315,7 +303,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task A_quota_wait_longer_than_MaxRetryAfterSeconds_is_429_in_minutes()
     {
-        var (client, _, _) = await StartSession(SharedApp);
+        var (client, _, _) = await SharedApp.StartSessionAsync();
         Emulator.Reset();
         Emulator.Inject(GeminiFault.Quota(retryDelaySeconds: 150), times: 3);
 
@@ -329,7 +317,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task Usage_and_cost_are_stored_per_version_and_summed_for_the_session()
     {
-        var (client, _, generated) = await StartSession(SharedApp);
+        var (client, _, generated) = await SharedApp.StartSessionAsync();
         await client.EditAsync("warmer");
 
         var versions = await client.SessionVersionsAsync();
@@ -359,7 +347,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     public async Task The_daily_budget_refuses_before_any_model_call_and_the_admin_sees_usage_per_day()
     {
         await using var app = GeminiApiTests.CreateApp(Emulator, ("Likeness:DailyBudgetUsd", "0.2"));
-        var (client, _, _) = await StartSession(app); // ~0.135
+        var (client, _, _) = await app.StartSessionAsync(); // ~0.135
         await client.EditAsync("warmer"); // ~0.27: over the budget now
         var calls = Emulator.CallCount;
 
@@ -391,7 +379,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     public async Task References_are_uploaded_once_through_the_Files_API_and_reused_so_an_edit_turn_sends_far_fewer_bytes()
     {
         await using var app = GeminiApiTests.CreateApp(Emulator); // a fresh database: nothing uploaded yet
-        var (client, _, _) = await StartSession(app, references: 3);
+        var (client, _, _) = await app.StartSessionAsync(references: 3);
         await client.EditAsync("warmer");
         await client.EditAsync("add a red border");
 
@@ -407,7 +395,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
 
         // The same edit with the references inline carries them (as base64) every turn.
         await using var inlineApp = GeminiApiTests.CreateApp(Emulator, ("Gemini:UseFilesApi", "false"));
-        var (inlineClient, _, _) = await StartSession(inlineApp, references: 3);
+        var (inlineClient, _, _) = await inlineApp.StartSessionAsync(references: 3);
         Emulator.Reset();
         await inlineClient.EditAsync("warmer");
         var inlineEdit = Emulator.Calls[^1];
@@ -445,7 +433,7 @@ public sealed class GeminiChatTests : IClassFixture<GeminiApiFixture>
     [Fact]
     public async Task A_file_Gemini_no_longer_has_is_uploaded_again_and_the_call_retried()
     {
-        var (client, _, _) = await StartSession(SharedApp, references: 2);
+        var (client, _, _) = await SharedApp.StartSessionAsync(references: 2);
         var first = ReferenceUris(Emulator.Calls[0]).ToList();
         Emulator.ExpireFiles();
 

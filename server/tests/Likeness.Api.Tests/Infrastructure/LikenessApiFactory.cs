@@ -49,14 +49,18 @@ public class LikenessApiFactory : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>A new user with a generated 1K image of a new identity: their client, the identity and the answer.</summary>
-    public async Task<(HttpClient Client, Guid IdentityId, ImageSessionResponse Generated)> StartSessionAsync(string aspectRatio = "16:9")
+    /// <summary>
+    /// A new user with a generated 1K image of a new identity (with <paramref name="references"/> reference images;
+    /// <paramref name="editMode"/> the server's default when null): their client, the identity and the answer.
+    /// </summary>
+    public async Task<(HttpClient Client, Guid IdentityId, ImageSessionResponse Generated)> StartSessionAsync(
+        string aspectRatio = "16:9", int references = 2, string? editMode = null)
     {
         var (client, _) = await CreateUserClientAsync();
         using var admin = await CreateAdminClientAsync();
-        var identityId = await admin.CreateIdentityAsync();
-        var generated = await client.PostAsJsonAsync("/api/v1/identities/generate-image/",
-            new { identity_id = identityId, resolution = "1K", aspect_ratio = aspectRatio });
+        var identityId = await admin.CreateIdentityAsync(references);
+        var generated = await client.PostAsJsonAsync(Generate,
+            new { identity_id = identityId, resolution = "1K", aspect_ratio = aspectRatio, edit_mode = editMode });
         Assert.True(generated.StatusCode == HttpStatusCode.OK,
             $"generate answered {(int)generated.StatusCode}: {await generated.Content.ReadAsStringAsync()}\n{ProblemLogs()}");
         return (client, identityId, await generated.ReadAsAsync<ImageSessionResponse>());
